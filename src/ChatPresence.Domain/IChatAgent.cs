@@ -1,0 +1,23 @@
+using ChatPresence.Domain.Presence;
+
+namespace ChatPresence.Domain;
+
+/// <summary>
+/// The chat agent service of the published contract (Services86 IChatAgent). Both facades (SOAP and REST) call
+/// this and nothing else for chat presence: every rule lives behind it. Failures are
+/// <see cref="ChatPresenceException"/>s.
+/// </summary>
+public interface IChatAgent
+{
+    /// <summary>Every chat user with presence, topics, ongoing chats and the caller's rights on the row.</summary>
+    ValueTask<ChatPresenceList> GetChatPresenceAsync(Caller caller, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Saves <c>Present</c> for each listed user, atomically and durably; other members are ignored and the last
+    /// entry for a user wins. Unknown users or a missing right fail the whole call and change nothing.
+    /// </summary>
+    Task SaveChatPresenceAsync(Caller caller, IReadOnlyList<ChatPresenceCarrier> presences, CancellationToken cancellationToken);
+
+    /// <summary>Whether the topic is open now (always, when its opening hours are off).</summary>
+    Task<bool> IsWithinOpeningHoursAsync(Caller caller, int chatTopicId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,45 @@
+using ChatPresence.Domain.Directory;
+using ChatPresence.Domain.Presence;
+
+namespace ChatPresence.Domain;
+
+/// <summary>Everything GetChatPresence needs, read in one consistent view, and the change stamp it was read at.</summary>
+public sealed record DirectorySnapshot(long ChangeStamp, ChatDirectory Directory, IReadOnlyDictionary<int, bool> Presence);
+
+/// <summary>
+/// Where the directory and presence live. Implemented by the embedded SQLite store and by the PostgreSQL store;
+/// both must pass the same contract tests.
+/// </summary>
+public interface IChatDirectoryStore
+{
+    /// <summary>
+    /// A number that changes with every committed write. Must be cheap: it is asked on every read so that
+    /// cached replies are never stale.
+    /// </summary>
+    ValueTask<long> GetChangeStampAsync(CancellationToken cancellationToken);
+
+    /// <summary>The whole directory and presence, consistent with <see cref="DirectorySnapshot.ChangeStamp"/>.</summary>
+    Task<DirectorySnapshot> LoadAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Applies all updates in one transaction, durable before it returns. Throws <see cref="UnknownChatUserException"/>
+    /// (and changes nothing) when any user is not a chat user.
+    /// </summary>
+    Task SavePresenceAsync(IReadOnlyList<PresenceUpdate> updates, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Makes users, topics, memberships and ongoing chat counts equal to <paramref name="directory"/>, in one
+    /// transaction. Presence and credentials of users that remain are kept. Importing the same directory twice
+    /// changes nothing the second time.
+    /// </summary>
+    Task ImportAsync(ChatDirectory directory, CancellationToken cancellationToken);
+
+    /// <summary>True when no user has been imported yet.</summary>
+    Task<bool> IsEmptyAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Thrown by a store when a save names a user that is not a chat user.</summary>
+public sealed class UnknownChatUserException(int userId) : Exception($"Unknown chat user {userId}.")
+{
+    public int UserId { get; } = userId;
+}

@@ -1,0 +1,25 @@
+namespace ChatPresence.Domain.Identity;
+
+/// <summary>A password as stored: never the password itself.</summary>
+public sealed record StoredPassword(string Algorithm, int Iterations, byte[] Salt, byte[] Hash);
+
+/// <summary>A ticket as stored: only a hash of the ticket text.</summary>
+public sealed record StoredTicket(byte[] TicketHash, int UserId, DateTimeOffset Created, DateTimeOffset LastUsed);
+
+/// <summary>Passwords and tickets. Lives in the same database as the directory.</summary>
+public interface ICredentialStore
+{
+    Task<StoredPassword?> GetPasswordAsync(int userId, CancellationToken cancellationToken);
+
+    Task SetPasswordAsync(int userId, StoredPassword password, CancellationToken cancellationToken);
+
+    Task AddTicketAsync(StoredTicket ticket, CancellationToken cancellationToken);
+
+    Task<StoredTicket?> FindTicketAsync(byte[] ticketHash, CancellationToken cancellationToken);
+
+    /// <summary>Records a use of the ticket (sliding expiry).</summary>
+    Task TouchTicketAsync(byte[] ticketHash, DateTimeOffset lastUsed, CancellationToken cancellationToken);
+
+    /// <summary>Removes every ticket of the user; returns how many there were.</summary>
+    Task<int> RevokeTicketsAsync(int userId, CancellationToken cancellationToken);
+}

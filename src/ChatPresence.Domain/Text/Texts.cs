@@ -1,0 +1,174 @@
+using System.Collections.Frozen;
+using System.Globalization;
+
+namespace ChatPresence.Domain.Text;
+
+/// <summary>Resource strings the service shows to callers.</summary>
+public enum TextId
+{
+    NotAuthenticated,
+    TicketExpired,
+    ApplicationTokenRequired,
+    WrongUserNameOrPassword,
+    LoginThrottled,
+    UnknownChatUser,
+    UnknownChatTopic,
+    SaveOthersForbidden,
+    RowReadOnly,
+    InvalidRequest,
+    UnexpectedError,
+}
+
+/// <summary>
+/// The resource catalogue: English, Norwegian, Swedish, Danish and German. Language "*" or "x" switches
+/// translation off and yields the resource id, as SuperOffice does.
+/// </summary>
+public static class Texts
+{
+    public const string DefaultLanguage = "en";
+    public const string ResourceIds = "x";
+
+    private static readonly FrozenDictionary<string, string[]> Catalogue = new Dictionary<string, string[]>
+    {
+        ["en"] =
+        [
+            "No valid credentials were given: the ticket is missing or unknown.",
+            "The ticket has expired. Log in again.",
+            "A valid application token is required.",
+            "Wrong user name or password.",
+            "Too many failed logins. Try again in {0} seconds.",
+            "Unknown chat user {0}.",
+            "Unknown chat topic {0}.",
+            "You may only change your own chat presence.",
+            "Only the user, a chat manager or an administrator may change this presence.",
+            "The request is not valid: {0}",
+            "An unexpected error occurred.",
+        ],
+        ["no"] =
+        [
+            "Ingen gyldig pålogging: billetten mangler eller er ukjent.",
+            "Billetten er utløpt. Logg inn på nytt.",
+            "Et gyldig applikasjonstoken kreves.",
+            "Feil brukernavn eller passord.",
+            "For mange mislykkede pålogginger. Prøv igjen om {0} sekunder.",
+            "Ukjent chatbruker {0}.",
+            "Ukjent chatemne {0}.",
+            "Du kan bare endre din egen chatstatus.",
+            "Bare brukeren, en chatleder eller en administrator kan endre denne statusen.",
+            "Forespørselen er ugyldig: {0}",
+            "Det oppstod en uventet feil.",
+        ],
+        ["sv"] =
+        [
+            "Inga giltiga inloggningsuppgifter: biljetten saknas eller är okänd.",
+            "Biljetten har gått ut. Logga in igen.",
+            "En giltig applikationstoken krävs.",
+            "Fel användarnamn eller lösenord.",
+            "För många misslyckade inloggningar. Försök igen om {0} sekunder.",
+            "Okänd chattanvändare {0}.",
+            "Okänt chattämne {0}.",
+            "Du får bara ändra din egen chattnärvaro.",
+            "Endast användaren, en chattansvarig eller en administratör får ändra denna närvaro.",
+            "Begäran är ogiltig: {0}",
+            "Ett oväntat fel inträffade.",
+        ],
+        ["da"] =
+        [
+            "Ingen gyldige legitimationsoplysninger: billetten mangler eller er ukendt.",
+            "Billetten er udløbet. Log ind igen.",
+            "Et gyldigt applikationstoken er påkrævet.",
+            "Forkert brugernavn eller adgangskode.",
+            "For mange mislykkede logins. Prøv igen om {0} sekunder.",
+            "Ukendt chatbruger {0}.",
+            "Ukendt chatemne {0}.",
+            "Du må kun ændre din egen chatstatus.",
+            "Kun brugeren, en chatleder eller en administrator må ændre denne status.",
+            "Forespørgslen er ugyldig: {0}",
+            "Der opstod en uventet fejl.",
+        ],
+        ["de"] =
+        [
+            "Keine gültigen Anmeldedaten: Das Ticket fehlt oder ist unbekannt.",
+            "Das Ticket ist abgelaufen. Bitte erneut anmelden.",
+            "Ein gültiges Anwendungstoken ist erforderlich.",
+            "Falscher Benutzername oder falsches Passwort.",
+            "Zu viele fehlgeschlagene Anmeldungen. Versuchen Sie es in {0} Sekunden erneut.",
+            "Unbekannter Chat-Benutzer {0}.",
+            "Unbekanntes Chat-Thema {0}.",
+            "Sie dürfen nur Ihren eigenen Chat-Status ändern.",
+            "Nur der Benutzer, ein Chat-Manager oder ein Administrator darf diesen Status ändern.",
+            "Die Anfrage ist ungültig: {0}",
+            "Ein unerwarteter Fehler ist aufgetreten.",
+        ],
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    public static IReadOnlyCollection<string> Languages => Catalogue.Keys;
+
+    public static string Get(string language, TextId id, params object[] args)
+    {
+        if (language == ResourceIds)
+        {
+            return "[" + id + "]";
+        }
+
+        var texts = Catalogue.TryGetValue(language, out var found) ? found : Catalogue[DefaultLanguage];
+        var text = texts[(int)id];
+        return args.Length == 0 ? text : string.Format(CultureInfo.InvariantCulture, text, args);
+    }
+
+    /// <summary>
+    /// The language to answer in: SO-Language wins over Accept-Language; the first supported entry of
+    /// Accept-Language (by q, then order) is used; "*" or "x" gives resource ids; anything else English.
+    /// Norwegian "nb"/"nn" map to "no".
+    /// </summary>
+    public static string ChooseLanguage(string? soLanguage, string? acceptLanguage)
+    {
+        if (!string.IsNullOrWhiteSpace(soLanguage))
+        {
+            return Normalize(soLanguage) ?? DefaultLanguage;
+        }
+
+        if (string.IsNullOrWhiteSpace(acceptLanguage))
+        {
+            return DefaultLanguage;
+        }
+
+        string? best = null;
+        var bestQ = -1.0;
+        foreach (var part in acceptLanguage.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var pieces = part.Split(';', StringSplitOptions.TrimEntries);
+            var q = 1.0;
+            foreach (var parameter in pieces.AsSpan(1))
+            {
+                if (parameter.StartsWith("q=", StringComparison.OrdinalIgnoreCase)
+                    && double.TryParse(parameter.AsSpan(2), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed))
+                {
+                    q = parsed;
+                }
+            }
+
+            var language = Normalize(pieces[0]);
+            if (language is not null && q > bestQ)
+            {
+                best = language;
+                bestQ = q;
+            }
+        }
+
+        return best ?? DefaultLanguage;
+    }
+
+    private static string? Normalize(string tag)
+    {
+        tag = tag.Trim();
+        if (tag is "*" or "x" or "X")
+        {
+            return ResourceIds;
+        }
+
+        var primary = tag.Split('-', '_')[0].ToLowerInvariant();
+        primary = primary is "nb" or "nn" ? "no" : primary;
+        return Catalogue.ContainsKey(primary) ? primary : null;
+    }
+}
