@@ -1,0 +1,79 @@
+using ChatPresence.Domain.Directory;
+using ChatPresence.Domain.Presence;
+using ChatPresence.Domain.Text;
+
+namespace ChatPresence.Domain;
+
+/// <summary>The one implementation of the chat agent rules (NOTES.md "Presence semantics").</summary>
+public sealed class ChatAgent(DirectoryCache directory, IChatDirectoryStore store, TimeProvider clock) : IChatAgent
+{
+    public async ValueTask<ChatPresenceList> GetChatPresenceAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        var view = await directory.GetAsync(cancellationToken);
+        return view.ListFor(RequireUser(view, caller), caller.Language);
+    }
+
+    public async Task SaveChatPresenceAsync(Caller caller, IReadOnlyList<ChatPresenceCarrier> presences, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(presences);
+        var view = await directory.GetAsync(cancellationToken);
+        var user = RequireUser(view, caller);
+
+        // Last entry wins; only UserId and Present are used.
+        var latest = new Dictionary<int, bool>(presences.Count);
+        foreach (var presence in presences)
+        {
+            if (presence is null)
+            {
+                throw ChatPresenceException.Create(FailureReason.InvalidRequest, caller.Language, TextId.InvalidRequest, "a ChatPresence entry is empty");
+            }
+
+            latest[presence.UserId] = presence.Present;
+        }
+
+        foreach (var userId in latest.Keys)
+        {
+            if (!view.IsChatUser(userId))
+            {
+                throw UnknownUser(caller, userId);
+            }
+        }
+
+        if (!view.CanSaveAnyone(user) && latest.Keys.Any(id => id != user.Id))
+        {
+            throw ChatPresenceException.Create(FailureReason.Forbidden, caller.Language, TextId.SaveOthersForbidden);
+        }
+
+        if (latest.Count == 0)
+        {
+            return;
+        }
+
+        var updates = latest.Select(p => new PresenceUpdate(p.Key, p.Value)).ToArray();
+        try
+        {
+            await store.SavePresenceAsync(updates, cancellationToken);
+        }
+        catch (UnknownChatUserException e)
+        {
+            // The directory changed between the check above and the write.
+            throw UnknownUser(caller, e.UserId);
+        }
+    }
+
+    public async Task<bool> IsWithinOpeningHoursAsync(Caller caller, int chatTopicId, CancellationToken cancellationToken)
+    {
+        var view = await directory.GetAsync(cancellationToken);
+        RequireUser(view, caller);
+        var topic = view.FindTopic(chatTopicId)
+            ?? throw ChatPresenceException.Create(FailureReason.UnknownTopic, caller.Language, TextId.UnknownChatTopic, chatTopicId);
+        return topic.OpeningHours.IsOpenAt(clock.GetUtcNow());
+    }
+
+    private static ChatUser RequireUser(DirectoryView view, Caller caller) =>
+        view.FindUser(caller.UserId)
+        ?? throw ChatPresenceException.Create(FailureReason.NotAuthenticated, caller.Language, TextId.NotAuthenticated);
+
+    private static ChatPresenceException UnknownUser(Caller caller, int userId) =>
+        ChatPresenceException.Create(FailureReason.UnknownUser, caller.Language, TextId.UnknownChatUser, userId);
+}

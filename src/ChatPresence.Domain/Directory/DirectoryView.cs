@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
+using ChatPresence.Domain.Presence;
+using ChatPresence.Domain.Rights;
+
+namespace ChatPresence.Domain.Directory;
+
+/// <summary>
+/// An immutable, indexed view of one store snapshot, with the presence lists built from it cached per rights
+/// view and language. A new view replaces it whenever the store's change stamp moves.
+/// </summary>
+public sealed class DirectoryView
+{
+    private readonly FrozenDictionary<int, ChatUser> usersById;
+    private readonly FrozenDictionary<string, ChatUser> usersByLogin;
+    private readonly FrozenDictionary<int, ChatTopic> topicsById;
+    private readonly FrozenSet<int> topicManagers;
+    private readonly ChatUser[] chatUsers;
+    private readonly FrozenDictionary<int, int[]> topicsByUser;
+    private readonly IReadOnlyDictionary<int, int> ongoing;
+    private readonly IReadOnlyDictionary<int, bool> presence;
+    private readonly ConcurrentDictionary<(int RightsKey, string Language), ChatPresenceList> lists = new();
+
+    public DirectoryView(DirectorySnapshot snapshot)
+    {
+        ChangeStamp = snapshot.ChangeStamp;
+        var directory = snapshot.Directory;
+        usersById = directory.Users.ToFrozenDictionary(u => u.Id);
+        usersByLogin = directory.Users.ToFrozenDictionary(u => u.LoginName, StringComparer.OrdinalIgnoreCase);
+        topicsById = directory.Topics.ToFrozenDictionary(t => t.Id);
+        topicManagers = directory.Memberships.Where(m => m.Manager).Select(m => m.UserId).ToFrozenSet();
+        chatUsers = directory.Users.Where(u => u.ChatAccess).OrderBy(u => u.Id).ToArray();
+        topicsByUser = directory.Memberships
+            .Where(m => m.CountsAsMember)
+            .GroupBy(m => m.UserId)
+            .ToFrozenDictionary(g => g.Key, g => g.Select(m => m.TopicId).Distinct().Order().ToArray());
+        ongoing = directory.OngoingChats;
+        presence = snapshot.Presence;
+    }
+
+    public long ChangeStamp { get; }
+
+    public ChatUser? FindUser(int userId) => usersById.GetValueOrDefault(userId);
+
+    public ChatUser? FindUserByLogin(string loginName) => usersByLogin.GetValueOrDefault(loginName);
+
+    public ChatTopic? FindTopic(int topicId) => topicsById.GetValueOrDefault(topicId);
+
+    public bool IsChatUser(int userId) => usersById.TryGetValue(userId, out var user) && user.ChatAccess;
+
+    public bool CanSaveAnyone(ChatUser caller) => PresenceRights.CanSaveAnyone(caller, topicManagers.Contains(caller.Id));
+
+    /// <summary>The presence list as <paramref name="caller"/> sees it; built once per rights view and language.</summary>
+    public ChatPresenceList ListFor(ChatUser caller, string language)
+    {
+        // Callers who may save anyone all see the same rows; everyone else differs only in their own row.
+        var rightsKey = CanSaveAnyone(caller) ? -1 : caller.Id;
+        return lists.GetOrAdd((rightsKey, language), static (key, view) => view.Build(key.RightsKey, key.Language), this);
+    }
+
+    private ChatPresenceList Build(int rightsKey, string language)
+    {
+        var writable = PresenceRights.For(writable: true, language);
+        var readOnly = PresenceRights.For(writable: false, language);
+        var items = new ChatPresenceCarrier[chatUsers.Length];
+        for (var i = 0; i < chatUsers.Length; i++)
+        {
+            var user = chatUsers[i];
+            var rights = rightsKey == -1 || rightsKey == user.Id ? writable : readOnly;
+            items[i] = new ChatPresenceCarrier
+            {
+                TableRight = rights.TableRight,
+                FieldProperties = rights.FieldProperties,
+                UserId = user.Id,
+                DisplayName = user.DisplayName,
+                OngoingChats = ongoing.GetValueOrDefault(user.Id),
+                Present = presence.GetValueOrDefault(user.Id),
+                ChatTopics = topicsByUser.GetValueOrDefault(user.Id) ?? [],
+            };
+        }
+
+        var rightsTag = rightsKey == -1 ? "all" : "own" + rightsKey.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new ChatPresenceList($"{ChangeStamp}.{rightsTag}.{language}", items);
+    }
+}

@@ -1,0 +1,133 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using ChatPresence.Domain.Directory;
+using ChatPresence.Domain.Text;
+
+namespace ChatPresence.Domain.Identity;
+
+/// <summary>The outcome of a user name/password login. A wrong password is not an exception.</summary>
+public sealed record LoginResult(bool Succeeded, ChatUser? User, string? Ticket, string? Message);
+
+/// <summary>
+/// Logs users in and turns tickets back into callers. A ticket is <c>7T:</c> + 256 random bits; only its SHA-256
+/// is stored. Expiry is sliding. Validated tickets are remembered in memory for a short while so that a polling
+/// client costs no database round trip; a revocation therefore takes effect within <see cref="RecheckInterval"/>.
+/// </summary>
+public sealed class TicketAuthority(DirectoryCache directory, ICredentialStore credentials, TimeProvider clock, IdentityOptions options)
+{
+    public const string TicketPrefix = "7T:";
+
+    /// <summary>How long a validated ticket is trusted from memory before the store is asked again.</summary>
+    public static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(30);
+
+    private readonly ConcurrentDictionary<UInt128, KnownTicket> known = new();
+    private readonly PasswordHasher hasher = new(options.PasswordIterations);
+
+    public async Task<LoginResult> AuthenticateUsernamePasswordAsync(string? userName, string? password, string language, CancellationToken cancellationToken)
+    {
+        var view = await directory.GetAsync(cancellationToken);
+        var user = string.IsNullOrEmpty(userName) ? null : view.FindUserByLogin(userName);
+        var stored = user is null ? null : await credentials.GetPasswordAsync(user.Id, cancellationToken);
+        if (user is null || stored is null || password is null || !PasswordHasher.Verify(password, stored))
+        {
+            return new LoginResult(false, null, null, Texts.Get(language, TextId.WrongUserNameOrPassword));
+        }
+
+        var ticket = TicketPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var now = clock.GetUtcNow();
+        await credentials.AddTicketAsync(new StoredTicket(HashTicket(ticket), user.Id, now, now), cancellationToken);
+        return new LoginResult(true, user, ticket, null);
+    }
+
+    /// <summary>The caller behind <paramref name="ticket"/>; a missing, unknown, revoked or expired ticket is refused.</summary>
+    public async ValueTask<Caller> AuthenticateTicketAsync(string? ticket, string language, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(ticket) || !ticket.StartsWith(TicketPrefix, StringComparison.Ordinal) || ticket.Length > 256)
+        {
+            throw NotAuthenticated(language, TextId.NotAuthenticated);
+        }
+
+        Span<byte> hash = stackalloc byte[32];
+        HashTicket(ticket, hash);
+        var key = BinaryPrimitives.ReadUInt128LittleEndian(hash);
+        var now = clock.GetUtcNow();
+
+        if (known.TryGetValue(key, out var entry) && now - entry.CheckedAt < RecheckInterval)
+        {
+            if (now - entry.LastUsed > options.TicketIdleTimeout)
+            {
+                known.TryRemove(key, out _);
+                throw NotAuthenticated(language, TextId.TicketExpired);
+            }
+
+            // Slide in memory; the store is told at the next recheck.
+            entry.LastUsed = now;
+            return new Caller(entry.UserId, language);
+        }
+
+        var hashBytes = hash.ToArray();
+        var stored = await credentials.FindTicketAsync(hashBytes, cancellationToken);
+        if (stored is null)
+        {
+            known.TryRemove(key, out _);
+            throw NotAuthenticated(language, TextId.NotAuthenticated);
+        }
+
+        var lastUsed = entry is not null && entry.LastUsed > stored.LastUsed ? entry.LastUsed : stored.LastUsed;
+        if (now - lastUsed > options.TicketIdleTimeout)
+        {
+            known.TryRemove(key, out _);
+            throw NotAuthenticated(language, TextId.TicketExpired);
+        }
+
+        await credentials.TouchTicketAsync(hashBytes, now, cancellationToken);
+        known[key] = new KnownTicket(stored.UserId, now) { LastUsed = now };
+        return new Caller(stored.UserId, language);
+    }
+
+    /// <summary>Revokes every ticket of the user, here and in the store.</summary>
+    public async Task<int> RevokeTicketsAsync(int userId, CancellationToken cancellationToken)
+    {
+        foreach (var pair in known)
+        {
+            if (pair.Value.UserId == userId)
+            {
+                known.TryRemove(pair.Key, out _);
+            }
+        }
+
+        return await credentials.RevokeTicketsAsync(userId, cancellationToken);
+    }
+
+    /// <summary>Sets a user's password (hashing it).</summary>
+    public Task SetPasswordAsync(int userId, string password, CancellationToken cancellationToken) =>
+        credentials.SetPasswordAsync(userId, hasher.Hash(password), cancellationToken);
+
+    public static byte[] HashTicket(string ticket)
+    {
+        var hash = new byte[32];
+        HashTicket(ticket, hash);
+        return hash;
+    }
+
+    private static void HashTicket(string ticket, Span<byte> destination)
+    {
+        Span<byte> utf8 = stackalloc byte[Encoding.UTF8.GetMaxByteCount(ticket.Length)];
+        var length = Encoding.UTF8.GetBytes(ticket, utf8);
+        SHA256.HashData(utf8[..length], destination);
+    }
+
+    private static ChatPresenceException NotAuthenticated(string language, TextId id) =>
+        ChatPresenceException.Create(FailureReason.NotAuthenticated, language, id);
+
+    private sealed class KnownTicket(int userId, DateTimeOffset checkedAt)
+    {
+        public int UserId { get; } = userId;
+
+        public DateTimeOffset CheckedAt { get; } = checkedAt;
+
+        public DateTimeOffset LastUsed { get; set; }
+    }
+}
