@@ -1,0 +1,86 @@
+using ChatPresence.Domain;
+using ChatPresence.Domain.Directory;
+using ChatPresence.Domain.Identity;
+using ChatPresence.Rest;
+using ChatPresence.Soap;
+using ChatPresence.Storage;
+using ChatPresence.Storage.Sqlite;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace ChatPresence.Host;
+
+/// <summary>Builds the whole service: used by Program and by the test hosts, so both run the same wiring.</summary>
+public static class ChatPresenceApplication
+{
+    public static async Task<WebApplication> CreateAsync(string[] args, bool loadInitialDirectory = true, Action<WebApplicationBuilder>? customize = null)
+    {
+        // Content root at the binaries, so appsettings.json is found whatever the working directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        customize?.Invoke(builder);
+        builder.AddChatPresence();
+        var app = builder.Build();
+        await app.PrepareStoreAsync(loadInitialDirectory, app.Lifetime.ApplicationStopping);
+        app.MapChatPresence();
+        return app;
+    }
+
+    public static WebApplicationBuilder AddChatPresence(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        services.Configure<ChatPresenceOptions>(configuration.GetSection(ChatPresenceOptions.Section));
+        services.AddSingleton(configuration.GetSection($"{ChatPresenceOptions.Section}:Identity").Get<IdentityOptions>() ?? new IdentityOptions());
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IChatStore>(sp => new SqliteChatStore(sp.GetRequiredService<IOptions<ChatPresenceOptions>>().Value.ResolveDatabasePath()));
+        services.AddSingleton<IChatDirectoryStore>(sp => sp.GetRequiredService<IChatStore>());
+        services.AddSingleton<ICredentialStore>(sp => sp.GetRequiredService<IChatStore>());
+        services.AddSingleton<DirectoryCache>();
+        services.AddSingleton<IChatAgent, ChatAgent>();
+        services.AddSingleton<TicketAuthority>();
+        services.AddHealthChecks().AddCheck<StoreHealthCheck>("database");
+        services.AddChatSoap(configuration);
+        services.AddChatRest(configuration);
+        return builder;
+    }
+
+    public static WebApplication MapChatPresence(this WebApplication app)
+    {
+        app.MapHealthChecks("/health");
+        app.MapChatSoapApi();
+        app.MapChatRestApi();
+        return app;
+    }
+
+    /// <summary>Migrates the schema and, on an empty database, imports the initial directory.</summary>
+    public static async Task PrepareStoreAsync(this WebApplication app, bool loadInitialDirectory, CancellationToken cancellationToken)
+    {
+        var store = app.Services.GetRequiredService<IChatStore>();
+        await store.MigrateAsync(cancellationToken);
+        if (!loadInitialDirectory || !await store.IsEmptyAsync(cancellationToken))
+        {
+            return;
+        }
+
+        var options = app.Services.GetRequiredService<IOptions<ChatPresenceOptions>>().Value;
+        await using var file = options.InitialDirectory is { } path
+            ? File.OpenRead(path)
+            : app.Environment.IsDevelopment() ? typeof(ChatPresenceApplication).Assembly.GetManifestResourceStream("demo-directory.json") : null;
+        if (file is null)
+        {
+            return;
+        }
+
+        var importer = ActivatorUtilities.CreateInstance<DirectoryImporter>(app.Services);
+        var summary = await importer.ImportAsync(file, cancellationToken);
+        app.Logger.LogInformation("Imported the initial directory {Source}: {Summary}", options.InitialDirectory ?? "(demo)", summary);
+    }
+
+    private sealed class StoreHealthCheck(IChatStore store) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            await store.CheckHealthAsync(cancellationToken)
+                ? HealthCheckResult.Healthy("The database answers.")
+                : HealthCheckResult.Unhealthy("The database does not answer.");
+    }
+}

@@ -1,0 +1,97 @@
+using ChatPresence.Domain.Directory;
+using ChatPresence.Domain.Identity;
+using ChatPresence.Storage.Sqlite;
+
+namespace ChatPresence.Domain.Tests;
+
+/// <summary>A ChatAgent over a real SQLite file in a temp folder, with a small known directory.</summary>
+public sealed class AgentWorld : IAsyncDisposable
+{
+    public const int Admin = 1;
+    public const int AgentA = 2;
+    public const int AgentB = 3;
+    public const int TopicManager = 4;
+    public const int RoleManager = 5;
+    public const int NoTopicAgent = 6;
+    public const int NoChatAccess = 7;
+    public const int SalesTopic = 10;
+    public const int SupportTopic = 20;
+
+    private readonly string folder;
+
+    private AgentWorld(string folder, SqliteChatStore store, ManualClock clock)
+    {
+        this.folder = folder;
+        Store = store;
+        Clock = clock;
+        Directory = new DirectoryCache(store);
+        Agent = new ChatAgent(Directory, store, clock);
+        Tickets = new TicketAuthority(Directory, store, clock, new IdentityOptions { PasswordIterations = 1000, TicketIdleTimeout = TimeSpan.FromHours(8) });
+    }
+
+    public SqliteChatStore Store { get; }
+
+    public ManualClock Clock { get; }
+
+    public DirectoryCache Directory { get; }
+
+    public ChatAgent Agent { get; }
+
+    public TicketAuthority Tickets { get; }
+
+    public static ChatDirectory TestDirectory(int extraUsers = 0)
+    {
+        var office = new DayHours(true, new TimeOnly(9, 0), new TimeOnly(17, 0));
+        var users = new List<ChatUser>
+        {
+            new(Admin, "admin", "Admin", ChatRole.Administrator, true),
+            new(AgentA, "a", "Agent A", ChatRole.Agent, true),
+            new(AgentB, "b", "Agent B", ChatRole.Agent, true),
+            new(TopicManager, "tm", "Topic Manager", ChatRole.Agent, true),
+            new(RoleManager, "rm", "Role Manager", ChatRole.Manager, true),
+            new(NoTopicAgent, "nt", "No Topic", ChatRole.Agent, true),
+            new(NoChatAccess, "nca", "No Chat Access", ChatRole.Agent, false),
+        };
+        users.AddRange(Enumerable.Range(100, extraUsers).Select(id => new ChatUser(id, $"u{id}", $"User {id}", ChatRole.Agent, true)));
+        return new ChatDirectory(
+            users,
+            [
+                new ChatTopic(SalesTopic, "Sales", OpeningHours.AlwaysOpen),
+                new ChatTopic(SupportTopic, "Support", new OpeningHours(true, "Europe/Oslo", [DayHours.Closed, office, office, office, office, office, DayHours.Closed], DayHours.Closed)),
+            ],
+            [
+                new TopicMembership(SalesTopic, AgentA, true, false, false, false),
+                new TopicMembership(SupportTopic, AgentA, false, false, true, false),
+                new TopicMembership(SupportTopic, AgentB, false, true, false, false),
+                new TopicMembership(SalesTopic, TopicManager, false, false, false, true),
+                // A membership with no flag set does not make the topic one of the user's.
+                new TopicMembership(SalesTopic, NoTopicAgent, false, false, false, false),
+                new TopicMembership(SupportTopic, NoChatAccess, true, false, false, false),
+            ],
+            new Dictionary<int, int> { [AgentA] = 2, [AgentB] = 1 });
+    }
+
+    public static async Task<AgentWorld> CreateAsync(ChatDirectory? directory = null)
+    {
+        var folder = System.IO.Directory.CreateTempSubdirectory("chatpresence-domain-").FullName;
+        var store = new SqliteChatStore(Path.Combine(folder, "test.db"));
+        await store.MigrateAsync(CancellationToken.None);
+        await store.ImportAsync(directory ?? TestDirectory(), CancellationToken.None);
+        return new AgentWorld(folder, store, new ManualClock(DateTimeOffset.Parse("2026-01-05T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    public static Caller As(int userId, string language = "en") => new(userId, language);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Store.DisposeAsync();
+        try
+        {
+            System.IO.Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Pooled connections may hold the file briefly.
+        }
+    }
+}

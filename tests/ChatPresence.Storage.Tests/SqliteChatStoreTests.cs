@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using ChatPresence.Domain.Presence;
+using ChatPresence.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+using Xunit.Abstractions;
+
+namespace ChatPresence.Storage.Tests;
+
+/// <summary>The contract on a real SQLite file in a temporary folder, plus what only the SQLite store promises.</summary>
+public sealed class SqliteChatStoreTests(ITestOutputHelper output) : ChatStoreContractTests
+{
+    private readonly string folder = Path.Combine(Path.GetTempPath(), "chatpresence-storage-tests", Guid.NewGuid().ToString("N"));
+    private readonly Dictionary<IChatStore, string> paths = [];
+
+    protected override async Task<IChatStore> CreateStoreAsync()
+    {
+        var store = Open(Path.Combine(folder, $"{paths.Count}.db"));
+        await store.MigrateAsync(None);
+        return store;
+    }
+
+    protected override async Task<IChatStore> ReopenAsync(IChatStore store)
+    {
+        var path = paths[store];
+        await ((SqliteChatStore)store).DisposeAsync();
+        paths.Remove(store);
+        return Open(path);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        foreach (var store in paths.Keys)
+        {
+            await ((SqliteChatStore)store).DisposeAsync();
+        }
+
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Creates_the_missing_folder_and_runs_in_WAL()
+    {
+        var path = Path.Combine(folder, "nested", "deeper", "chat.db");
+        var store = Open(path);
+        await store.MigrateAsync(None);
+
+        Assert.True(File.Exists(path));
+        Assert.Equal("wal", await ScalarAsync(path, "PRAGMA journal_mode;"));
+        Assert.Equal(1L, await ScalarAsync(path, "SELECT count(*) FROM schema_version;"));
+    }
+
+    [Fact]
+    public async Task Migrating_again_adds_no_schema_version()
+    {
+        var path = Path.Combine(folder, "twice.db");
+        var store = Open(path);
+        await store.MigrateAsync(None);
+        await store.MigrateAsync(None);
+        var reopened = await ReopenAsync(store);
+        await reopened.MigrateAsync(None);
+
+        Assert.Equal(1L, await ScalarAsync(path, "SELECT count(*) FROM schema_version;"));
+        Assert.Equal(1L, await ScalarAsync(path, "SELECT max(version) FROM schema_version;"));
+    }
+
+    [Fact]
+    public async Task Refuses_a_database_from_a_newer_schema()
+    {
+        var path = Path.Combine(folder, "newer.db");
+        var store = Open(path);
+        await store.MigrateAsync(None);
+        await ((SqliteChatStore)store).DisposeAsync();
+        paths.Remove(store);
+        await ScalarAsync(path, "INSERT INTO schema_version (version, description, applied_utc) VALUES (999, 'future', 'x');");
+
+        var newer = Open(path);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => newer.MigrateAsync(None));
+        Assert.Contains("999", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_disposed_store_refuses_work()
+    {
+        var store = await CreateStoreAsync();
+        await ((SqliteChatStore)store).DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.SavePresenceAsync([new PresenceUpdate(1, true)], None));
+        Assert.False(await store.CheckHealthAsync(None));
+    }
+
+    [Fact]
+    public async Task Concurrent_saves_are_fast_enough()
+    {
+        // Not a benchmark: a floor far below the measured rate, to catch losing group commit (one fsync per save).
+        const int Callers = 32;
+        const int SavesPerCaller = 100;
+        var store = await CreateStoreAsync();
+        await store.ImportAsync(ManyUsers(Callers), None);
+        await store.SavePresenceAsync([new PresenceUpdate(1, true)], None);
+
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(1, Callers).Select(id => Task.Run(async () =>
+        {
+            for (var i = 0; i < SavesPerCaller; i++)
+            {
+                await store.SavePresenceAsync([new PresenceUpdate(id, i % 2 == 0)], None);
+            }
+        })));
+        clock.Stop();
+
+        var rate = Callers * SavesPerCaller / clock.Elapsed.TotalSeconds;
+        output.WriteLine($"{Callers * SavesPerCaller} saves by {Callers} callers in {clock.ElapsedMilliseconds} ms: {rate:F0} saves/s");
+        var snapshot = await store.LoadAsync(None);
+        Assert.All(Enumerable.Range(1, Callers), id => Assert.False(IsPresent(snapshot, id)));
+        Assert.True(rate > 500, $"{rate:F0} saves/s");
+    }
+
+    private SqliteChatStore Open(string path)
+    {
+        var store = new SqliteChatStore(path);
+        paths[store] = path;
+        return store;
+    }
+
+    private static async Task<object?> ScalarAsync(string path, string sql)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync();
+    }
+}
