@@ -328,7 +328,7 @@ public sealed class FormBodyNode : BodyNode
     public override string? GetString() => value ?? throw Expected("a string");
 
     /// <summary><c>a[0][b]</c>, <c>a[0].b</c>, <c>[0][b]</c>, <c>[0].b</c> → a, 0, b.</summary>
-    internal static List<string> Split(string key)
+    public static List<string> Split(string key)
     {
         var segments = new List<string>();
         var i = 0;
