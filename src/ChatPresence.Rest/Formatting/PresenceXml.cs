@@ -33,7 +33,7 @@ public static class PresenceXml
         using (var writer = XmlWriter.Create(stream, WriterSettings))
         {
             writer.WriteStartElement("ArrayOfChatPresence", ContractNamespace);
-            writer.WriteAttributeString("xmlns", null, null, ContractNamespace);
+            writer.WriteAttributeString("xmlns", ContractNamespace);
             writer.WriteAttributeString("xmlns", "i", null, InstanceNamespace);
             foreach (var item in items)
             {
