@@ -1,14 +1,57 @@
+using ChatPresence.Rest.Endpoints;
+using ChatPresence.Rest.Formatting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace ChatPresence.Rest;
 
 /// <summary>Wires the /api/v1 endpoints into a host.</summary>
 public static class RestServiceExtensions
 {
-    public static IServiceCollection AddChatRest(this IServiceCollection services, IConfiguration configuration) => services;
+    /// <summary>The OpenAPI document name: served at <c>/openapi/v1.json</c>.</summary>
+    public const string OpenApiDocument = "v1";
 
-    public static IEndpointRouteBuilder MapChatRestApi(this IEndpointRouteBuilder endpoints) => endpoints;
+    /// <summary>
+    /// Registers the facade: options from <c>ChatPresence:Rest</c>, the caller resolver, the reply cache and the
+    /// OpenAPI document. Needs <c>IChatAgent</c>, <c>TicketAuthority</c>, <c>TimeProvider</c> and
+    /// <c>IHostEnvironment</c> from the host.
+    /// </summary>
+    public static IServiceCollection AddChatRest(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<RestOptions>()
+            .Bind(configuration.GetSection(RestOptions.SectionName))
+            .Validate(o => o.MaxBodyBytes > 0 && o.ReplyCacheEntries > 0, "ChatPresence:Rest: MaxBodyBytes and ReplyCacheEntries must be positive")
+            .ValidateOnStart();
+        services.AddSingleton<RestCallerResolver>();
+        services.AddSingleton(sp => new ReplyCache(sp.GetRequiredService<IOptions<RestOptions>>().Value.ReplyCacheEntries));
+        services.AddSingleton<RestCalls>();
+        services.AddOpenApi(OpenApiDocument, RestOpenApi.Configure);
+        return services;
+    }
+
+    /// <summary>
+    /// Maps <c>/api/v1/…</c> and <c>/{tenant}/api/v1/…</c> (the tenant segment is accepted and ignored on-site),
+    /// a SuperOffice-style 404/405 for anything else below them, and <c>/openapi/v1.json</c>. Call after routing.
+    /// </summary>
+    public static IEndpointRouteBuilder MapChatRestApi(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        foreach (var (prefix, namePrefix) in new[] { ("/api/v1", string.Empty), ("/{tenant}/api/v1", "Tenant") })
+        {
+            var api = endpoints.MapGroup(prefix).WithMetadata(RestApiMarker.Instance);
+            api.MapChatAgentApi(namePrefix);
+            api.MapPresenceApi(namePrefix);
+            api.MapFallback("{**path}", (HttpContext http, [FromServices] RestCalls calls, string? path) => calls.Unmatched(http, path))
+                .ExcludeFromDescription();
+        }
+
+        endpoints.MapOpenApi("/openapi/{documentName}.json");
+        return endpoints;
+    }
 }

@@ -1,0 +1,125 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using System.Xml;
+using ChatPresence.Rest.Errors;
+using ChatPresence.Rest.Formatting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace ChatPresence.Rest.Binding;
+
+/// <summary>
+/// Reads a request body within the size limit and parses it by Content-Type into a <see cref="BodyNode"/>.
+/// Refusals: 415 (type), 413 (size), 400 (empty, or not well-formed).
+/// </summary>
+public static class BodyReader
+{
+    public static async Task<BodyNode> ReadAsync(HttpRequest request, int maxBytes, string language, CancellationToken cancellationToken)
+    {
+        var format = MediaTypes.RecognizeBody(request.ContentType);
+        if (format is null)
+        {
+            if (string.IsNullOrWhiteSpace(request.ContentType) && request.ContentLength is null or 0 && !HasChunkedBody(request))
+            {
+                throw RestFailure.Malformed(language, "a request body is required");
+            }
+
+            throw RestFailure.UnsupportedMediaType(language, request.ContentType);
+        }
+
+        if (request.ContentLength > maxBytes)
+        {
+            throw RestFailure.TooLarge(language, maxBytes);
+        }
+
+        var body = await ReadLimitedAsync(request.Body, maxBytes, language, cancellationToken);
+        if (body.Length == 0)
+        {
+            throw RestFailure.Malformed(language, "a request body is required");
+        }
+
+        return Parse(body, format.Value, maxBytes, language);
+    }
+
+    /// <summary>Parses a whole body; public for unit tests.</summary>
+    public static BodyNode Parse(ReadOnlyMemory<byte> body, WireFormat format, int maxBytes, string language)
+    {
+        switch (format)
+        {
+            case WireFormat.Json:
+                try
+                {
+                    using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 32 });
+
+                    // The document is disposed on return; bind from a private copy of the root.
+                    return new JsonBodyNode(document.RootElement.Clone(), string.Empty);
+                }
+                catch (JsonException e)
+                {
+                    throw RestFailure.Malformed(language, $"the JSON is not well-formed (line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1})");
+                }
+
+            case WireFormat.Xml:
+                try
+                {
+                    using var stream = new MemoryStream(body.ToArray(), writable: false);
+                    return XmlBodyNode.Load(stream, maxBytes);
+                }
+                catch (XmlException e)
+                {
+                    throw RestFailure.Malformed(language, $"the XML is not well-formed (line {e.LineNumber}, position {e.LinePosition})");
+                }
+
+            default:
+                try
+                {
+                    var text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(body.Span);
+                    var fields = new List<KeyValuePair<string, string>>();
+                    using var reader = new FormReader(text) { ValueCountLimit = int.MaxValue, KeyLengthLimit = 1024, ValueLengthLimit = maxBytes };
+                    while (reader.ReadNextPair() is { } pair)
+                    {
+                        fields.Add(new(pair.Key, pair.Value));
+                    }
+
+                    return FormBodyNode.Build(fields);
+                }
+                catch (Exception e) when (e is DecoderFallbackException or InvalidDataException)
+                {
+                    throw RestFailure.Malformed(language, "the form body is not valid UTF-8 form data");
+                }
+                catch (BindingException e)
+                {
+                    throw RestFailure.Malformed(language, e.Message);
+                }
+        }
+    }
+
+    private static bool HasChunkedBody(HttpRequest request) =>
+        request.Headers.TransferEncoding.ToString().Contains("chunked", StringComparison.OrdinalIgnoreCase);
+
+    private static async Task<ReadOnlyMemory<byte>> ReadLimitedAsync(Stream body, int maxBytes, string language, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            using var collected = new MemoryStream();
+            int read;
+            while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                if (collected.Length + read > maxBytes)
+                {
+                    throw RestFailure.TooLarge(language, maxBytes);
+                }
+
+                collected.Write(buffer, 0, read);
+            }
+
+            return collected.GetBuffer().AsMemory(0, (int)collected.Length);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

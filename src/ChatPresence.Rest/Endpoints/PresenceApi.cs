@@ -1,0 +1,35 @@
+using ChatPresence.Rest.Binding;
+using ChatPresence.Rest.Errors;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace ChatPresence.Rest.Endpoints;
+
+/// <summary>The controller routes: <c>GET Presence/GetAll</c>, <c>POST Presence/SaveAll</c>.</summary>
+public static class PresenceApi
+{
+    public static RouteGroupBuilder MapPresenceApi(this IEndpointRouteBuilder routes, string namePrefix = "")
+    {
+        var group = routes.MapGroup("/Presence").WithTags("Presence");
+
+        group.MapGet("/GetAll", GetAll)
+            .WithName(namePrefix + "GetAll")
+            .WithSummary("Get the chat presence status for all chat users")
+            .WithDescription("Strong ETag; If-None-Match gives 304.");
+        group.MapPost("/SaveAll", SaveAll)
+            .WithName(namePrefix + "SaveAll")
+            .WithSummary("Save the chat presence for the listed users")
+            .WithDescription("A bare array; only UserId and Present are used; atomic. An unknown UserId refuses the whole call with 400 (ErrorType UnknownUser).")
+            .WithMetadata(new RestBodyMetadata(typeof(ChatPresenceDocument[]), "[…]; form: [0][UserId]=7 or [0].UserId=7"));
+        return group;
+    }
+
+    internal static Task<Results<PresenceReply, NotModifiedReply, ErrorResult>> GetAll(HttpContext http, [FromServices] RestCalls calls) =>
+        calls.GetPresenceAsync(http, "Presence/GetAll", select: null);
+
+    internal static Task<Results<NoContent, ErrorResult>> SaveAll(HttpContext http, [FromServices] RestCalls calls) =>
+        calls.SaveAsync(http, "Presence/SaveAll", RequestBinder.BindList);
+}

@@ -1,0 +1,137 @@
+using System.Reflection;
+using ChatPresence.Rest.Formatting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Net.Http.Headers;
+
+namespace ChatPresence.Rest.Endpoints;
+
+/// <summary>A presence list reply: cached bytes with a strong ETag; polling clients revalidate with If-None-Match.</summary>
+public sealed class PresenceReply(CachedReply reply) : IResult, IEndpointMetadataProvider
+{
+    /// <summary>What the reply varies with, besides the URL.</summary>
+    internal const string VaryOn = "Accept, Accept-Language, SO-Language, Authorization";
+
+    public CachedReply Reply { get; } = reply;
+
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        var response = httpContext.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = Reply.ContentType;
+        response.ContentLength = Reply.Body.Length;
+        SetValidators(response, Reply.ETag);
+        return response.Body.WriteAsync(Reply.Body, httpContext.RequestAborted).AsTask();
+    }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(ChatPresenceDocument[]), ["application/json", "text/json", "application/xml", "text/xml"]));
+    }
+
+    internal static void SetValidators(HttpResponse response, string etag)
+    {
+        response.Headers.ETag = etag;
+
+        // Per caller (rights, language): never shared by intermediaries; clients revalidate each time.
+        response.Headers.CacheControl = "private, no-cache";
+        response.Headers.Vary = VaryOn;
+    }
+}
+
+/// <summary>304: the client's copy (If-None-Match) is current. No body.</summary>
+public sealed class NotModifiedReply(string etag) : IResult, IEndpointMetadataProvider
+{
+    public string ETag { get; } = etag;
+
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.StatusCode = StatusCodes.Status304NotModified;
+        PresenceReply.SetValidators(httpContext.Response, ETag);
+        return Task.CompletedTask;
+    }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status304NotModified));
+    }
+
+    /// <summary>Whether an If-None-Match header names <paramref name="etag"/> (weak comparison, as RFC 9110 asks) or is <c>*</c>.</summary>
+    public static bool Matches(string? ifNoneMatch, string etag)
+    {
+        if (string.IsNullOrEmpty(ifNoneMatch))
+        {
+            return false;
+        }
+
+        foreach (var candidate in ifNoneMatch.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var tag = candidate.StartsWith("W/", StringComparison.Ordinal) ? candidate[2..] : candidate;
+            if (tag == "*" || string.Equals(tag, etag, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
+
+/// <summary>A bare boolean: <c>true</c> in JSON, <c>&lt;boolean&gt;</c> in DataContract XML.</summary>
+public sealed class BooleanReply(bool value, ReplyFormat format) : IResult, IEndpointMetadataProvider
+{
+    private static readonly byte[] True = "true"u8.ToArray();
+    private static readonly byte[] False = "false"u8.ToArray();
+    private static readonly byte[] XmlTrue = PresenceXml.SerializeBoolean(true);
+    private static readonly byte[] XmlFalse = PresenceXml.SerializeBoolean(false);
+
+    public bool Value { get; } = value;
+
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        var response = httpContext.Response;
+        var body = format.Format == WireFormat.Xml ? (Value ? XmlTrue : XmlFalse) : (Value ? True : False);
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = format.ContentType;
+        response.ContentLength = body.Length;
+        response.Headers.CacheControl = "no-store";
+        return response.Body.WriteAsync(body, httpContext.RequestAborted).AsTask();
+    }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(bool), ["application/json", "text/json", "application/xml", "text/xml"]));
+    }
+}
+
+/// <summary>The answer to a GET on an agent (RPC) route: what the call does and how to make it. Nothing is invoked.</summary>
+public sealed class CallDescription(string method, string route, string summary, string request, string response) : IResult, IEndpointMetadataProvider
+{
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        var http = httpContext.Response;
+        http.StatusCode = StatusCodes.Status200OK;
+        http.ContentType = "application/json; charset=utf-8";
+        http.Headers[HeaderNames.Allow] = "GET, POST";
+        using var writer = new System.Text.Json.Utf8JsonWriter(http.BodyWriter, PresenceJson.WriterOptions);
+        writer.WriteStartObject();
+        writer.WriteString("Method", method);
+        writer.WriteString("Route", route);
+        writer.WriteString("Description", summary);
+        writer.WriteString("Request", request);
+        writer.WriteString("Response", response);
+        writer.WriteString("OpenApi", "/openapi/v1.json");
+        writer.WriteEndObject();
+        await writer.FlushAsync(httpContext.RequestAborted);
+    }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(CallDescriptionDocument), ["application/json"]));
+    }
+}

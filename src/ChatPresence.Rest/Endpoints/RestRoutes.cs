@@ -1,0 +1,32 @@
+namespace ChatPresence.Rest.Endpoints;
+
+/// <summary>The routes below /api/v1 and their methods (for 405 answers and tests).</summary>
+public static class RestRoutes
+{
+    public const string GetChatPresence = "/Agents/Chat/GetChatPresence";
+    public const string SaveChatPresence = "/Agents/Chat/SaveChatPresence";
+    public const string IsWithinOpeningHours = "/Agents/Chat/IsWithinOpeningHours";
+    public const string GetAll = "/Presence/GetAll";
+    public const string SaveAll = "/Presence/SaveAll";
+
+    private static readonly Dictionary<string, string> Methods = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [GetChatPresence] = "GET, POST",
+        [SaveChatPresence] = "GET, POST",
+        [IsWithinOpeningHours] = "GET, POST",
+        [GetAll] = "GET",
+        [SaveAll] = "POST",
+    };
+
+    /// <summary>The Allow header for a known route, or null.</summary>
+    public static string? Allowed(string route) => Methods.GetValueOrDefault(route);
+}
+
+/// <summary>Marks endpoints of this facade (the OpenAPI document describes only these).</summary>
+public sealed class RestApiMarker
+{
+    public static readonly RestApiMarker Instance = new();
+}
+
+/// <summary>The request body an endpoint reads itself, for the OpenAPI description (no routing constraint).</summary>
+public sealed record RestBodyMetadata(Type BodyType, string Description);

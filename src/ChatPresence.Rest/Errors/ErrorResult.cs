@@ -1,0 +1,132 @@
+using System.Buffers;
+using System.Reflection;
+using System.Text.Json;
+using System.Xml;
+using ChatPresence.Domain;
+using ChatPresence.Domain.Text;
+using ChatPresence.Rest.Formatting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Net.Http.Headers;
+
+namespace ChatPresence.Rest.Errors;
+
+/// <summary>The SuperOffice error body, as documented for the OpenAPI description.</summary>
+/// <param name="Error">Always true.</param>
+/// <param name="ErrorType">What kind of refusal: a FailureReason name, or UnsupportedMediaType, NotAcceptable, PayloadTooLarge, NotFound, MethodNotAllowed, UnexpectedError.</param>
+/// <param name="ErrorMessage">A text in the caller's language (SO-Language / Accept-Language).</param>
+/// <param name="ErrorSource">The call that failed, e.g. Agents/Chat/SaveChatPresence.</param>
+public sealed record ErrorBody(bool Error, string ErrorType, string ErrorMessage, string ErrorSource);
+
+/// <summary>
+/// A refusal with the SuperOffice error body <c>{"Error":true,"ErrorType":…,"ErrorMessage":…,"ErrorSource":…}</c>
+/// (XML <c>ErrorInformation</c> when XML was asked for), a real status, and a WWW-Authenticate challenge on 401.
+/// </summary>
+public sealed class ErrorResult(int status, ErrorBody body, WireFormat format) : IResult, IEndpointMetadataProvider
+{
+    /// <summary>Challenges sent with 401: the schemes this facade understands.</summary>
+    public static readonly string[] Challenges = ["SoTicket realm=\"ChatPresence\"", "Basic realm=\"ChatPresence\", charset=\"UTF-8\""];
+
+    private static readonly int[] DocumentedStatuses = [400, 401, 403, 404, 406, 413, 415, 429, 500];
+
+    public int StatusCode { get; } = status;
+
+    public ErrorBody Body { get; } = body;
+
+    public WireFormat Format { get; } = format;
+
+    /// <summary>Turns anything thrown while serving a call into its reply.</summary>
+    public static ErrorResult From(Exception exception, string language, string source, WireFormat format, bool development) => exception switch
+    {
+        ChatPresenceException refusal => new(ErrorMap.StatusOf(refusal.Reason), new(true, refusal.Reason.ToString(), refusal.Message, source), format),
+        RestFailure failure => new(failure.Status, new(true, failure.ErrorType, failure.Message, source), format),
+        _ => new(StatusCodes.Status500InternalServerError, new(true, "UnexpectedError", Unexpected(exception, language, development), source), format),
+    };
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        var response = httpContext.Response;
+        response.StatusCode = StatusCode;
+        if (StatusCode == StatusCodes.Status401Unauthorized)
+        {
+            response.Headers.WWWAuthenticate = Challenges;
+        }
+
+        response.Headers.CacheControl = "no-store";
+        byte[] bytes;
+        if (Format == WireFormat.Xml)
+        {
+            response.ContentType = "application/xml; charset=utf-8";
+            bytes = ToXml(Body);
+        }
+        else
+        {
+            response.ContentType = "application/json; charset=utf-8";
+            bytes = ToJson(Body);
+        }
+
+        response.ContentLength = bytes.Length;
+        await response.Body.WriteAsync(bytes, httpContext.RequestAborted);
+    }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        foreach (var status in DocumentedStatuses)
+        {
+            builder.Metadata.Add(new ProducesResponseTypeMetadata(status, typeof(ErrorBody), ["application/json", "application/xml"]));
+        }
+    }
+
+    public static byte[] ToJson(ErrorBody body)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, PresenceJson.WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteBoolean("Error", body.Error);
+            writer.WriteString("ErrorType", body.ErrorType);
+            writer.WriteString("ErrorMessage", body.ErrorMessage);
+            writer.WriteString("ErrorSource", body.ErrorSource);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public static byte[] ToXml(ErrorBody body)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = XmlWriter.Create(stream, PresenceXml.WriterSettings))
+        {
+            writer.WriteStartElement("ErrorInformation", PresenceXml.ContractNamespace);
+            writer.WriteElementString("Error", PresenceXml.ContractNamespace, body.Error ? "true" : "false");
+            writer.WriteElementString("ErrorType", PresenceXml.ContractNamespace, body.ErrorType);
+            writer.WriteElementString("ErrorMessage", PresenceXml.ContractNamespace, body.ErrorMessage);
+            writer.WriteElementString("ErrorSource", PresenceXml.ContractNamespace, body.ErrorSource);
+            writer.WriteEndElement();
+        }
+
+        return stream.ToArray();
+    }
+
+    private static string Unexpected(Exception exception, string language, bool development)
+    {
+        var text = Texts.Get(language, TextId.UnexpectedError);
+        return development ? $"{text} {exception.GetType().FullName}: {exception.Message}" : text;
+    }
+}
+
+/// <summary>HTTP header names used by the facade.</summary>
+internal static class RestHeaders
+{
+    public const string SoLanguage = "SO-Language";
+    public const string SoAppToken = "SO-AppToken";
+    public const string SoCulture = "SO-Culture";
+    public const string SoTimeZone = "SO-TimeZone";
+    public const string XsrfToken = "X-XSRF-TOKEN";
+
+    public static string Language(HttpRequest request) =>
+        Texts.ChooseLanguage(request.Headers[SoLanguage].ToString(), request.Headers[HeaderNames.AcceptLanguage].ToString());
+}

@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using ChatPresence.Domain.Presence;
+
+namespace ChatPresence.Rest.Formatting;
+
+/// <summary>A serialized presence reply and its strong ETag.</summary>
+public sealed class CachedReply(byte[] body, string etag, string contentType)
+{
+    public byte[] Body { get; } = body;
+
+    public string ETag { get; } = etag;
+
+    public string ContentType { get; } = contentType;
+}
+
+/// <summary>
+/// Serialized presence replies keyed by (<see cref="ChatPresenceList.Tag"/>, media type, <c>$select</c> key).
+/// The list tag is equal exactly when the content is (data version, rights view, language), so an entry never
+/// goes stale: a change makes a new tag. Bounded: when full, the oldest entries are dropped first.
+/// </summary>
+public sealed class ReplyCache(int capacity)
+{
+    private readonly ConcurrentDictionary<Key, CachedReply> entries = new();
+    private readonly ConcurrentQueue<Key> order = new();
+    private readonly int capacity = Math.Max(1, capacity);
+
+    public int Count => entries.Count;
+
+    public CachedReply Get(ChatPresenceList list, ReplyFormat format, Selection selection)
+    {
+        var key = new Key(list.Tag, format.MediaType, selection.Key);
+        if (entries.TryGetValue(key, out var reply))
+        {
+            return reply;
+        }
+
+        reply = Build(list, format, selection);
+        if (entries.TryAdd(key, reply))
+        {
+            order.Enqueue(key);
+            while (entries.Count > capacity && order.TryDequeue(out var oldest))
+            {
+                entries.TryRemove(oldest, out _);
+            }
+        }
+
+        return reply;
+    }
+
+    /// <summary>
+    /// A strong validator for one representation: a hash of the list tag, the media type and the selection, so it
+    /// differs between JSON and XML and between selections, and changes with any change of the data or of the
+    /// caller's rights view.
+    /// </summary>
+    public static string ETagFor(string tag, string mediaType, string selectionKey)
+    {
+        var text = Encoding.UTF8.GetBytes(tag + "\n" + mediaType + "\n" + selectionKey);
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(text, hash);
+        return "\"" + Convert.ToBase64String(hash[..18]).Replace('+', '-').Replace('/', '_') + "\"";
+    }
+
+    private static CachedReply Build(ChatPresenceList list, ReplyFormat format, Selection selection)
+    {
+        var body = format.Format == WireFormat.Xml
+            ? PresenceXml.Serialize(list.Items, selection)
+            : PresenceJson.Serialize(list.Items, selection);
+        return new CachedReply(body, ETagFor(list.Tag, format.MediaType, selection.Key), format.ContentType);
+    }
+
+    private readonly record struct Key(string Tag, string MediaType, string Selection);
+}

@@ -1,0 +1,19 @@
+namespace ChatPresence.Rest;
+
+/// <summary>Settings of the REST facade (configuration section <c>ChatPresence:Rest</c>).</summary>
+public sealed class RestOptions
+{
+    public const string SectionName = "ChatPresence:Rest";
+
+    /// <summary>Largest request body accepted, in bytes; a larger one is refused with 413.</summary>
+    public int MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>How many serialized presence replies are kept (keyed by list tag, media type and $select).</summary>
+    public int ReplyCacheEntries { get; set; } = 1024;
+
+    /// <summary>
+    /// How long a verified Basic credential is remembered (as the ticket it was exchanged for), so that a polling
+    /// client does not pay a password hash on every call. Zero switches the memory off.
+    /// </summary>
+    public TimeSpan BasicCredentialLifetime { get; set; } = TimeSpan.FromSeconds(60);
+}
