@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,7 +9,38 @@ namespace ChatPresence.Soap;
 /// <summary>Wires the SOAP endpoints (Chat.svc, SoPrincipal.svc) into a host.</summary>
 public static class SoapServiceExtensions
 {
-    public static IServiceCollection AddChatSoap(this IServiceCollection services, IConfiguration configuration) => services;
+    public const string ChatPath = "/Remote/Services86/Chat.svc";
+    public const string SoPrincipalPath = "/Remote/Services86/SoPrincipal.svc";
 
-    public static IEndpointRouteBuilder MapChatSoapApi(this IEndpointRouteBuilder endpoints) => endpoints;
+    /// <summary>
+    /// Registers the SOAP facade. Needs <c>IChatAgent</c>, <c>TicketAuthority</c> and <c>IHostEnvironment</c> in DI.
+    /// Options come from <c>ChatPresence:Soap</c> (<see cref="SoapOptions"/>).
+    /// </summary>
+    public static IServiceCollection AddChatSoap(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<SoapOptions>().Bind(configuration.GetSection(SoapOptions.SectionName));
+        services.AddSingleton<ChatSoapEndpoint>();
+        return services;
+    }
+
+    /// <summary>
+    /// Maps POST (SOAP 1.1 and 1.2) and GET (<c>?wsdl</c>, <c>?singleWsdl</c>) on <c>/Remote/Services86/Chat.svc</c>
+    /// and <c>/Remote/Services86/SoPrincipal.svc</c>, also under a tenant prefix; paths match case-insensitively.
+    /// </summary>
+    public static IEndpointRouteBuilder MapChatSoapApi(this IEndpointRouteBuilder endpoints)
+    {
+        string[] methods = [HttpMethods.Post, HttpMethods.Get, HttpMethods.Head];
+        foreach (var prefix in new[] { string.Empty, "/{tenant}" })
+        {
+            endpoints.MapMethods(prefix + ChatPath, methods, (HttpContext context, ChatSoapEndpoint endpoint) => endpoint.HandleChatAsync(context))
+                .WithDisplayName("SOAP Chat.svc" + prefix)
+                .ExcludeFromDescription();
+            endpoints.MapMethods(prefix + SoPrincipalPath, methods, (HttpContext context, ChatSoapEndpoint endpoint) => endpoint.HandleSoPrincipalAsync(context))
+                .WithDisplayName("SOAP SoPrincipal.svc" + prefix)
+                .ExcludeFromDescription();
+        }
+
+        return endpoints;
+    }
 }

@@ -1,3 +1,4 @@
+using ChatPresence.Domain.Identity;
 using static ChatPresence.Domain.Tests.AgentWorld;
 
 namespace ChatPresence.Domain.Tests;

@@ -92,14 +92,16 @@ public sealed class SqliteChatStoreTests(ITestOutputHelper output) : ChatStoreCo
     }
 
     [Fact]
-    public async Task Concurrent_saves_are_fast_enough()
+    public async Task Concurrent_saves_share_commits()
     {
-        // Not a benchmark: a floor far below the measured rate, to catch losing group commit (one fsync per save).
+        // Group commit, seen from outside: each commit moves the stamp once, so fewer moves than saves means
+        // concurrent saves shared transactions (and fsyncs). The rate is printed, not asserted: machines differ.
         const int Callers = 32;
         const int SavesPerCaller = 100;
         var store = await CreateStoreAsync();
         await store.ImportAsync(ManyUsers(Callers), None);
         await store.SavePresenceAsync([new PresenceUpdate(1, true)], None);
+        var before = await store.GetChangeStampAsync(None);
 
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(1, Callers).Select(id => Task.Run(async () =>
@@ -111,11 +113,12 @@ public sealed class SqliteChatStoreTests(ITestOutputHelper output) : ChatStoreCo
         })));
         clock.Stop();
 
+        var commits = await store.GetChangeStampAsync(None) - before;
         var rate = Callers * SavesPerCaller / clock.Elapsed.TotalSeconds;
-        output.WriteLine($"{Callers * SavesPerCaller} saves by {Callers} callers in {clock.ElapsedMilliseconds} ms: {rate:F0} saves/s");
+        output.WriteLine($"{Callers * SavesPerCaller} saves by {Callers} callers in {clock.ElapsedMilliseconds} ms ({rate:F0} saves/s) in {commits} commits");
         var snapshot = await store.LoadAsync(None);
         Assert.All(Enumerable.Range(1, Callers), id => Assert.False(IsPresent(snapshot, id)));
-        Assert.True(rate > 500, $"{rate:F0} saves/s");
+        Assert.InRange(commits, 1, Callers * SavesPerCaller - 1);
     }
 
     private SqliteChatStore Open(string path)

@@ -83,7 +83,7 @@ public sealed class TicketAuthority(DirectoryCache directory, ICredentialStore c
         }
 
         await credentials.TouchTicketAsync(hashBytes, now, cancellationToken);
-        known[key] = new KnownTicket(stored.UserId, now) { LastUsed = now };
+        known[key] = new KnownTicket(stored.UserId, now);
         return new Caller(stored.UserId, language);
     }
 
@@ -124,10 +124,17 @@ public sealed class TicketAuthority(DirectoryCache directory, ICredentialStore c
 
     private sealed class KnownTicket(int userId, DateTimeOffset checkedAt)
     {
+        // Written by concurrent requests: kept as UTC ticks so reads and writes are atomic.
+        private long lastUsedTicks = checkedAt.UtcTicks;
+
         public int UserId { get; } = userId;
 
         public DateTimeOffset CheckedAt { get; } = checkedAt;
 
-        public DateTimeOffset LastUsed { get; set; }
+        public DateTimeOffset LastUsed
+        {
+            get => new(Volatile.Read(ref lastUsedTicks), TimeSpan.Zero);
+            set => Volatile.Write(ref lastUsedTicks, value.UtcTicks);
+        }
     }
 }

@@ -37,13 +37,14 @@ public sealed class SqliteChatStore : IChatStore, IAsyncDisposable
         var builder = new SqliteConnectionStringBuilder
         {
             DataSource = this.databasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
+            Mode = SqliteOpenMode.ReadWrite, // readers never create: a vanished file is an error, not a new empty database
             Pooling = true,
             DefaultTimeout = (int)BusyTimeout.TotalSeconds,
         };
         readerConnectionString = builder.ToString();
 
         // Not pooled: the writer lives as long as the store, and closing it on dispose must really close the file.
+        builder.Mode = SqliteOpenMode.ReadWriteCreate;
         builder.Pooling = false;
         writerConnectionString = builder.ToString();
     }

@@ -1,0 +1,543 @@
+using System.Globalization;
+using System.Xml;
+using ChatPresence.Domain.Presence;
+
+namespace ChatPresence.Soap;
+
+/// <summary>
+/// Reads a SOAP 1.1/1.2 request with a forward-only <see cref="XmlReader"/>: no DOM, DTDs prohibited, quotas on
+/// depth, name and string lengths. Accepts any prefixes, any element order, <c>xsi:type</c> attributes and headers
+/// either inside <c>Header</c> or directly under <c>Envelope</c> (the documentation samples' form).
+/// Every refusal is a <see cref="SoapFaultException"/>.
+/// </summary>
+public sealed class SoapEnvelopeReader
+{
+    private readonly SoapOptions options;
+    private readonly XmlReaderSettings settings;
+
+    public SoapEnvelopeReader(SoapOptions options)
+    {
+        this.options = options;
+        settings = new XmlReaderSettings
+        {
+            DtdProcessing = DtdProcessing.Prohibit,
+            XmlResolver = null,
+            IgnoreComments = true,
+            IgnoreProcessingInstructions = true,
+            IgnoreWhitespace = true,
+            MaxCharactersFromEntities = 1024,
+            MaxCharactersInDocument = Math.Max(options.MaxBodyBytes, 1024),
+            CloseInput = false,
+            Async = false,
+        };
+    }
+
+    /// <summary>
+    /// Reads the envelope in <paramref name="body"/>. <paramref name="httpOperation"/> is the operation the HTTP
+    /// action named (None when there was no action): the body element must agree with it.
+    /// </summary>
+    public SoapRequest Read(Stream body, SoapVersion version, SoapService service, SoapOperation httpOperation)
+    {
+        var request = new SoapRequest();
+        try
+        {
+            using var reader = XmlReader.Create(body, settings);
+            ReadEnvelope(reader, version, service, httpOperation, request);
+        }
+        catch (XmlException)
+        {
+            SoapFaultException.Throw(LooksLikeDtd(body) ? SoapFaultReason.DtdProhibited : SoapFaultReason.MalformedXml);
+        }
+
+        return request;
+    }
+
+    private static bool LooksLikeDtd(Stream body)
+    {
+        if (body is not PooledBufferStream pooled)
+        {
+            return false;
+        }
+
+        var bytes = pooled.WrittenSpan;
+        return bytes.IndexOf("<!DOCTYPE"u8) >= 0 || bytes.IndexOf("<!ENTITY"u8) >= 0;
+    }
+
+    private void ReadEnvelope(XmlReader reader, SoapVersion version, SoapService service, SoapOperation httpOperation, SoapRequest request)
+    {
+        if (reader.MoveToContent() != XmlNodeType.Element || reader.LocalName != "Envelope")
+        {
+            SoapFaultException.Throw(SoapFaultReason.MalformedXml);
+        }
+
+        if (!string.Equals(reader.NamespaceURI, version.EnvelopeNamespace, StringComparison.Ordinal))
+        {
+            SoapFaultException.Throw(SoapFaultReason.VersionMismatch);
+        }
+
+        var envelopeNs = version.EnvelopeNamespace;
+        var sawBody = false;
+        if (reader.IsEmptyElement)
+        {
+            SoapFaultException.Throw(SoapFaultReason.EmptyBody);
+        }
+
+        var depth = reader.Depth;
+        reader.Read();
+        while (reader.Depth > depth)
+        {
+            if (reader.NodeType != XmlNodeType.Element)
+            {
+                CheckText(reader);
+                reader.Read();
+                continue;
+            }
+
+            CheckElement(reader);
+            if (reader.LocalName == "Body" && reader.NamespaceURI == envelopeNs)
+            {
+                ReadBody(reader, service, httpOperation, request);
+                sawBody = true;
+            }
+            else if (reader.LocalName == "Header" && reader.NamespaceURI == envelopeNs)
+            {
+                ReadHeaders(reader, envelopeNs, request);
+            }
+            else
+            {
+                // The documentation samples put header entries straight under Envelope.
+                ReadHeaderEntry(reader, envelopeNs, request);
+            }
+        }
+
+        if (!sawBody || request.Operation == SoapOperation.None)
+        {
+            SoapFaultException.Throw(SoapFaultReason.EmptyBody);
+        }
+    }
+
+    private void ReadHeaders(XmlReader reader, string envelopeNs, SoapRequest request)
+    {
+        if (reader.IsEmptyElement)
+        {
+            reader.Read();
+            return;
+        }
+
+        var depth = reader.Depth;
+        reader.Read();
+        while (reader.Depth > depth)
+        {
+            if (reader.NodeType == XmlNodeType.Element)
+            {
+                CheckElement(reader);
+                ReadHeaderEntry(reader, envelopeNs, request);
+            }
+            else
+            {
+                CheckText(reader);
+                reader.Read();
+            }
+        }
+
+        reader.Read();
+    }
+
+    private void ReadHeaderEntry(XmlReader reader, string envelopeNs, SoapRequest request)
+    {
+        if (reader.NamespaceURI == SoapNames.Tns)
+        {
+            switch (reader.LocalName)
+            {
+                case "ApplicationToken":
+                    request.ApplicationToken = ReadString(reader);
+                    return;
+                case "Credentials":
+                    ReadCredentials(reader, request);
+                    return;
+                case "TimeZone":
+                    ReadTimeZone(reader, request);
+                    return;
+            }
+        }
+        else if (reader.NamespaceURI is SoapNames.Addressing10 or SoapNames.Addressing200408
+            && reader.LocalName is "Action" or "To" or "MessageID" or "ReplyTo" or "From" or "RelatesTo")
+        {
+            // WS-Addressing headers some stacks add: understood (the HTTP action is what dispatches).
+            Skip(reader);
+            return;
+        }
+
+        var mustUnderstand = reader.GetAttribute("mustUnderstand", envelopeNs);
+        if (mustUnderstand is not null && (mustUnderstand.Trim() is "1" or "true"))
+        {
+            SoapFaultException.Throw(SoapFaultReason.MustUnderstand);
+        }
+
+        Skip(reader);
+    }
+
+    private void ReadCredentials(XmlReader reader, SoapRequest request)
+    {
+        if (IsNil(reader) || reader.IsEmptyElement)
+        {
+            Skip(reader);
+            return;
+        }
+
+        var depth = reader.Depth;
+        reader.Read();
+        while (reader.Depth > depth)
+        {
+            if (reader.NodeType != XmlNodeType.Element)
+            {
+                CheckText(reader);
+                reader.Read();
+                continue;
+            }
+
+            CheckElement(reader);
+            if (reader.LocalName == "Ticket" && reader.NamespaceURI == SoapNames.Tns)
+            {
+                request.Ticket = ReadString(reader);
+            }
+            else
+            {
+                Skip(reader);
+            }
+        }
+
+        reader.Read();
+    }
+
+    private void ReadTimeZone(XmlReader reader, SoapRequest request)
+    {
+        request.HasTimeZone = true;
+        if (IsNil(reader) || reader.IsEmptyElement)
+        {
+            Skip(reader);
+            return;
+        }
+
+        var depth = reader.Depth;
+        reader.Read();
+        while (reader.Depth > depth)
+        {
+            if (reader.NodeType != XmlNodeType.Element)
+            {
+                CheckText(reader);
+                reader.Read();
+                continue;
+            }
+
+            CheckElement(reader);
+            if (reader.NamespaceURI == SoapNames.Tns && reader.LocalName == "SoTimeZoneId")
+            {
+                request.TimeZoneId = ReadInt(reader);
+            }
+            else if (reader.NamespaceURI == SoapNames.Tns && reader.LocalName == "SoTimeZoneLocationCode")
+            {
+                request.TimeZoneLocationCode = ReadString(reader);
+            }
+            else
+            {
+                Skip(reader);
+            }
+        }
+
+        reader.Read();
+    }
+
+    private void ReadBody(XmlReader reader, SoapService service, SoapOperation httpOperation, SoapRequest request)
+    {
+        if (reader.IsEmptyElement)
+        {
+            reader.Read();
+            return;
+        }
+
+        var depth = reader.Depth;
+        reader.Read();
+        while (reader.Depth > depth)
+        {
+            if (reader.NodeType != XmlNodeType.Element)
+            {
+                CheckText(reader);
+                reader.Read();
+                continue;
+            }
+
+            CheckElement(reader);
+            if (request.Operation != SoapOperation.None)
+            {
+                Skip(reader);
+                continue;
+            }
+
+            var operation = reader.NamespaceURI == SoapNames.Tns
+                ? SoapOperations.FromElement(service, reader.LocalName)
+                : SoapOperation.None;
+            if (operation == SoapOperation.None)
+            {
+                SoapFaultException.Throw(httpOperation == SoapOperation.None ? SoapFaultReason.ActionNotSupported : SoapFaultReason.ActionMismatch);
+            }
+
+            if (httpOperation != SoapOperation.None && httpOperation != operation)
+            {
+                SoapFaultException.Throw(SoapFaultReason.ActionMismatch);
+            }
+
+            request.Operation = operation;
+            ReadParameters(reader, request);
+        }
+
+        reader.Read();
+    }
+
+    private void ReadParameters(XmlReader reader, SoapRequest request)
+    {
+        if (request.Operation == SoapOperation.SaveChatPresence)
+        {
+            request.Presences = [];
+        }
+
+        if (reader.IsEmptyElement)
+        {
+            reader.Read();
+            return;
+        }
+
+        var depth = reader.Depth;
+        reader.Read();
+        while (reader.Depth > depth)
+        {
+            if (reader.NodeType != XmlNodeType.Element)
+            {
+                CheckText(reader);
+                reader.Read();
+                continue;
+            }
+
+            CheckElement(reader);
+            if (reader.NamespaceURI != SoapNames.Tns)
+            {
+                Skip(reader);
+                continue;
+            }
+
+            switch (request.Operation, reader.LocalName)
+            {
+                case (SoapOperation.SaveChatPresence, "ChatPresence"):
+                    ReadPresenceArray(reader, request);
+                    break;
+                case (SoapOperation.IsWithinOpeningHours, "ChatTopicId"):
+                    request.ChatTopicId = ReadInt(reader) ?? 0;
+                    break;
+                case (SoapOperation.AuthenticateUsernamePassword, "UserName"):
+                    request.UserName = ReadString(reader);
+                    break;
+                case (SoapOperation.AuthenticateUsernamePassword, "Password"):
+                    request.Password = ReadString(reader);
+                    break;
+                default:
+                    Skip(reader);
+                    break;
+            }
+        }
+
+        reader.Read();
+    }
+
+    private void ReadPresenceArray(XmlReader reader, SoapRequest request)
+    {
+        if (IsNil(reader) || reader.IsEmptyElement)
+        {
+            Skip(reader);
+            return;
+        }
+
+        var depth = reader.Depth;
+        reader.Read();
+        while (reader.Depth > depth)
+        {
+            if (reader.NodeType != XmlNodeType.Element)
+            {
+                CheckText(reader);
+                reader.Read();
+                continue;
+            }
+
+            CheckElement(reader);
+            if (reader.NamespaceURI == SoapNames.Tns && reader.LocalName == "ChatPresence")
+            {
+                var presence = ReadPresence(reader);
+                if (presence is null)
+                {
+                    request.HasNilPresence = true;
+                }
+                else
+                {
+                    request.Presences!.Add(presence);
+                }
+            }
+            else
+            {
+                Skip(reader);
+            }
+        }
+
+        reader.Read();
+    }
+
+    private ChatPresenceCarrier? ReadPresence(XmlReader reader)
+    {
+        if (IsNil(reader))
+        {
+            Skip(reader);
+            return null;
+        }
+
+        int userId = 0;
+        bool present = false;
+        if (reader.IsEmptyElement)
+        {
+            reader.Read();
+            return new ChatPresenceCarrier();
+        }
+
+        var depth = reader.Depth;
+        reader.Read();
+        while (reader.Depth > depth)
+        {
+            if (reader.NodeType != XmlNodeType.Element)
+            {
+                CheckText(reader);
+                reader.Read();
+                continue;
+            }
+
+            CheckElement(reader);
+            if (reader.NamespaceURI == SoapNames.Tns && reader.LocalName == "UserId")
+            {
+                userId = ReadInt(reader) ?? 0;
+            }
+            else if (reader.NamespaceURI == SoapNames.Tns && reader.LocalName == "Present")
+            {
+                present = ReadBool(reader) ?? false;
+            }
+            else
+            {
+                // TableRight, FieldProperties, DisplayName, OngoingChats, ChatTopics: ignored on save.
+                Skip(reader);
+            }
+        }
+
+        reader.Read();
+        return new ChatPresenceCarrier { UserId = userId, Present = present };
+    }
+
+    private static bool IsNil(XmlReader reader)
+    {
+        var nil = reader.GetAttribute("nil", SoapNames.Xsi);
+        return nil is not null && (nil.Trim() is "true" or "1");
+    }
+
+    private string? ReadString(XmlReader reader)
+    {
+        if (IsNil(reader))
+        {
+            Skip(reader);
+            return null;
+        }
+
+        var value = reader.ReadElementContentAsString();
+        if (value.Length > options.MaxStringLength)
+        {
+            SoapFaultException.Throw(SoapFaultReason.QuotaExceeded);
+        }
+
+        return value;
+    }
+
+    private int? ReadInt(XmlReader reader)
+    {
+        var text = ReadString(reader);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!int.TryParse(text.AsSpan().Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        {
+            SoapFaultException.Throw(SoapFaultReason.DeserializationFailed);
+        }
+
+        return value;
+    }
+
+    private bool? ReadBool(XmlReader reader)
+    {
+        var text = ReadString(reader);
+        if (text is null)
+        {
+            return null;
+        }
+
+        var span = text.AsSpan().Trim();
+        if (span.SequenceEqual("true") || span.SequenceEqual("1"))
+        {
+            return true;
+        }
+
+        if (span.SequenceEqual("false") || span.SequenceEqual("0"))
+        {
+            return false;
+        }
+
+        SoapFaultException.Throw(SoapFaultReason.DeserializationFailed);
+        return null;
+    }
+
+    /// <summary>Skips the current element and its subtree, applying the quotas to everything skipped.</summary>
+    private void Skip(XmlReader reader)
+    {
+        if (reader.IsEmptyElement)
+        {
+            reader.Read();
+            return;
+        }
+
+        var depth = reader.Depth;
+        while (reader.Read() && reader.Depth > depth)
+        {
+            if (reader.NodeType == XmlNodeType.Element)
+            {
+                CheckElement(reader);
+            }
+            else
+            {
+                CheckText(reader);
+            }
+        }
+
+        reader.Read();
+    }
+
+    private void CheckElement(XmlReader reader)
+    {
+        if (reader.Depth > options.MaxDepth
+            || reader.LocalName.Length > options.MaxNameLength
+            || reader.Prefix.Length > options.MaxNameLength)
+        {
+            SoapFaultException.Throw(SoapFaultReason.QuotaExceeded);
+        }
+    }
+
+    private void CheckText(XmlReader reader)
+    {
+        if (reader.NodeType is XmlNodeType.Text or XmlNodeType.CDATA && reader.Value.Length > options.MaxStringLength)
+        {
+            SoapFaultException.Throw(SoapFaultReason.QuotaExceeded);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+namespace ChatPresence.Soap;
+
+/// <summary>Settings of the SOAP facade (configuration section <c>ChatPresence:Soap</c>).</summary>
+public sealed class SoapOptions
+{
+    public const string SectionName = "ChatPresence:Soap";
+
+    /// <summary>Largest request body accepted; larger is 413.</summary>
+    public int MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Deepest element nesting accepted (the envelope is depth 0).</summary>
+    public int MaxDepth { get; set; } = 32;
+
+    /// <summary>Longest element name (prefix or local name) accepted.</summary>
+    public int MaxNameLength { get; set; } = 256;
+
+    /// <summary>Longest text value accepted.</summary>
+    public int MaxStringLength { get; set; } = 64 * 1024;
+
+    /// <summary>How many serialized GetChatPresence replies are kept.</summary>
+    public int ReplyCacheEntries { get; set; } = 256;
+
+    /// <summary>
+    /// Send stack traces in ExceptionInfo. Null means: only when the host environment is Development.
+    /// </summary>
+    public bool? IncludeExceptionDetail { get; set; }
+}

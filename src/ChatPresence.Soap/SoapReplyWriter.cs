@@ -1,0 +1,375 @@
+using System.Text;
+using System.Xml;
+using ChatPresence.Domain.Directory;
+using ChatPresence.Domain.Identity;
+using ChatPresence.Domain.Presence;
+using ChatPresence.Domain.Rights;
+
+namespace ChatPresence.Soap;
+
+/// <summary>What ExceptionInfo says about a refused call.</summary>
+public sealed record SoapExceptionInfo(string Message, string FriendlyText, string ExceptionType, string Source, string? StackTrace);
+
+/// <summary>The TimeZone header echoed in a reply (Present=false: nil).</summary>
+public readonly record struct TimeZoneEcho(bool Present, int? Id, string? LocationCode)
+{
+    public static TimeZoneEcho From(SoapRequest request) => new(request.HasTimeZone, request.TimeZoneId, request.TimeZoneLocationCode);
+}
+
+/// <summary>
+/// Writes replies with an <see cref="XmlWriter"/>: no indentation, no XML declaration, elements in schema order,
+/// masks as <c>xs:list</c> values, the four response headers always present (ExceptionInfo, ExtraInfo, Succeeded,
+/// TimeZone).
+/// </summary>
+public static class SoapReplyWriter
+{
+    private const string S = "s";
+    private const string T = "t";
+    private const string I = "i";
+    private const string B = "b";
+
+    private static readonly XmlWriterSettings Settings = new()
+    {
+        Encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
+        OmitXmlDeclaration = true,
+        Indent = false,
+        CloseOutput = false,
+        NamespaceHandling = NamespaceHandling.Default,
+    };
+
+    public static void WriteGetChatPresence(Stream output, SoapVersion version, TimeZoneEcho timeZone, ChatPresenceList list)
+    {
+        using var w = Begin(output, version, null, timeZone, includeArrays: true);
+        w.WriteStartElement(T, "GetChatPresenceResponse", SoapNames.Tns);
+        w.WriteStartElement(T, "Response", SoapNames.Tns);
+        Span<char> scratch = stackalloc char[16];
+        foreach (var item in list.Items)
+        {
+            WritePresence(w, item, scratch);
+        }
+
+        w.WriteEndElement();
+        w.WriteEndElement();
+        End(w);
+    }
+
+    public static void WriteEmptyResponse(Stream output, SoapVersion version, SoapOperation operation, TimeZoneEcho timeZone, SoapExceptionInfo? failure)
+    {
+        using var w = Begin(output, version, failure, timeZone, includeArrays: false);
+        w.WriteStartElement(T, SoapOperations.ResponseElement(operation), SoapNames.Tns);
+        w.WriteEndElement();
+        End(w);
+    }
+
+    public static void WriteIsWithinOpeningHours(Stream output, SoapVersion version, TimeZoneEcho timeZone, bool open)
+    {
+        using var w = Begin(output, version, null, timeZone, includeArrays: false);
+        w.WriteStartElement(T, "IsWithinOpeningHoursResponse", SoapNames.Tns);
+        w.WriteElementString(T, "Response", SoapNames.Tns, open ? "true" : "false");
+        w.WriteEndElement();
+        End(w);
+    }
+
+    public static void WriteAuthenticate(Stream output, SoapVersion version, TimeZoneEcho timeZone, LoginResult login)
+    {
+        using var w = Begin(output, version, null, timeZone, includeArrays: false);
+        w.WriteStartElement(T, "AuthenticateUsernamePasswordResponse", SoapNames.Tns);
+        w.WriteStartElement(T, "Response", SoapNames.Tns);
+        var user = login.Succeeded ? login.User : null;
+        if (user is null)
+        {
+            WriteNil(w, "Response");
+            WriteNil(w, "Credentials");
+        }
+        else
+        {
+            w.WriteStartElement(T, "Response", SoapNames.Tns);
+            w.WriteElementString(T, "AssociateId", SoapNames.Tns, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            w.WriteElementString(T, "Associate", SoapNames.Tns, user.LoginName);
+            w.WriteElementString(T, "FullName", SoapNames.Tns, user.DisplayName);
+            w.WriteElementString(T, "UserType", SoapNames.Tns, "InternalAssociate");
+            w.WriteElementString(T, "RoleName", SoapNames.Tns, RoleName(user.Role));
+            w.WriteEndElement();
+            w.WriteStartElement(T, "Credentials", SoapNames.Tns);
+            WriteStringOrNil(w, "Ticket", login.Ticket);
+            w.WriteEndElement();
+        }
+
+        w.WriteElementString(T, "AuthenticationSucceeded", SoapNames.Tns, user is null ? "false" : "true");
+        w.WriteEndElement();
+        w.WriteEndElement();
+        End(w);
+    }
+
+    /// <summary>A SOAP fault in <paramref name="version"/>: fixed text, no internals.</summary>
+    public static void WriteFault(Stream output, SoapVersion version, SoapFault fault)
+    {
+        using var w = XmlWriter.Create(output, Settings);
+        w.WriteStartElement(S, "Envelope", version.EnvelopeNamespace);
+        w.WriteStartElement(S, "Body", version.EnvelopeNamespace);
+        w.WriteStartElement(S, "Fault", version.EnvelopeNamespace);
+        if (version.Is12)
+        {
+            w.WriteStartElement(S, "Code", version.EnvelopeNamespace);
+            w.WriteStartElement(S, "Value", version.EnvelopeNamespace);
+            w.WriteString(S + ":" + fault.CodeName(version, dotted: false));
+            w.WriteEndElement();
+            if (fault.Subcode is not null)
+            {
+                w.WriteStartElement(S, "Subcode", version.EnvelopeNamespace);
+                w.WriteStartElement(S, "Value", version.EnvelopeNamespace);
+                w.WriteAttributeString("xmlns", "a", SoapNames.Xmlns, fault.SubcodeNamespace);
+                w.WriteString("a:" + fault.Subcode);
+                w.WriteEndElement();
+                w.WriteEndElement();
+            }
+
+            w.WriteEndElement();
+            w.WriteStartElement(S, "Reason", version.EnvelopeNamespace);
+            w.WriteStartElement(S, "Text", version.EnvelopeNamespace);
+            w.WriteAttributeString("xml", "lang", null, "en");
+            w.WriteString(fault.Text);
+            w.WriteEndElement();
+            w.WriteEndElement();
+        }
+        else
+        {
+            w.WriteElementString("faultcode", S + ":" + fault.CodeName(version, dotted: true));
+            w.WriteStartElement("faultstring");
+            w.WriteAttributeString("xml", "lang", null, "en");
+            w.WriteString(fault.Text);
+            w.WriteEndElement();
+        }
+
+        w.WriteEndElement();
+        w.WriteEndElement();
+        w.WriteEndElement();
+    }
+
+    private static XmlWriter Begin(Stream output, SoapVersion version, SoapExceptionInfo? failure, TimeZoneEcho timeZone, bool includeArrays)
+    {
+        var w = XmlWriter.Create(output, Settings);
+        w.WriteStartElement(S, "Envelope", version.EnvelopeNamespace);
+        w.WriteAttributeString("xmlns", I, SoapNames.Xmlns, SoapNames.Xsi);
+        w.WriteAttributeString("xmlns", T, SoapNames.Xmlns, SoapNames.Tns);
+        if (includeArrays)
+        {
+            w.WriteAttributeString("xmlns", B, SoapNames.Xmlns, SoapNames.Arrays);
+        }
+
+        w.WriteStartElement(S, "Header", version.EnvelopeNamespace);
+        if (failure is null)
+        {
+            WriteNil(w, "ExceptionInfo");
+        }
+        else
+        {
+            w.WriteStartElement(T, "ExceptionInfo", SoapNames.Tns);
+            w.WriteElementString(T, "Message", SoapNames.Tns, failure.Message);
+            WriteStringOrNil(w, "StackTrace", failure.StackTrace);
+            w.WriteElementString(T, "FriendlyText", SoapNames.Tns, failure.FriendlyText);
+            w.WriteElementString(T, "ExceptionType", SoapNames.Tns, failure.ExceptionType);
+            w.WriteElementString(T, "Source", SoapNames.Tns, failure.Source);
+            WriteNil(w, "InnerException");
+            WriteNil(w, "Parameters");
+            w.WriteEndElement();
+        }
+
+        WriteNil(w, "ExtraInfo");
+        w.WriteElementString(T, "Succeeded", SoapNames.Tns, failure is null ? "true" : "false");
+        if (!timeZone.Present)
+        {
+            WriteNil(w, "TimeZone");
+        }
+        else
+        {
+            w.WriteStartElement(T, "TimeZone", SoapNames.Tns);
+            w.WriteElementString(T, "SoTimeZoneId", SoapNames.Tns, (timeZone.Id ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            WriteStringOrNil(w, "SoTimeZoneLocationCode", timeZone.LocationCode);
+            w.WriteEndElement();
+        }
+
+        w.WriteEndElement();
+        w.WriteStartElement(S, "Body", version.EnvelopeNamespace);
+        return w;
+    }
+
+    private static void End(XmlWriter w)
+    {
+        w.WriteEndElement();
+        w.WriteEndElement();
+    }
+
+    private static void WritePresence(XmlWriter w, ChatPresenceCarrier item, Span<char> scratch)
+    {
+        w.WriteStartElement(T, "ChatPresence", SoapNames.Tns);
+        if (item.TableRight is { } table)
+        {
+            w.WriteStartElement(T, "TableRight", SoapNames.Tns);
+            w.WriteStartElement(T, "Mask", SoapNames.Tns);
+            WriteTableMask(w, table.Mask);
+            w.WriteEndElement();
+            WriteStringOrNil(w, "Reason", table.Reason);
+            w.WriteEndElement();
+        }
+        else
+        {
+            WriteNil(w, "TableRight");
+        }
+
+        if (item.FieldProperties is { } fields)
+        {
+            w.WriteStartElement(T, "FieldProperties", SoapNames.Tns);
+            foreach (var (key, property) in fields.Entries)
+            {
+                w.WriteStartElement(T, "FieldPropertyDictionaryKeyValuePair", SoapNames.Tns);
+                w.WriteElementString(T, "Key", SoapNames.Tns, key);
+                w.WriteStartElement(T, "Value", SoapNames.Tns);
+                if (property.FieldRight is { } right)
+                {
+                    w.WriteStartElement(T, "FieldRight", SoapNames.Tns);
+                    w.WriteStartElement(T, "Mask", SoapNames.Tns);
+                    WriteFieldMask(w, right.Mask);
+                    w.WriteEndElement();
+                    WriteStringOrNil(w, "Reason", right.Reason);
+                    w.WriteEndElement();
+                }
+                else
+                {
+                    WriteNil(w, "FieldRight");
+                }
+
+                WriteStringOrNil(w, "FieldType", property.FieldType);
+                WriteInt(w, "FieldLength", property.FieldLength, scratch);
+                w.WriteEndElement();
+                w.WriteEndElement();
+            }
+
+            w.WriteEndElement();
+        }
+        else
+        {
+            WriteNil(w, "FieldProperties");
+        }
+
+        WriteInt(w, "UserId", item.UserId, scratch);
+        WriteStringOrNil(w, "DisplayName", item.DisplayName);
+        WriteInt(w, "OngoingChats", item.OngoingChats, scratch);
+        w.WriteElementString(T, "Present", SoapNames.Tns, item.Present ? "true" : "false");
+        if (item.ChatTopics is { } topics)
+        {
+            w.WriteStartElement(T, "ChatTopics", SoapNames.Tns);
+            foreach (var topic in topics)
+            {
+                w.WriteStartElement(B, "int", SoapNames.Arrays);
+                WriteIntValue(w, topic, scratch);
+                w.WriteEndElement();
+            }
+
+            w.WriteEndElement();
+        }
+        else
+        {
+            WriteNil(w, "ChatTopics");
+        }
+
+        w.WriteEndElement();
+    }
+
+    private static readonly (ETableRight Flag, string Name)[] TableFlags =
+    [
+        (ETableRight.Select, "Select"), (ETableRight.Update, "Update"), (ETableRight.Insert, "Insert"),
+        (ETableRight.Delete, "Delete"), (ETableRight.Filtering, "Filtering"), (ETableRight.RestrictedUpdate, "RestrictedUpdate"),
+    ];
+
+    private static readonly (EFieldRight Flag, string Name)[] FieldFlags =
+    [
+        (EFieldRight.Read, "Read"), (EFieldRight.Write, "Write"), (EFieldRight.Unused1, "Unused1"), (EFieldRight.Unused2, "Unused2"),
+        (EFieldRight.Unused3, "Unused3"), (EFieldRight.Unused4, "Unused4"), (EFieldRight.UIHintMandatory, "UIHintMandatory"),
+        (EFieldRight.UIHintReadOnly, "UIHintReadOnly"), (EFieldRight.UndefinedValue256, "UndefinedValue256"),
+    ];
+
+    /// <summary>An <c>xs:list</c> of flag names, space separated, in declaration order.</summary>
+    public static void WriteTableMask(XmlWriter w, ETableRight mask)
+    {
+        var first = true;
+        foreach (var (flag, name) in TableFlags)
+        {
+            if ((mask & flag) != 0)
+            {
+                if (!first)
+                {
+                    w.WriteString(" ");
+                }
+
+                w.WriteString(name);
+                first = false;
+            }
+        }
+    }
+
+    public static void WriteFieldMask(XmlWriter w, EFieldRight mask)
+    {
+        var first = true;
+        foreach (var (flag, name) in FieldFlags)
+        {
+            if ((mask & flag) != 0)
+            {
+                if (!first)
+                {
+                    w.WriteString(" ");
+                }
+
+                w.WriteString(name);
+                first = false;
+            }
+        }
+    }
+
+    private static string RoleName(ChatRole role) => role switch
+    {
+        ChatRole.Administrator => "Administrator",
+        ChatRole.Manager => "Manager",
+        _ => "Agent",
+    };
+
+    private static void WriteNil(XmlWriter w, string name)
+    {
+        w.WriteStartElement(T, name, SoapNames.Tns);
+        w.WriteAttributeString(I, "nil", SoapNames.Xsi, "true");
+        w.WriteEndElement();
+    }
+
+    private static void WriteStringOrNil(XmlWriter w, string name, string? value)
+    {
+        if (value is null)
+        {
+            WriteNil(w, name);
+        }
+        else
+        {
+            w.WriteElementString(T, name, SoapNames.Tns, value);
+        }
+    }
+
+    private static void WriteInt(XmlWriter w, string name, int value, Span<char> scratch)
+    {
+        w.WriteStartElement(T, name, SoapNames.Tns);
+        WriteIntValue(w, value, scratch);
+        w.WriteEndElement();
+    }
+
+    private static void WriteIntValue(XmlWriter w, int value, Span<char> scratch)
+    {
+        if ((uint)value < (uint)SmallInts.Length)
+        {
+            w.WriteString(SmallInts[value]);
+            return;
+        }
+
+        value.TryFormat(scratch, out var written, default, System.Globalization.CultureInfo.InvariantCulture);
+        w.WriteString(new string(scratch[..written]));
+    }
+
+    private static readonly string[] SmallInts = Enumerable.Range(0, 1024).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+}
