@@ -1,5 +1,6 @@
 using ChatPresence.Rest.Errors;
 using ChatPresence.Rest.Formatting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -60,7 +61,7 @@ internal static class RestOpenApi
                 operation.RequestBody = new OpenApiRequestBody { Required = true, Description = body.Description, Content = content };
             }
 
-            if (context.Description.HttpMethod == "GET" || context.Description.RelativePath?.EndsWith("GetChatPresence", StringComparison.OrdinalIgnoreCase) == true)
+            if (context.Description.SupportedResponseTypes.Any(r => r.StatusCode == StatusCodes.Status304NotModified))
             {
                 operation.Parameters.Add(new OpenApiParameter
                 {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Xml;
 using ChatPresence.Domain;
 using ChatPresence.Domain.Text;
@@ -17,7 +18,11 @@ namespace ChatPresence.Rest.Errors;
 /// <param name="ErrorType">What kind of refusal: a FailureReason name, or UnsupportedMediaType, NotAcceptable, PayloadTooLarge, NotFound, MethodNotAllowed, UnexpectedError.</param>
 /// <param name="ErrorMessage">A text in the caller's language (SO-Language / Accept-Language).</param>
 /// <param name="ErrorSource">The call that failed, e.g. Agents/Chat/SaveChatPresence.</param>
-public sealed record ErrorBody(bool Error, string ErrorType, string ErrorMessage, string ErrorSource);
+public sealed record ErrorBody(
+    [property: JsonPropertyName("Error")] bool Error,
+    [property: JsonPropertyName("ErrorType")] string ErrorType,
+    [property: JsonPropertyName("ErrorMessage")] string ErrorMessage,
+    [property: JsonPropertyName("ErrorSource")] string ErrorSource);
 
 /// <summary>
 /// A refusal with the SuperOffice error body <c>{"Error":true,"ErrorType":…,"ErrorMessage":…,"ErrorSource":…}</c>
