@@ -25,12 +25,17 @@ public sealed class TicketAuthority(DirectoryCache directory, ICredentialStore c
     private readonly ConcurrentDictionary<UInt128, KnownTicket> known = new();
     private readonly PasswordHasher hasher = new(options.PasswordIterations);
 
+    // Verified when the login is unknown, so a refusal costs the same time either way and does not tell
+    // which logins exist.
+    private readonly Lazy<StoredPassword> decoy = new(() => new PasswordHasher(options.PasswordIterations).Hash("decoy"));
+
     public async Task<LoginResult> AuthenticateUsernamePasswordAsync(string? userName, string? password, string language, CancellationToken cancellationToken)
     {
         var view = await directory.GetAsync(cancellationToken);
         var user = string.IsNullOrEmpty(userName) ? null : view.FindUserByLogin(userName);
         var stored = user is null ? null : await credentials.GetPasswordAsync(user.Id, cancellationToken);
-        if (user is null || stored is null || password is null || !PasswordHasher.Verify(password, stored))
+        var verified = PasswordHasher.Verify(password ?? string.Empty, stored ?? decoy.Value);
+        if (user is null || stored is null || password is null || !verified)
         {
             return new LoginResult(false, null, null, Texts.Get(language, TextId.WrongUserNameOrPassword));
         }
