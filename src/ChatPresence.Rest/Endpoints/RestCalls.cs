@@ -31,17 +31,13 @@ public sealed partial class RestCalls(
         var format = MediaTypes.Negotiate(request.Headers.Accept);
         try
         {
-            var caller = await callers.ResolveAsync(request, language, http.RequestAborted);
-            if (format is null)
-            {
-                throw RestFailure.NotAcceptable(language, request.Headers.Accept);
-            }
+            var (caller, reply) = await ResolveReplyingCallerAsync(request, language, format, http.RequestAborted);
 
             var list = await agent.GetChatPresenceAsync(caller, http.RequestAborted);
-            var reply = replies.Get(list, format, Selection.Parse(select));
-            return NotModifiedReply.Matches(request.Headers.IfNoneMatch, reply.ETag)
-                ? new NotModifiedReply(reply.ETag)
-                : new PresenceReply(reply);
+            var cached = replies.Get(list, reply, Selection.Parse(select));
+            return NotModifiedReply.Matches(request.Headers.IfNoneMatch, cached.ETag)
+                ? new NotModifiedReply(cached.ETag)
+                : new PresenceReply(cached);
         }
         catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
         {
@@ -75,20 +71,26 @@ public sealed partial class RestCalls(
         var format = MediaTypes.Negotiate(request.Headers.Accept);
         try
         {
-            var caller = await callers.ResolveAsync(request, language, http.RequestAborted);
-            if (format is null)
-            {
-                throw RestFailure.NotAcceptable(language, request.Headers.Accept);
-            }
+            var (caller, reply) = await ResolveReplyingCallerAsync(request, language, format, http.RequestAborted);
 
             var body = await BodyReader.ReadAsync(request, options.Value.MaxBodyBytes, language, http.RequestAborted);
             var topicId = Bind(RequestBinder.BindChatTopicId, body, language);
-            return new BooleanReply(await agent.IsWithinOpeningHoursAsync(caller, topicId, http.RequestAborted), format);
+            return new BooleanReply(await agent.IsWithinOpeningHoursAsync(caller, topicId, http.RequestAborted), reply);
         }
         catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
         {
             return Fail(e, language, format, source);
         }
+    }
+
+    /// <summary>
+    /// The caller, and the format a reply can be written in. Credentials are checked first, so an unauthenticated
+    /// caller gets 401 whatever it accepts.
+    /// </summary>
+    private async Task<(Caller Caller, ReplyFormat Reply)> ResolveReplyingCallerAsync(HttpRequest request, string language, ReplyFormat? format, CancellationToken cancellationToken)
+    {
+        var caller = await callers.ResolveAsync(request, language, cancellationToken);
+        return (caller, format ?? throw RestFailure.NotAcceptable(language, request.Headers.Accept));
     }
 
     /// <summary>No endpoint matched under /api/v1: 405 for a known route with another method, else 404.</summary>
