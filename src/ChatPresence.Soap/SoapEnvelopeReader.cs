@@ -84,16 +84,8 @@ public sealed class SoapEnvelopeReader
 
         var depth = reader.Depth;
         reader.Read();
-        while (reader.Depth > depth)
+        while (NextChildElement(reader, depth))
         {
-            if (reader.NodeType != XmlNodeType.Element)
-            {
-                CheckText(reader);
-                reader.Read();
-                continue;
-            }
-
-            CheckElement(reader);
             if (reader.LocalName == "Body" && reader.NamespaceURI == envelopeNs)
             {
                 ReadBody(reader, service, httpOperation, request);
@@ -126,18 +118,9 @@ public sealed class SoapEnvelopeReader
 
         var depth = reader.Depth;
         reader.Read();
-        while (reader.Depth > depth)
+        while (NextChildElement(reader, depth))
         {
-            if (reader.NodeType == XmlNodeType.Element)
-            {
-                CheckElement(reader);
-                ReadHeaderEntry(reader, envelopeNs, request);
-            }
-            else
-            {
-                CheckText(reader);
-                reader.Read();
-            }
+            ReadHeaderEntry(reader, envelopeNs, request);
         }
 
         reader.Read();
@@ -187,16 +170,8 @@ public sealed class SoapEnvelopeReader
 
         var depth = reader.Depth;
         reader.Read();
-        while (reader.Depth > depth)
+        while (NextChildElement(reader, depth))
         {
-            if (reader.NodeType != XmlNodeType.Element)
-            {
-                CheckText(reader);
-                reader.Read();
-                continue;
-            }
-
-            CheckElement(reader);
             if (reader.LocalName == "Ticket" && reader.NamespaceURI == SoapNames.Tns)
             {
                 request.Ticket = ReadString(reader);
@@ -221,16 +196,8 @@ public sealed class SoapEnvelopeReader
 
         var depth = reader.Depth;
         reader.Read();
-        while (reader.Depth > depth)
+        while (NextChildElement(reader, depth))
         {
-            if (reader.NodeType != XmlNodeType.Element)
-            {
-                CheckText(reader);
-                reader.Read();
-                continue;
-            }
-
-            CheckElement(reader);
             if (reader.NamespaceURI == SoapNames.Tns && reader.LocalName == "SoTimeZoneId")
             {
                 request.TimeZoneId = ReadInt(reader);
@@ -258,16 +225,8 @@ public sealed class SoapEnvelopeReader
 
         var depth = reader.Depth;
         reader.Read();
-        while (reader.Depth > depth)
+        while (NextChildElement(reader, depth))
         {
-            if (reader.NodeType != XmlNodeType.Element)
-            {
-                CheckText(reader);
-                reader.Read();
-                continue;
-            }
-
-            CheckElement(reader);
             if (request.Operation != SoapOperation.None)
             {
                 Skip(reader);
@@ -309,16 +268,8 @@ public sealed class SoapEnvelopeReader
 
         var depth = reader.Depth;
         reader.Read();
-        while (reader.Depth > depth)
+        while (NextChildElement(reader, depth))
         {
-            if (reader.NodeType != XmlNodeType.Element)
-            {
-                CheckText(reader);
-                reader.Read();
-                continue;
-            }
-
-            CheckElement(reader);
             if (reader.NamespaceURI != SoapNames.Tns)
             {
                 Skip(reader);
@@ -358,16 +309,8 @@ public sealed class SoapEnvelopeReader
 
         var depth = reader.Depth;
         reader.Read();
-        while (reader.Depth > depth)
+        while (NextChildElement(reader, depth))
         {
-            if (reader.NodeType != XmlNodeType.Element)
-            {
-                CheckText(reader);
-                reader.Read();
-                continue;
-            }
-
-            CheckElement(reader);
             if (reader.NamespaceURI == SoapNames.Tns && reader.LocalName == "ChatPresence")
             {
                 var presence = ReadPresence(reader);
@@ -407,16 +350,8 @@ public sealed class SoapEnvelopeReader
 
         var depth = reader.Depth;
         reader.Read();
-        while (reader.Depth > depth)
+        while (NextChildElement(reader, depth))
         {
-            if (reader.NodeType != XmlNodeType.Element)
-            {
-                CheckText(reader);
-                reader.Read();
-                continue;
-            }
-
-            CheckElement(reader);
             if (reader.NamespaceURI == SoapNames.Tns && reader.LocalName == "UserId")
             {
                 userId = ReadInt(reader) ?? 0;
@@ -498,7 +433,28 @@ public sealed class SoapEnvelopeReader
         return null;
     }
 
-    /// <summary>Skips the current element and its subtree, applying the quotas to everything skipped.</summary>
+    /// <summary>
+    /// Moves to the next child element of the element at <paramref name="depth"/>, applying the quotas to it and
+    /// to any text passed on the way; false at the parent's end tag, which is left for the caller to read.
+    /// </summary>
+    private bool NextChildElement(XmlReader reader, int depth)
+    {
+        while (reader.Depth > depth)
+        {
+            if (reader.NodeType == XmlNodeType.Element)
+            {
+                CheckElement(reader);
+                return true;
+            }
+
+            CheckText(reader);
+            reader.Read();
+        }
+
+        return false;
+    }
+
+        /// <summary>Skips the current element and its subtree, applying the quotas to everything skipped.</summary>
     private void Skip(XmlReader reader)
     {
         if (reader.IsEmptyElement)
