@@ -89,4 +89,20 @@ public sealed class TicketAuthorityTests
         Assert.Equal(1, await world.Tickets.RevokeTicketsAsync(AgentA, None));
         await Assert.ThrowsAsync<ChatPresenceException>(async () => await world.Tickets.AuthenticateTicketAsync(ticket, "en", None));
     }
+
+    [Fact]
+    public async Task Expired_tickets_are_forgotten_even_if_never_presented_again()
+    {
+        await using var world = await WithPasswordAsync();
+        var abandoned = (await world.Tickets.AuthenticateUsernamePasswordAsync("a", "secret", "en", None)).Ticket!;
+        await world.Tickets.AuthenticateTicketAsync(abandoned, "en", None);
+        Assert.Equal(1, world.Tickets.RememberedTickets);
+
+        world.Clock.Advance(TimeSpan.FromHours(9));
+        var fresh = (await world.Tickets.AuthenticateUsernamePasswordAsync("a", "secret", "en", None)).Ticket!;
+        await world.Tickets.AuthenticateTicketAsync(fresh, "en", None);
+
+        Assert.Equal(1, world.Tickets.RememberedTickets);
+        await Assert.ThrowsAsync<ChatPresenceException>(async () => await world.Tickets.AuthenticateTicketAsync(abandoned, "en", None));
+    }
 }

@@ -24,6 +24,7 @@ public sealed class TicketAuthority(DirectoryCache directory, ICredentialStore c
 
     private readonly ConcurrentDictionary<UInt128, KnownTicket> known = new();
     private readonly PasswordHasher hasher = new(options.PasswordIterations);
+    private long nextSweepTicks;
 
     // Verified when the login is unknown, so a refusal costs the same time either way and does not tell
     // which logins exist.
@@ -89,8 +90,33 @@ public sealed class TicketAuthority(DirectoryCache directory, ICredentialStore c
 
         await credentials.TouchTicketAsync(hashBytes, now, cancellationToken);
         known[key] = new KnownTicket(stored.UserId, now);
+        ForgetExpired(now);
         return new Caller(stored.UserId, language);
     }
+
+    /// <summary>
+    /// Drops remembered tickets that have expired, at most once per <see cref="RecheckInterval"/>: a ticket that is
+    /// never presented again would otherwise stay in memory for good.
+    /// </summary>
+    private void ForgetExpired(DateTimeOffset now)
+    {
+        var next = Volatile.Read(ref nextSweepTicks);
+        if (now.UtcTicks < next || Interlocked.CompareExchange(ref nextSweepTicks, (now + RecheckInterval).UtcTicks, next) != next)
+        {
+            return;
+        }
+
+        foreach (var pair in known)
+        {
+            if (now - pair.Value.LastUsed > options.TicketIdleTimeout)
+            {
+                known.TryRemove(pair.Key, out _);
+            }
+        }
+    }
+
+    /// <summary>How many validated tickets are remembered in memory (for tests).</summary>
+    internal int RememberedTickets => known.Count;
 
     /// <summary>Revokes every ticket of the user, here and in the store.</summary>
     public async Task<int> RevokeTicketsAsync(int userId, CancellationToken cancellationToken)
