@@ -447,6 +447,22 @@ public abstract class ChatStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task One_ticket_can_be_revoked_alone()
+    {
+        var store = await CreateStoreAsync();
+        await store.ImportAsync(SampleDirectory(), None);
+        var first = Ticket(1, userId: 1);
+        var second = Ticket(2, userId: 1);
+        await store.AddTicketAsync(first, None);
+        await store.AddTicketAsync(second, None);
+
+        Assert.True(await store.RevokeTicketAsync(first.TicketHash, None));
+        Assert.Null(await store.FindTicketAsync(first.TicketHash, None));
+        AssertSameTicket(second, await store.FindTicketAsync(second.TicketHash, None));
+        Assert.False(await store.RevokeTicketAsync(first.TicketHash, None));
+    }
+
+    [Fact]
     public async Task Credential_writes_do_not_move_the_change_stamp()
     {
         // Tickets are touched all the time; moving the stamp would throw away every cached presence list.

@@ -22,4 +22,7 @@ public interface ICredentialStore
 
     /// <summary>Removes every ticket of the user; returns how many there were.</summary>
     Task<int> RevokeTicketsAsync(int userId, CancellationToken cancellationToken);
+
+    /// <summary>Removes one ticket (a logout); false when it was not there.</summary>
+    Task<bool> RevokeTicketAsync(byte[] ticketHash, CancellationToken cancellationToken);
 }

@@ -229,6 +229,19 @@ public sealed class SqliteChatStore : IChatStore, IAsyncDisposable
             cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<bool> RevokeTicketAsync(byte[] ticketHash, CancellationToken cancellationToken)
+    {
+        var current = await GetWriterAsync(cancellationToken).ConfigureAwait(false);
+        return await current.EnqueueAsync(
+            async session =>
+            {
+                var removed = await session.Command("DELETE FROM tickets WHERE ticket_hash = $hash;")
+                    .With("$hash", ticketHash).ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                return (removed > 0, false);
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Finishes queued writes, closes the writer and drops idle pooled readers, releasing the file.</summary>
     public async ValueTask DisposeAsync()
     {

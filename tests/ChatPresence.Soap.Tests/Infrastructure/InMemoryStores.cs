@@ -115,4 +115,12 @@ public sealed class InMemoryCredentialStore : ICredentialStore
             return Task.FromResult(keys.Count);
         }
     }
+
+    public Task<bool> RevokeTicketAsync(byte[] ticketHash, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            return Task.FromResult(tickets.Remove(Convert.ToHexString(ticketHash)));
+        }
+    }
 }
