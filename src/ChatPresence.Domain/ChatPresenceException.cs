@@ -24,6 +24,9 @@ public sealed class ChatPresenceException(FailureReason reason, TextId textId, s
 
     public TextId TextId { get; } = textId;
 
+    /// <summary>For <see cref="FailureReason.Throttled"/>: how long the caller must wait.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public static ChatPresenceException Create(FailureReason reason, string language, TextId textId, params object[] args) =>
         new(reason, textId, Texts.Get(language, textId, args));
 }

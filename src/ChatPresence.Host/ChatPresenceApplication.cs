@@ -1,6 +1,7 @@
 using ChatPresence.Domain;
 using ChatPresence.Domain.Directory;
 using ChatPresence.Domain.Identity;
+using ChatPresence.Domain.Security;
 using ChatPresence.Rest;
 using ChatPresence.Soap;
 using ChatPresence.Storage;
@@ -38,6 +39,12 @@ public static class ChatPresenceApplication
         services.AddSingleton<DirectoryCache>();
         services.AddSingleton<IChatAgent, ChatAgent>();
         services.AddSingleton<TicketAuthority>();
+        services.AddSingleton(SecurityOptionsFrom(configuration));
+        var jwt = configuration.GetSection(JwtOptions.Section).Get<JwtOptions>();
+        services.AddSingleton<IBearerTokenValidator>(sp => jwt?.SigningKey is { Length: > 0 }
+            ? new JwtBearerTokenValidator(jwt, sp.GetRequiredService<TimeProvider>())
+            : new NoBearerTokens());
+        services.AddSingleton<CallerAuthenticator>();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("database");
         services.AddChatSoap(configuration);
         services.AddChatRest(configuration);
@@ -50,6 +57,25 @@ public static class ChatPresenceApplication
         app.MapChatSoapApi();
         app.MapChatRestApi();
         return app;
+    }
+
+    /// <summary><c>ChatPresence:Mode</c> plus the section <c>ChatPresence:Security</c>.</summary>
+    private static SecurityOptions SecurityOptionsFrom(IConfiguration configuration)
+    {
+        var options = configuration.GetSection($"{ChatPresenceOptions.Section}:Security").Get<SecurityOptions>() ?? new SecurityOptions();
+        if (configuration[$"{ChatPresenceOptions.Section}:Mode"] is { Length: > 0 } mode)
+        {
+            options.Mode = Enum.TryParse<InstallationMode>(mode, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+                ? parsed
+                : throw new InvalidOperationException($"ChatPresence:Mode must be Onsite or Online, not '{mode}'.");
+        }
+
+        if (options.Mode == InstallationMode.Online && options.ApplicationTokens.Count == 0)
+        {
+            throw new InvalidOperationException("ChatPresence:Mode is Online but ChatPresence:Security:ApplicationTokens is empty: no call could succeed.");
+        }
+
+        return options;
     }
 
     /// <summary>Migrates the schema and, on an empty database, imports the initial directory.</summary>

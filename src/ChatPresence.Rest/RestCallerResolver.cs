@@ -1,108 +1,89 @@
-using System.Buffers.Binary;
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using ChatPresence.Domain;
 using ChatPresence.Domain.Identity;
+using ChatPresence.Domain.Security;
 using ChatPresence.Domain.Text;
+using ChatPresence.Rest.Errors;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace ChatPresence.Rest;
 
 /// <summary>
-/// Who is calling: the one place the REST facade turns request credentials into a <see cref="Caller"/>.
+/// Takes the credential out of a REST request and hands it to <see cref="CallerAuthenticator"/>, which decides.
 /// <list type="bullet">
-/// <item><c>Authorization: SoTicket 7T:…</c> (scheme case-insensitive) → <see cref="TicketAuthority.AuthenticateTicketAsync"/>.</item>
-/// <item><c>Authorization: Basic base64(user:password)</c> → <see cref="TicketAuthority.AuthenticateUsernamePasswordAsync"/>.
-/// That call hashes the password and mints a ticket, so a verified credential is remembered (as a keyed hash of the
-/// header, never the password) together with its ticket for <see cref="RestOptions.BasicCredentialLifetime"/>; later
-/// calls with the same header are checked through the ticket (so revocation still applies).</item>
-/// <item>Anything else, or nothing: NotAuthenticated (401 with WWW-Authenticate).</item>
+/// <item><c>Authorization: SoTicket 7T:…</c>, <c>Bearer …</c> or <c>Basic base64(user:password)</c> (schemes case-insensitive).</item>
+/// <item>No Authorization header, a session cookie (from <c>POST /api/v1/Login</c>) and an <c>X-XSRF-TOKEN</c> header
+/// equal to the session's anti-forgery token. A cookie without it is refused: a browser sends cookies on
+/// cross-site requests too, but a foreign page cannot read the token.</item>
+/// <item><c>SO-AppToken</c>: the application token (required in online mode).</item>
 /// </list>
-/// SO-AppToken, Bearer and cookie+X-XSRF-TOKEN are not handled yet (security issue).
 /// </summary>
-public sealed class RestCallerResolver(TicketAuthority tickets, TimeProvider clock, IOptions<RestOptions> options)
+public sealed class RestCallerResolver(CallerAuthenticator authenticator)
 {
-    private const int MaxRemembered = 10_000;
+    public const string SessionCookie = "ChatPresence-Session";
+    public const string XsrfCookie = "XSRF-TOKEN";
 
-    private readonly byte[] hashKey = RandomNumberGenerator.GetBytes(32);
-    private readonly ConcurrentDictionary<UInt128, Remembered> remembered = new();
-
-    public async ValueTask<Caller> ResolveAsync(HttpRequest request, string language, CancellationToken cancellationToken)
+    public ValueTask<Caller> ResolveAsync(HttpRequest request, string language, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var header = request.Headers[HeaderNames.Authorization].ToString().Trim();
+        var header = request.Headers[HeaderNames.Authorization];
+        var credential = header.Count == 0 ? SessionCredential(request, language) : FromAuthorization(header.ToString());
+        return authenticator.AuthenticateAsync(
+            credential, request.Headers[RestHeaders.SoAppToken].ToString(), request.HttpContext.Connection.RemoteIpAddress?.ToString(), language, cancellationToken);
+    }
+
+    /// <summary>The session's ticket when the cookie and a matching X-XSRF-TOKEN came; null when there is no cookie.</summary>
+    public static string? SessionTicket(HttpRequest request, string language)
+    {
+        if (!request.Cookies.TryGetValue(SessionCookie, out var ticket) || string.IsNullOrEmpty(ticket))
+        {
+            return null;
+        }
+
+        var presented = Encoding.UTF8.GetBytes(request.Headers[RestHeaders.XsrfToken].ToString());
+        var expected = Encoding.UTF8.GetBytes(TicketAuthority.XsrfTokenFor(ticket));
+        return CryptographicOperations.FixedTimeEquals(presented, expected)
+            ? ticket
+            : throw ChatPresenceException.Create(FailureReason.NotAuthenticated, language, TextId.SessionNeedsXsrfToken);
+    }
+
+    private static CallerCredential SessionCredential(HttpRequest request, string language) =>
+        SessionTicket(request, language) is { } ticket ? CallerCredential.Ticket(ticket) : CallerCredential.None;
+
+    private static CallerCredential FromAuthorization(string header)
+    {
+        header = header.Trim();
         var space = header.IndexOf(' ', StringComparison.Ordinal);
         if (space <= 0)
         {
-            throw NotAuthenticated(language);
+            return CallerCredential.Malformed;
         }
 
-        var scheme = header[..space];
+        var scheme = header.AsSpan(0, space);
         var parameter = header[(space + 1)..].Trim();
+        if (parameter.Length == 0)
+        {
+            return CallerCredential.Malformed;
+        }
+
         if (scheme.Equals("SoTicket", StringComparison.OrdinalIgnoreCase))
         {
-            return await tickets.AuthenticateTicketAsync(parameter, language, cancellationToken);
+            return CallerCredential.Ticket(parameter);
         }
 
-        if (scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
+        if (scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
         {
-            return await BasicAsync(parameter, language, cancellationToken);
+            return CallerCredential.Bearer(parameter);
         }
 
-        throw NotAuthenticated(language);
+        return scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase) && TryDecodeBasic(parameter, out var userName, out var password)
+            ? CallerCredential.Basic(userName, password)
+            : CallerCredential.Malformed;
     }
 
-    private async ValueTask<Caller> BasicAsync(string parameter, string language, CancellationToken cancellationToken)
-    {
-        var lifetime = options.Value.BasicCredentialLifetime;
-        var key = KeyOf(parameter);
-        var now = clock.GetUtcNow();
-        if (lifetime > TimeSpan.Zero && remembered.TryGetValue(key, out var known))
-        {
-            if (now < known.Until)
-            {
-                try
-                {
-                    return await tickets.AuthenticateTicketAsync(known.Ticket, language, cancellationToken);
-                }
-                catch (ChatPresenceException e) when (e.Reason == FailureReason.NotAuthenticated)
-                {
-                    // Revoked or expired: check the password again.
-                }
-            }
-
-            remembered.TryRemove(key, out _);
-        }
-
-        if (!TryDecode(parameter, out var userName, out var password))
-        {
-            throw NotAuthenticated(language);
-        }
-
-        var login = await tickets.AuthenticateUsernamePasswordAsync(userName, password, language, cancellationToken);
-        if (!login.Succeeded || login.User is null || login.Ticket is null)
-        {
-            throw new ChatPresenceException(FailureReason.NotAuthenticated, TextId.WrongUserNameOrPassword,
-                login.Message ?? Texts.Get(language, TextId.WrongUserNameOrPassword));
-        }
-
-        if (lifetime > TimeSpan.Zero)
-        {
-            if (remembered.Count >= MaxRemembered)
-            {
-                remembered.Clear();
-            }
-
-            remembered[key] = new Remembered(login.Ticket, now + lifetime);
-        }
-
-        return new Caller(login.User.Id, language);
-    }
-
-    private static bool TryDecode(string parameter, out string userName, out string password)
+    private static bool TryDecodeBasic(string parameter, out string userName, out string password)
     {
         userName = password = string.Empty;
         var bytes = new byte[(parameter.Length * 3 / 4) + 3];
@@ -131,16 +112,4 @@ public sealed class RestCallerResolver(TicketAuthority tickets, TimeProvider clo
         password = text[(colon + 1)..];
         return true;
     }
-
-    private UInt128 KeyOf(string parameter)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        HMACSHA256.HashData(hashKey, Encoding.UTF8.GetBytes(parameter), hash);
-        return BinaryPrimitives.ReadUInt128LittleEndian(hash);
-    }
-
-    private static ChatPresenceException NotAuthenticated(string language) =>
-        ChatPresenceException.Create(FailureReason.NotAuthenticated, language, TextId.NotAuthenticated);
-
-    private sealed record Remembered(string Ticket, DateTimeOffset Until);
 }

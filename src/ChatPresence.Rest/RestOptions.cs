@@ -10,10 +10,4 @@ public sealed class RestOptions
 
     /// <summary>How many serialized presence replies are kept (keyed by list tag, media type and $select).</summary>
     public int ReplyCacheEntries { get; set; } = 1024;
-
-    /// <summary>
-    /// How long a verified Basic credential is remembered (as the ticket it was exchanged for), so that a polling
-    /// client does not pay a password hash on every call. Zero switches the memory off.
-    /// </summary>
-    public TimeSpan BasicCredentialLifetime { get; set; } = TimeSpan.FromSeconds(60);
 }

@@ -44,14 +44,27 @@ public static class RestServiceExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         foreach (var (prefix, namePrefix) in new[] { ("/api/v1", string.Empty), ("/{tenant}/api/v1", "Tenant") })
         {
-            var api = endpoints.MapGroup(prefix).WithMetadata(RestApiMarker.Instance);
+            var api = endpoints.MapGroup(prefix).WithMetadata(RestApiMarker.Instance).AddEndpointFilter(SecurityHeaders);
             api.MapChatAgentApi(namePrefix);
             api.MapPresenceApi(namePrefix);
+            api.MapSessionApi(namePrefix);
             api.MapFallback("{**path}", (HttpContext http, [FromServices] RestCalls calls, string? path) => calls.Unmatched(http, path))
                 .ExcludeFromDescription();
         }
 
         endpoints.MapOpenApi("/openapi/{documentName}.json");
         return endpoints;
+    }
+
+    /// <summary>
+    /// On every /api/v1 reply: no MIME sniffing, and no-store, since every reply is either for an authenticated
+    /// caller or an error about one.
+    /// </summary>
+    private static ValueTask<object?> SecurityHeaders(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var headers = context.HttpContext.Response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        headers.CacheControl = "no-store";
+        return next(context);
     }
 }

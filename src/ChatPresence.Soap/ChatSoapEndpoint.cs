@@ -1,5 +1,6 @@
 using ChatPresence.Domain;
 using ChatPresence.Domain.Identity;
+using ChatPresence.Domain.Security;
 using ChatPresence.Domain.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
@@ -11,13 +12,13 @@ namespace ChatPresence.Soap;
 /// <summary>
 /// Serves <c>Remote/Services86/Chat.svc</c> and <c>Remote/Services86/SoPrincipal.svc</c>: POST is a SOAP 1.1 or 1.2
 /// call (version from the Content-Type), GET <c>?wsdl</c>/<c>?singleWsdl</c> the metadata. Each operation is one
-/// call into <see cref="IChatAgent"/> or <see cref="TicketAuthority"/>. Business and authentication failures are
+/// call into <see cref="IChatAgent"/> or <see cref="CallerAuthenticator"/>. Business and authentication failures are
 /// replies with <c>Succeeded=false</c> and ExceptionInfo; what never reaches an operation is a SOAP fault.
 /// </summary>
 public sealed partial class ChatSoapEndpoint
 {
     private readonly IChatAgent agent;
-    private readonly TicketAuthority tickets;
+    private readonly CallerAuthenticator authenticator;
     private readonly SoapOptions options;
     private readonly SoapEnvelopeReader reader;
     private readonly ReplyCache replies;
@@ -26,13 +27,13 @@ public sealed partial class ChatSoapEndpoint
 
     public ChatSoapEndpoint(
         IChatAgent agent,
-        TicketAuthority tickets,
+        CallerAuthenticator authenticator,
         IOptions<SoapOptions> options,
         IHostEnvironment environment,
         ILogger<ChatSoapEndpoint> logger)
     {
         this.agent = agent;
-        this.tickets = tickets;
+        this.authenticator = authenticator;
         this.options = options.Value;
         this.logger = logger;
         reader = new SoapEnvelopeReader(this.options);
@@ -120,7 +121,7 @@ public sealed partial class ChatSoapEndpoint
             {
                 case SoapOperation.GetChatPresence:
                 {
-                    var caller = await tickets.AuthenticateTicketAsync(soap.Ticket, language, cancellationToken);
+                    var caller = await AuthenticateAsync(context, soap, language, cancellationToken);
                     var list = await agent.GetChatPresenceAsync(caller, cancellationToken);
                     if (!replies.TryGet(version, list.Tag, timeZone, out var bytes))
                     {
@@ -135,7 +136,7 @@ public sealed partial class ChatSoapEndpoint
 
                 case SoapOperation.SaveChatPresence:
                 {
-                    var caller = await tickets.AuthenticateTicketAsync(soap.Ticket, language, cancellationToken);
+                    var caller = await AuthenticateAsync(context, soap, language, cancellationToken);
                     if (soap.HasNilPresence)
                     {
                         throw ChatPresenceException.Create(FailureReason.InvalidRequest, language, TextId.InvalidRequest, "a ChatPresence entry is nil");
@@ -148,7 +149,7 @@ public sealed partial class ChatSoapEndpoint
 
                 case SoapOperation.IsWithinOpeningHours:
                 {
-                    var caller = await tickets.AuthenticateTicketAsync(soap.Ticket, language, cancellationToken);
+                    var caller = await AuthenticateAsync(context, soap, language, cancellationToken);
                     var open = await agent.IsWithinOpeningHoursAsync(caller, soap.ChatTopicId, cancellationToken);
                     SoapReplyWriter.WriteIsWithinOpeningHours(reply, version, timeZone, open);
                     break;
@@ -156,7 +157,7 @@ public sealed partial class ChatSoapEndpoint
 
                 default:
                 {
-                    var login = await tickets.AuthenticateUsernamePasswordAsync(soap.UserName, soap.Password, language, cancellationToken);
+                    var login = await authenticator.LoginAsync(soap.UserName, soap.Password, soap.ApplicationToken, ClientAddress(context), language, cancellationToken);
                     SoapReplyWriter.WriteAuthenticate(reply, version, timeZone, login);
                     break;
                 }
@@ -179,6 +180,12 @@ public sealed partial class ChatSoapEndpoint
 
         await WriteReplyAsync(context, version, StatusCodes.Status200OK, reply.WrittenMemory);
     }
+
+    private ValueTask<Caller> AuthenticateAsync(HttpContext context, SoapRequest soap, string language, CancellationToken cancellationToken) =>
+        authenticator.AuthenticateAsync(
+            CallerCredential.FromSoapTicket(soap.Ticket, authenticator.Mode), soap.ApplicationToken, ClientAddress(context), language, cancellationToken);
+
+    private static string? ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString();
 
     private static string ServiceName(SoapOperation operation) =>
         operation == SoapOperation.AuthenticateUsernamePassword ? "SoPrincipal" : "Chat";

@@ -26,7 +26,7 @@ public sealed class TextsTests
         {
             foreach (var id in Enum.GetValues<TextId>())
             {
-                Assert.False(string.IsNullOrWhiteSpace(Texts.Get(language, id, 1)), $"{language} {id}");
+                Assert.False(string.IsNullOrWhiteSpace(Texts.Get(language, id, 1, 2)), $"{language} {id}");
             }
         }
     }

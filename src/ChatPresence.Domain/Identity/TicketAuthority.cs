@@ -30,21 +30,54 @@ public sealed class TicketAuthority(DirectoryCache directory, ICredentialStore c
     // which logins exist.
     private readonly Lazy<StoredPassword> decoy = new(() => new PasswordHasher(options.PasswordIterations).Hash("decoy"));
 
+    /// <summary>
+    /// Logs in and issues a ticket. No throttling or application token here: callers from outside go through
+    /// <see cref="Security.CallerAuthenticator"/>.
+    /// </summary>
     public async Task<LoginResult> AuthenticateUsernamePasswordAsync(string? userName, string? password, string language, CancellationToken cancellationToken)
+    {
+        var user = await VerifyPasswordAsync(userName, password, cancellationToken);
+        return user is null
+            ? new LoginResult(false, null, null, Texts.Get(language, TextId.WrongUserNameOrPassword))
+            : new LoginResult(true, user, await IssueTicketAsync(user.Id, cancellationToken), null);
+    }
+
+    /// <summary>The user whose login and password these are, or null. Issues nothing.</summary>
+    public async Task<ChatUser?> VerifyPasswordAsync(string? userName, string? password, CancellationToken cancellationToken)
     {
         var view = await directory.GetAsync(cancellationToken);
         var user = string.IsNullOrEmpty(userName) ? null : view.FindUserByLogin(userName);
         var stored = user is null ? null : await credentials.GetPasswordAsync(user.Id, cancellationToken);
         var verified = PasswordHasher.Verify(password ?? string.Empty, stored ?? decoy.Value);
-        if (user is null || stored is null || password is null || !verified)
-        {
-            return new LoginResult(false, null, null, Texts.Get(language, TextId.WrongUserNameOrPassword));
-        }
+        return user is null || stored is null || password is null || !verified ? null : user;
+    }
 
+    /// <summary>A new ticket for the user.</summary>
+    public async Task<string> IssueTicketAsync(int userId, CancellationToken cancellationToken)
+    {
         var ticket = TicketPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var now = clock.GetUtcNow();
-        await credentials.AddTicketAsync(new StoredTicket(HashTicket(ticket), user.Id, now, now), cancellationToken);
-        return new LoginResult(true, user, ticket, null);
+        await credentials.AddTicketAsync(new StoredTicket(HashTicket(ticket), userId, now, now), cancellationToken);
+        return ticket;
+    }
+
+    /// <summary>Ends one ticket (a logout), here and in the store.</summary>
+    public async Task<bool> RevokeTicketAsync(string ticket, CancellationToken cancellationToken)
+    {
+        var hash = HashTicket(ticket);
+        known.TryRemove(BinaryPrimitives.ReadUInt128LittleEndian(hash), out _);
+        return await credentials.RevokeTicketAsync(hash, cancellationToken);
+    }
+
+    /// <summary>
+    /// The anti-forgery token that goes with a session ticket: derived from the ticket, so nothing more is stored,
+    /// and a page that cannot read the (HttpOnly) ticket cannot compute it.
+    /// </summary>
+    public static string XsrfTokenFor(string ticket)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        HMACSHA256.HashData("ChatPresence XSRF"u8, Encoding.UTF8.GetBytes(ticket), hash);
+        return Convert.ToBase64String(hash).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 
     /// <summary>The caller behind <paramref name="ticket"/>; a missing, unknown, revoked or expired ticket is refused.</summary>

@@ -17,6 +17,13 @@ public enum TextId
     RowReadOnly,
     InvalidRequest,
     UnexpectedError,
+    BasicNotAllowed,
+    SessionNeedsXsrfToken,
+    UnsupportedMediaType,
+    NotAcceptable,
+    PayloadTooLarge,
+    RouteNotFound,
+    MethodNotAllowed,
 }
 
 /// <summary>
@@ -43,6 +50,13 @@ public static class Texts
             "Only the user, a chat manager or an administrator may change this presence.",
             "The request is not valid: {0}",
             "An unexpected error occurred.",
+            "Basic authentication is not accepted here. Use a ticket, a Bearer token or a session.",
+            "A session cookie needs a matching X-XSRF-TOKEN header.",
+            "The body type '{0}' is not supported. Use one of {1}.",
+            "No reply type in Accept '{0}' can be produced. Use one of {1}.",
+            "The request body is larger than {0} bytes.",
+            "There is no route '{0}'.",
+            "{0} is not allowed on '{1}'.",
         ],
         ["no"] =
         [
@@ -57,6 +71,13 @@ public static class Texts
             "Bare brukeren, en chatleder eller en administrator kan endre denne statusen.",
             "Forespørselen er ugyldig: {0}",
             "Det oppstod en uventet feil.",
+            "Basic-autentisering godtas ikke her. Bruk en billett, et Bearer-token eller en økt.",
+            "En øktinformasjonskapsel krever en samsvarende X-XSRF-TOKEN-header.",
+            "Innholdstypen '{0}' støttes ikke. Bruk en av {1}.",
+            "Ingen svartype i Accept '{0}' kan lages. Bruk en av {1}.",
+            "Forespørselen er større enn {0} byte.",
+            "Det finnes ingen rute '{0}'.",
+            "{0} er ikke tillatt på '{1}'.",
         ],
         ["sv"] =
         [
@@ -71,6 +92,13 @@ public static class Texts
             "Endast användaren, en chattansvarig eller en administratör får ändra denna närvaro.",
             "Begäran är ogiltig: {0}",
             "Ett oväntat fel inträffade.",
+            "Basic-autentisering godtas inte här. Använd en biljett, en Bearer-token eller en session.",
+            "En sessionscookie kräver en matchande X-XSRF-TOKEN-header.",
+            "Innehållstypen '{0}' stöds inte. Använd en av {1}.",
+            "Ingen svarstyp i Accept '{0}' kan skapas. Använd en av {1}.",
+            "Begäran är större än {0} byte.",
+            "Det finns ingen väg '{0}'.",
+            "{0} är inte tillåtet på '{1}'.",
         ],
         ["da"] =
         [
@@ -85,6 +113,13 @@ public static class Texts
             "Kun brugeren, en chatleder eller en administrator må ændre denne status.",
             "Forespørgslen er ugyldig: {0}",
             "Der opstod en uventet fejl.",
+            "Basic-godkendelse accepteres ikke her. Brug en billet, et Bearer-token eller en session.",
+            "En sessionscookie kræver en matchende X-XSRF-TOKEN-header.",
+            "Indholdstypen '{0}' understøttes ikke. Brug en af {1}.",
+            "Ingen svartype i Accept '{0}' kan laves. Brug en af {1}.",
+            "Forespørgslen er større end {0} byte.",
+            "Der findes ingen rute '{0}'.",
+            "{0} er ikke tilladt på '{1}'.",
         ],
         ["de"] =
         [
@@ -99,6 +134,13 @@ public static class Texts
             "Nur der Benutzer, ein Chat-Manager oder ein Administrator darf diesen Status ändern.",
             "Die Anfrage ist ungültig: {0}",
             "Ein unerwarteter Fehler ist aufgetreten.",
+            "Basic-Authentifizierung wird hier nicht akzeptiert. Verwenden Sie ein Ticket, ein Bearer-Token oder eine Sitzung.",
+            "Ein Sitzungscookie erfordert einen passenden X-XSRF-TOKEN-Header.",
+            "Der Inhaltstyp '{0}' wird nicht unterstützt. Verwenden Sie einen von {1}.",
+            "Kein Antworttyp aus Accept '{0}' kann erzeugt werden. Verwenden Sie einen von {1}.",
+            "Die Anfrage ist größer als {0} Byte.",
+            "Es gibt keine Route '{0}'.",
+            "{0} ist für '{1}' nicht erlaubt.",
         ],
     }.ToFrozenDictionary(StringComparer.Ordinal);
 

@@ -44,6 +44,10 @@ public static class RequestBinder
     /// <summary>IsWithinOpeningHours: <c>{"ChatTopicId":n}</c>.</summary>
     public static int BindChatTopicId(BodyNode root) => Required(root, "ChatTopicId").GetInt32();
 
+    /// <summary>Login: <c>{"UserName":…,"Password":…}</c>.</summary>
+    public static (string UserName, string Password) BindLogin(BodyNode root) =>
+        (Required(root, "UserName").GetString() ?? string.Empty, Required(root, "Password").GetString() ?? string.Empty);
+
     public static ChatPresenceCarrier BindCarrier(BodyNode node)
     {
         if (node.IsNull)

@@ -1,4 +1,7 @@
+using System.Buffers;
 using System.Reflection;
+using System.Text.Json;
+using ChatPresence.Domain.Directory;
 using ChatPresence.Rest.Formatting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -35,8 +38,8 @@ public sealed class PresenceReply(CachedReply reply) : IResult, IEndpointMetadat
     {
         response.Headers.ETag = etag;
 
-        // Per caller (rights, language): never shared by intermediaries; clients revalidate each time.
-        response.Headers.CacheControl = "private, no-cache";
+        // Cache-Control is no-store (set for every /api/v1 reply): authenticated data is not kept by browsers or
+        // proxies; polling clients still revalidate with their own If-None-Match.
         response.Headers.Vary = VaryOn;
     }
 }
@@ -97,7 +100,6 @@ public sealed class BooleanReply(bool value, ReplyFormat format) : IResult, IEnd
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = format.ContentType;
         response.ContentLength = body.Length;
-        response.Headers.CacheControl = "no-store";
         return response.Body.WriteAsync(body, httpContext.RequestAborted).AsTask();
     }
 
@@ -133,5 +135,36 @@ public sealed class CallDescription(string method, string route, string summary,
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(CallDescriptionDocument), ["application/json"]));
+    }
+}
+
+/// <summary>A successful login: who is logged in (the ticket is only in the HttpOnly cookie).</summary>
+public sealed class LoginReply(ChatUser user) : IResult, IEndpointMetadataProvider
+{
+    public ChatUser User { get; } = user;
+
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var writer = new Utf8JsonWriter(buffer, PresenceJson.WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("UserId", User.Id);
+            writer.WriteString("LoginName", User.LoginName);
+            writer.WriteString("DisplayName", User.DisplayName);
+            writer.WriteEndObject();
+        }
+
+        var response = httpContext.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json; charset=utf-8";
+        response.ContentLength = buffer.WrittenCount;
+        return response.Body.WriteAsync(buffer.WrittenMemory, httpContext.RequestAborted).AsTask();
+    }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(SessionUser), ["application/json"]));
     }
 }

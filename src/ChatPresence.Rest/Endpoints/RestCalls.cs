@@ -1,5 +1,8 @@
 using ChatPresence.Domain;
+using ChatPresence.Domain.Identity;
 using ChatPresence.Domain.Presence;
+using ChatPresence.Domain.Security;
+using ChatPresence.Domain.Text;
 using ChatPresence.Rest.Binding;
 using ChatPresence.Rest.Errors;
 using ChatPresence.Rest.Formatting;
@@ -19,6 +22,7 @@ namespace ChatPresence.Rest.Endpoints;
 public sealed partial class RestCalls(
     IChatAgent agent,
     RestCallerResolver callers,
+    CallerAuthenticator authenticator,
     ReplyCache replies,
     IOptions<RestOptions> options,
     IHostEnvironment environment,
@@ -82,6 +86,67 @@ public sealed partial class RestCalls(
             return Fail(e, language, format, source);
         }
     }
+
+    /// <summary>Login: checks the password (throttled, app token in online mode), then sets the session cookies.</summary>
+    public async Task<Results<LoginReply, ErrorResult>> LoginAsync(HttpContext http, string source)
+    {
+        var request = http.Request;
+        var language = RestHeaders.Language(request);
+        var format = MediaTypes.Negotiate(request.Headers.Accept);
+        try
+        {
+            var body = await BodyReader.ReadAsync(request, options.Value.MaxBodyBytes, language, http.RequestAborted);
+            var (userName, password) = Bind(RequestBinder.BindLogin, body, language);
+            var login = await authenticator.LoginAsync(
+                userName, password, request.Headers[RestHeaders.SoAppToken].ToString(), http.Connection.RemoteIpAddress?.ToString(), language, http.RequestAborted);
+            if (!login.Succeeded)
+            {
+                throw new ChatPresenceException(FailureReason.NotAuthenticated, TextId.WrongUserNameOrPassword, login.Message!);
+            }
+
+            var cookies = http.Response.Cookies;
+            cookies.Append(RestCallerResolver.SessionCookie, login.Ticket!, CookieOptions(request, httpOnly: true));
+            cookies.Append(RestCallerResolver.XsrfCookie, TicketAuthority.XsrfTokenFor(login.Ticket!), CookieOptions(request, httpOnly: false));
+            return new LoginReply(login.User!);
+        }
+        catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            return Fail(e, language, format, source);
+        }
+    }
+
+    /// <summary>Logout: needs a valid session (cookie + X-XSRF-TOKEN); revokes its ticket and clears the cookies.</summary>
+    public async Task<Results<NoContent, ErrorResult>> LogoutAsync(HttpContext http, string source)
+    {
+        var request = http.Request;
+        var language = RestHeaders.Language(request);
+        var format = MediaTypes.Negotiate(request.Headers.Accept);
+        try
+        {
+            var ticket = RestCallerResolver.SessionTicket(request, language)
+                ?? throw ChatPresenceException.Create(FailureReason.NotAuthenticated, language, TextId.NotAuthenticated);
+
+            // The same checks as any call (app token, a live ticket), so a stale cookie is a 401, not a silent 204.
+            await callers.ResolveAsync(request, language, http.RequestAborted);
+            await authenticator.LogoutAsync(ticket, http.RequestAborted);
+            http.Response.Cookies.Delete(RestCallerResolver.SessionCookie, CookieOptions(request, httpOnly: true));
+            http.Response.Cookies.Delete(RestCallerResolver.XsrfCookie, CookieOptions(request, httpOnly: false));
+            return TypedResults.NoContent();
+        }
+        catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            return Fail(e, language, format, source);
+        }
+    }
+
+    private static CookieOptions CookieOptions(HttpRequest request, bool httpOnly) => new()
+    {
+        HttpOnly = httpOnly,
+        SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Strict,
+        Secure = request.IsHttps,
+        Path = "/",
+        IsEssential = true,
+    };
 
     /// <summary>
     /// The caller, and the format a reply can be written in. Credentials are checked first, so an unauthenticated

@@ -8,6 +8,8 @@ public static class RestRoutes
     public const string IsWithinOpeningHours = "/Agents/Chat/IsWithinOpeningHours";
     public const string GetAll = "/Presence/GetAll";
     public const string SaveAll = "/Presence/SaveAll";
+    public const string Login = "/Login";
+    public const string Logout = "/Logout";
 
     private static readonly Dictionary<string, string> Methods = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -16,6 +18,8 @@ public static class RestRoutes
         [IsWithinOpeningHours] = "GET, POST",
         [GetAll] = "GET",
         [SaveAll] = "POST",
+        [Login] = "POST",
+        [Logout] = "POST",
     };
 
     /// <summary>The Allow header for a known route, or null.</summary>

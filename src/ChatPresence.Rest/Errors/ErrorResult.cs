@@ -1,14 +1,17 @@
 using System.Buffers;
+using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Xml;
 using ChatPresence.Domain;
+using ChatPresence.Domain.Security;
 using ChatPresence.Domain.Text;
 using ChatPresence.Rest.Formatting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
 
 namespace ChatPresence.Rest.Errors;
@@ -30,8 +33,10 @@ public sealed record ErrorBody(
 /// </summary>
 public sealed class ErrorResult(int status, ErrorBody body, WireFormat format) : IResult, IEndpointMetadataProvider
 {
-    /// <summary>Challenges sent with 401: the schemes this facade understands.</summary>
-    public static readonly string[] Challenges = ["SoTicket realm=\"ChatPresence\"", "Basic realm=\"ChatPresence\", charset=\"UTF-8\""];
+    /// <summary>Challenges sent with 401: the schemes this facade understands (Basic only where it is accepted).</summary>
+    public static readonly string[] Challenges = ["SoTicket realm=\"ChatPresence\"", "Bearer realm=\"ChatPresence\""];
+
+    private static readonly string[] ChallengesWithBasic = [.. Challenges, "Basic realm=\"ChatPresence\", charset=\"UTF-8\""];
 
     private static readonly int[] DocumentedStatuses = [400, 401, 403, 404, 406, 413, 415, 429, 500];
 
@@ -41,10 +46,16 @@ public sealed class ErrorResult(int status, ErrorBody body, WireFormat format) :
 
     public WireFormat Format { get; } = format;
 
+    /// <summary>Sent as Retry-After (whole seconds) with 429.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <summary>Turns anything thrown while serving a call into its reply.</summary>
     public static ErrorResult From(Exception exception, string language, string source, WireFormat format, bool development) => exception switch
     {
-        ChatPresenceException refusal => new(ErrorMap.StatusOf(refusal.Reason), new(true, refusal.Reason.ToString(), refusal.Message, source), format),
+        ChatPresenceException refusal => new(ErrorMap.StatusOf(refusal.Reason), new(true, refusal.Reason.ToString(), refusal.Message, source), format)
+        {
+            RetryAfter = refusal.RetryAfter,
+        },
         RestFailure failure => new(failure.Status, new(true, failure.ErrorType, failure.Message, source), format),
         _ => new(StatusCodes.Status500InternalServerError, new(true, "UnexpectedError", Unexpected(exception, language, development), source), format),
     };
@@ -55,7 +66,13 @@ public sealed class ErrorResult(int status, ErrorBody body, WireFormat format) :
         response.StatusCode = StatusCode;
         if (StatusCode == StatusCodes.Status401Unauthorized)
         {
-            response.Headers.WWWAuthenticate = Challenges;
+            var basic = httpContext.RequestServices.GetService<CallerAuthenticator>()?.BasicAllowed ?? false;
+            response.Headers.WWWAuthenticate = basic ? ChallengesWithBasic : Challenges;
+        }
+
+        if (RetryAfter is { } wait)
+        {
+            response.Headers.RetryAfter = ((long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         }
 
         response.Headers.CacheControl = "no-store";

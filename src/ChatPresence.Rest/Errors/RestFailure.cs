@@ -19,19 +19,19 @@ public sealed class RestFailure(int status, string errorType, string message) : 
 
     public static RestFailure UnsupportedMediaType(string language, string? contentType) =>
         new(StatusCodes.Status415UnsupportedMediaType, "UnsupportedMediaType",
-            Texts.Get(language, TextId.InvalidRequest, $"the body type '{contentType}' is not supported; use one of {string.Join(", ", Formatting.MediaTypes.RequestTypes)}"));
+            Texts.Get(language, TextId.UnsupportedMediaType, contentType ?? string.Empty, string.Join(", ", Formatting.MediaTypes.RequestTypes)));
 
     public static RestFailure NotAcceptable(string language, string? accept) =>
         new(StatusCodes.Status406NotAcceptable, "NotAcceptable",
-            Texts.Get(language, TextId.InvalidRequest, $"no reply type in Accept '{accept}' can be produced; use one of {string.Join(", ", Formatting.MediaTypes.ReplyTypes)}"));
+            Texts.Get(language, TextId.NotAcceptable, accept ?? string.Empty, string.Join(", ", Formatting.MediaTypes.ReplyTypes)));
 
     public static RestFailure TooLarge(string language, int limit) =>
         new(StatusCodes.Status413PayloadTooLarge, "PayloadTooLarge",
-            Texts.Get(language, TextId.InvalidRequest, $"the body is larger than {limit} bytes"));
+            Texts.Get(language, TextId.PayloadTooLarge, limit));
 
     public static RestFailure RouteNotFound(string language, string path) =>
-        new(StatusCodes.Status404NotFound, "NotFound", Texts.Get(language, TextId.InvalidRequest, $"there is no route '{path}'"));
+        new(StatusCodes.Status404NotFound, "NotFound", Texts.Get(language, TextId.RouteNotFound, path));
 
     public static RestFailure MethodNotAllowed(string language, string method, string path) =>
-        new(StatusCodes.Status405MethodNotAllowed, "MethodNotAllowed", Texts.Get(language, TextId.InvalidRequest, $"{method} is not allowed on '{path}'"));
+        new(StatusCodes.Status405MethodNotAllowed, "MethodNotAllowed", Texts.Get(language, TextId.MethodNotAllowed, method, path));
 }

@@ -1,6 +1,7 @@
 using ChatPresence.Domain;
 using ChatPresence.Domain.Directory;
 using ChatPresence.Domain.Identity;
+using ChatPresence.Domain.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -54,6 +55,7 @@ public sealed class TestSoapServer : IAsyncDisposable
         builder.Services.AddSingleton<IChatAgent>(new ChatAgent(cache, store, TimeProvider.System));
         builder.Services.AddSingleton(tickets);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new CallerAuthenticator(tickets, cache, new NoBearerTokens(), new SecurityOptions(), TimeProvider.System));
         builder.Services.AddChatSoap(builder.Configuration);
 
         var app = builder.Build();

@@ -1,0 +1,171 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using ChatPresence.Domain.Directory;
+using ChatPresence.Domain.Identity;
+using ChatPresence.Domain.Text;
+
+namespace ChatPresence.Domain.Security;
+
+/// <summary>
+/// The one place a presented credential becomes a <see cref="Caller"/>, for SOAP and REST alike: application token
+/// (online mode), ticket, Bearer token, Basic (on-site, and only when allowed), and password logins with throttling.
+/// Facades only take credentials out of their wire form and map refusals back to it.
+/// </summary>
+public sealed class CallerAuthenticator
+{
+    private const int MaxRememberedBasic = 10_000;
+
+    private readonly TicketAuthority tickets;
+    private readonly DirectoryCache directory;
+    private readonly IBearerTokenValidator bearer;
+    private readonly LoginThrottle throttle;
+    private readonly SecurityOptions options;
+    private readonly TimeProvider clock;
+    private readonly ApplicationTokens applicationTokens;
+    private readonly byte[] basicKey = RandomNumberGenerator.GetBytes(32);
+    private readonly ConcurrentDictionary<UInt128, RememberedBasic> rememberedBasic = new();
+
+    public CallerAuthenticator(TicketAuthority tickets, DirectoryCache directory, IBearerTokenValidator bearer, SecurityOptions options, TimeProvider clock)
+    {
+        this.tickets = tickets;
+        this.directory = directory;
+        this.bearer = bearer;
+        this.options = options;
+        this.clock = clock;
+        throttle = new LoginThrottle(options.LoginThrottle, clock);
+        applicationTokens = new ApplicationTokens(options.ApplicationTokens);
+    }
+
+    public InstallationMode Mode => options.Mode;
+
+    /// <summary>Basic is accepted only on-site, and only when not switched off.</summary>
+    public bool BasicAllowed => options.Mode == InstallationMode.Onsite && options.AllowBasic;
+
+    /// <summary>The caller behind <paramref name="credential"/>, or a <see cref="ChatPresenceException"/> saying why not.</summary>
+    public async ValueTask<Caller> AuthenticateAsync(CallerCredential credential, string? applicationToken, string? clientAddress, string language, CancellationToken cancellationToken)
+    {
+        CheckApplicationToken(applicationToken, language);
+        switch (credential.Kind)
+        {
+            case CredentialKind.Ticket:
+                return await tickets.AuthenticateTicketAsync(credential.Secret, language, cancellationToken);
+            case CredentialKind.Bearer:
+                return await BearerAsync(credential.Secret!, language, cancellationToken);
+            case CredentialKind.Basic when !BasicAllowed:
+                throw ChatPresenceException.Create(FailureReason.NotAuthenticated, language, TextId.BasicNotAllowed);
+            case CredentialKind.Basic:
+                return await BasicAsync(credential.UserName!, credential.Secret!, clientAddress, language, cancellationToken);
+            default:
+                throw ChatPresenceException.Create(FailureReason.NotAuthenticated, language, TextId.NotAuthenticated);
+        }
+    }
+
+    /// <summary>
+    /// A user name/password login that issues a ticket (SoPrincipal, REST Login). A wrong password is a result, not an
+    /// exception; a missing application token (online) or a throttled login/address is an exception.
+    /// </summary>
+    public async Task<LoginResult> LoginAsync(string? userName, string? password, string? applicationToken, string? clientAddress, string language, CancellationToken cancellationToken)
+    {
+        CheckApplicationToken(applicationToken, language);
+        var user = await VerifyPasswordAsync(userName, password, clientAddress, language, cancellationToken);
+        return user is null
+            ? new LoginResult(false, null, null, Texts.Get(language, TextId.WrongUserNameOrPassword))
+            : new LoginResult(true, user, await tickets.IssueTicketAsync(user.Id, cancellationToken), null);
+    }
+
+    /// <summary>Ends a session's ticket.</summary>
+    public Task<bool> LogoutAsync(string ticket, CancellationToken cancellationToken) => tickets.RevokeTicketAsync(ticket, cancellationToken);
+
+    private void CheckApplicationToken(string? applicationToken, string language)
+    {
+        if (options.Mode == InstallationMode.Online && !applicationTokens.IsRegistered(applicationToken))
+        {
+            throw ChatPresenceException.Create(FailureReason.ApplicationTokenRequired, language, TextId.ApplicationTokenRequired);
+        }
+    }
+
+    private async Task<ChatUser?> VerifyPasswordAsync(string? userName, string? password, string? clientAddress, string language, CancellationToken cancellationToken)
+    {
+        var wait = throttle.RetryAfter(userName, clientAddress);
+        if (wait > TimeSpan.Zero)
+        {
+            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+            throw new ChatPresenceException(FailureReason.Throttled, TextId.LoginThrottled, Texts.Get(language, TextId.LoginThrottled, seconds))
+            {
+                RetryAfter = TimeSpan.FromSeconds(seconds),
+            };
+        }
+
+        var user = await tickets.VerifyPasswordAsync(userName, password, cancellationToken);
+        if (user is null)
+        {
+            throttle.Failed(string.IsNullOrEmpty(userName) ? null : userName, clientAddress);
+        }
+        else
+        {
+            throttle.Succeeded(userName!);
+        }
+
+        return user;
+    }
+
+    private async ValueTask<Caller> BearerAsync(string token, string language, CancellationToken cancellationToken)
+    {
+        var subject = await bearer.ValidateAsync(token, cancellationToken);
+        if (subject is not null)
+        {
+            var view = await directory.GetAsync(cancellationToken);
+            var user = int.TryParse(subject, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? view.FindUser(id) : view.FindUserByLogin(subject);
+            if (user is not null)
+            {
+                return new Caller(user.Id, language);
+            }
+        }
+
+        throw ChatPresenceException.Create(FailureReason.NotAuthenticated, language, TextId.NotAuthenticated);
+    }
+
+    private async ValueTask<Caller> BasicAsync(string userName, string password, string? clientAddress, string language, CancellationToken cancellationToken)
+    {
+        // A polling client sends the same header every few seconds: remember a verified one (as a keyed hash) for a
+        // short while instead of paying a PBKDF2 hash per call.
+        var lifetime = options.BasicCredentialLifetime;
+        var key = KeyOf(userName, password);
+        var now = clock.GetUtcNow();
+        if (rememberedBasic.TryGetValue(key, out var known))
+        {
+            if (now < known.Until)
+            {
+                return new Caller(known.UserId, language);
+            }
+
+            rememberedBasic.TryRemove(key, out _);
+        }
+
+        var user = await VerifyPasswordAsync(userName, password, clientAddress, language, cancellationToken)
+            ?? throw ChatPresenceException.Create(FailureReason.NotAuthenticated, language, TextId.WrongUserNameOrPassword);
+        if (lifetime > TimeSpan.Zero)
+        {
+            if (rememberedBasic.Count >= MaxRememberedBasic)
+            {
+                rememberedBasic.Clear();
+            }
+
+            rememberedBasic[key] = new RememberedBasic(user.Id, now + lifetime);
+        }
+
+        return new Caller(user.Id, language);
+    }
+
+    private UInt128 KeyOf(string userName, string password)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        HMACSHA256.HashData(basicKey, Encoding.UTF8.GetBytes(userName.ToUpperInvariant() + "\0" + password), hash);
+        return BinaryPrimitives.ReadUInt128LittleEndian(hash);
+    }
+
+    private sealed record RememberedBasic(int UserId, DateTimeOffset Until);
+}
