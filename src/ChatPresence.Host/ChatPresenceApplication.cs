@@ -6,6 +6,7 @@ using ChatPresence.Rest;
 using ChatPresence.Soap;
 using ChatPresence.Storage;
 using ChatPresence.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -32,7 +33,7 @@ public static class ChatPresenceApplication
         var configuration = builder.Configuration;
         services.Configure<ChatPresenceOptions>(configuration.GetSection(ChatPresenceOptions.Section));
         services.AddSingleton(configuration.GetSection($"{ChatPresenceOptions.Section}:Identity").Get<IdentityOptions>() ?? new IdentityOptions());
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System); // tests put a manual clock in first
         services.AddSingleton<IChatStore>(sp => new SqliteChatStore(sp.GetRequiredService<IOptions<ChatPresenceOptions>>().Value.ResolveDatabasePath()));
         services.AddSingleton<IChatDirectoryStore>(sp => sp.GetRequiredService<IChatStore>());
         services.AddSingleton<ICredentialStore>(sp => sp.GetRequiredService<IChatStore>());
