@@ -14,7 +14,7 @@ namespace ChatPresence.Rest.Endpoints;
 public sealed class PresenceReply(CachedReply reply) : IResult, IEndpointMetadataProvider
 {
     /// <summary>What the reply varies with, besides the URL.</summary>
-    internal const string VaryOn = "Accept, Accept-Language, SO-Language, Authorization";
+    internal const string VaryOn = "Accept, Accept-Language, SO-Language, Authorization, Cookie";
 
     public CachedReply Reply { get; } = reply;
 
