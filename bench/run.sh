@@ -13,7 +13,7 @@ smoke=0
 [ "${1:-}" = "--smoke" ] && smoke=1
 # Smoke: short runs and few connections (a 5,000-user reply can take longer than a second at 32 connections).
 if [ "$smoke" = 1 ]; then
-  duration=1; slow_duration=3; scale_users=10000; connections=4
+  duration=1; slow_duration=2; scale_users=10000; connections=4
 else
   duration=10; slow_duration=10; scale_users=100000; connections=32
 fi
@@ -153,7 +153,7 @@ load() {
   local seconds="$duration"
   [ "$users" -le 50 ] || seconds="$slow_duration"
   local out="$work/wrk-$name.txt"
-  env "$@" "${load_cpu[@]}" wrk -t1 -c"$connections" -d"${seconds}s" --timeout 30s -s bench/wrk/request.lua "$url" >"$out" 2>&1 || true
+  env "$@" "${load_cpu[@]}" wrk -t1 -c"$connections" -d"${seconds}s" --timeout 60s -s bench/wrk/request.lua "$url" >"$out" 2>&1 || true
   local line; line="$(grep '^WRKRESULT' "$out" || true)"
   order+=("$name"); users_of[$name]="$users"
   if [ -z "$line" ]; then
