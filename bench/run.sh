@@ -168,7 +168,7 @@ load() {
   socket_errors="$(sed -E 's/.* socket_errors=([0-9]+).*/\1/' <<<"$line")"
   p50_us="$(sed -E 's/.* p50_us=([0-9]+).*/\1/' <<<"$line")"
   p99_us="$(sed -E 's/.* p99_us=([0-9]+).*/\1/' <<<"$line")"
-  rps[$name]="$(awk -v r="$requests" -v d="$duration_us" 'BEGIN { printf "%.0f", r / (d / 1e6) }')"
+  rps[$name]="$(awk -v r="$requests" -v d="$duration_us" 'BEGIN { x = r / (d / 1e6); printf (x < 100 ? "%.1f" : "%.0f"), x }')"
   p50[$name]="$(awk -v u="$p50_us" 'BEGIN { printf "%.2f", u / 1000 }')"
   p99[$name]="$(awk -v u="$p99_us" 'BEGIN { printf "%.2f", u / 1000 }')"
   errs[$name]=$((status_errors + socket_errors))
