@@ -1,0 +1,18 @@
+using ChatPresence.LoadDriver;
+
+// save:   N clients, each logged in as its own agent, toggle their own Present for a while; prints
+//         `RESULT durable-saves …` and writes every client's last acknowledged value to ACKS.
+// verify: logs in as admin and checks that GetChatPresence shows every value in ACKS.
+// Usage: save URL CLIENTS SECONDS ACKS | verify URL ACKS
+if (args.Length >= 5 && args[0] == "save")
+{
+    return await SaveLoad.RunAsync(new Uri(args[1]), int.Parse(args[2]), TimeSpan.FromSeconds(double.Parse(args[3])), args[4]);
+}
+
+if (args.Length >= 3 && args[0] == "verify")
+{
+    return await AckCheck.RunAsync(new Uri(args[1]), args[2]);
+}
+
+await Console.Error.WriteLineAsync("Usage: save URL CLIENTS SECONDS ACKS | verify URL ACKS");
+return 2;

@@ -1,0 +1,64 @@
+using System.Net.Http.Headers;
+using System.Security;
+using System.Text;
+using System.Xml.Linq;
+
+namespace ChatPresence.LoadDriver;
+
+/// <summary>The three SOAP 1.1 calls the driver makes, as plain HTTP posts.</summary>
+public sealed class SoapClient(HttpClient http, Uri baseUrl)
+{
+    private const string Ns = "http://www.superoffice.net/ws/crm/NetServer/Services86";
+    private static readonly XNamespace T = Ns;
+    private static readonly XNamespace Arrays = "http://schemas.microsoft.com/2003/10/Serialization/Arrays";
+
+    public async Task<(string Ticket, int UserId)> LoginAsync(string login, string password, CancellationToken cancellationToken)
+    {
+        var reply = await PostAsync("SoPrincipal", "AuthenticateUsernamePassword", null,
+            $"<t:AuthenticateUsernamePassword><t:UserName>{Escape(login)}</t:UserName><t:Password>{Escape(password)}</t:Password></t:AuthenticateUsernamePassword>",
+            cancellationToken);
+        var xml = XDocument.Parse(reply);
+        var ticket = xml.Descendants(T + "Ticket").FirstOrDefault()?.Value;
+        var userId = xml.Descendants(T + "AssociateId").FirstOrDefault()?.Value;
+        if (string.IsNullOrEmpty(ticket) || userId is null)
+        {
+            throw new InvalidOperationException($"Login as {login} failed: {reply}");
+        }
+
+        return (ticket, int.Parse(userId));
+    }
+
+    /// <summary>True when the host acknowledged the save (HTTP 200 and <c>Succeeded=true</c>).</summary>
+    public async Task<bool> SaveAsync(string ticket, int userId, bool present, CancellationToken cancellationToken)
+    {
+        var reply = await PostAsync("Chat", "SaveChatPresence", ticket,
+            $"<t:SaveChatPresence><t:ChatPresence><t:ChatPresence><t:UserId>{userId}</t:UserId><t:Present>{(present ? "true" : "false")}</t:Present></t:ChatPresence></t:ChatPresence></t:SaveChatPresence>",
+            cancellationToken);
+        return reply.Contains("<t:Succeeded>true</t:Succeeded>", StringComparison.Ordinal);
+    }
+
+    public async Task<Dictionary<int, bool>> GetPresenceAsync(string ticket, CancellationToken cancellationToken)
+    {
+        var reply = await PostAsync("Chat", "GetChatPresence", ticket, "<t:GetChatPresence />", cancellationToken);
+        return XDocument.Parse(reply).Descendants(T + "ChatPresence")
+            .Where(e => e.Element(T + "UserId") is not null)
+            .ToDictionary(e => int.Parse(e.Element(T + "UserId")!.Value), e => e.Element(T + "Present")?.Value == "true");
+    }
+
+    private async Task<string> PostAsync(string service, string operation, string? ticket, string body, CancellationToken cancellationToken)
+    {
+        var credentials = ticket is null ? string.Empty : $"<t:Credentials><t:Ticket>{Escape(ticket)}</t:Ticket></t:Credentials>";
+        var envelope = $"<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:t=\"{Ns}\" xmlns:b=\"{Arrays}\"><s:Header>{credentials}</s:Header><s:Body>{body}</s:Body></s:Envelope>";
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUrl, $"Remote/Services86/{service}.svc"))
+        {
+            Content = new StringContent(envelope, Encoding.UTF8),
+        };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("text/xml; charset=utf-8");
+        request.Headers.TryAddWithoutValidation("SOAPAction", $"\"{Ns}/{service}/{operation}\"");
+        using var response = await http.SendAsync(request, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        return response.IsSuccessStatusCode ? text : throw new HttpRequestException($"{operation}: HTTP {(int)response.StatusCode}: {text}");
+    }
+
+    private static string Escape(string text) => SecurityElement.Escape(text);
+}

@@ -1,0 +1,440 @@
+#!/usr/bin/env bash
+# The benchmark: builds Release, runs every scenario with wrk (and the other probes), prints one table and a
+# PASS/FAIL line per target. See bench/README.md.
+#   bash bench/run.sh           full run (~10 s per wrk scenario)
+#   bash bench/run.sh --smoke   each scenario for about a second: checks only that everything runs and answers
+# Exit status: non-zero when a scenario is broken (no requests, HTTP errors, wrong reply, lost save), never
+# because a target is missed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo="$PWD"
+
+smoke=0
+[ "${1:-}" = "--smoke" ] && smoke=1
+# Smoke: short runs and few connections (a 5,000-user reply can take longer than a second at 32 connections).
+if [ "$smoke" = 1 ]; then
+  duration=1; slow_duration=2; scale_users=10000; connections=4
+else
+  duration=10; slow_duration=10; scale_users=100000; connections=32
+fi
+durable_clients=32
+ns="http://www.superoffice.net/ws/crm/NetServer/Services86"
+broken=()
+
+say() { printf '== %s\n' "$*" >&2; }
+broke() { broken+=("$*"); printf 'BROKEN: %s\n' "$*" >&2; }
+
+# ---------------------------------------------------------------- what the run needs
+install_prerequisites() {
+  local missing=() sudo_cmd=""
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v wsdl2h >/dev/null || missing+=(gsoap)
+  [ -f /usr/include/stdsoap2.h ] || missing+=(libgsoap-dev)
+  command -v g++ >/dev/null || missing+=(g++)
+  command -v curl >/dev/null || missing+=(curl)
+  command -v python3 >/dev/null || missing+=(python3)
+  command -v npm >/dev/null || missing+=(nodejs npm)
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing ${missing[*]}"
+    [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  npm ci --prefix bench/peers/node-soap --no-audit --no-fund --loglevel=error >/dev/null
+}
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/chatpresence-bench.XXXXXX")"
+started=()
+cleanup() {
+  local pid
+  for pid in "${started[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Server on core 0, load generator on core 1, when there are two cores to split.
+server_cpu=(); load_cpu=()
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+  server_cpu=(taskset -c 0); load_cpu=(taskset -c 1)
+fi
+
+build() {
+  say "building (Release)"
+  mkdir -p "$work/gsoap"
+  # gSOAP peer: generated from our WSDL, never committed. Compiles while dotnet builds.
+  (
+    cd "$work/gsoap"
+    wsdl2h -o chat.h "$repo/wsdl/Services86-Chat.wsdl" >wsdl2h.log 2>&1
+    soapcpp2 -j -S -x -L -I/usr/share/gsoap/import chat.h >soapcpp2.log 2>&1
+    g++ -O2 -o gsoap-peer "$repo/bench/peers/gsoap/server.cpp" soapC.cpp soapBasicHttpBinding_USCOREChatService.cpp \
+      -I. -lgsoap++ -lpthread >gxx.log 2>&1
+  ) &
+  local gsoap_build=$!
+  dotnet publish src/ChatPresence.Host -c Release -o "$work/host" -nologo -v q >"$work/publish-host.log" 2>&1 ||
+    { cat "$work/publish-host.log"; exit 1; }
+  dotnet publish bench/ChatPresence.Ceiling -c Release -o "$work/ceiling" -nologo -v q >"$work/publish-ceiling.log" 2>&1 ||
+    { cat "$work/publish-ceiling.log"; exit 1; }
+  dotnet publish bench/ChatPresence.LoadDriver -c Release -o "$work/driver" -nologo -v q >"$work/publish-driver.log" 2>&1 ||
+    { cat "$work/publish-driver.log"; exit 1; }
+  wait "$gsoap_build" || { cat "$work"/gsoap/*.log; exit 1; }
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+wait_http() { # URL SECONDS
+  local deadline=$((SECONDS + $2))
+  until curl -s -o /dev/null "$1"; do
+    [ $SECONDS -lt $deadline ] || return 1
+    sleep 0.2
+  done
+}
+
+stop() { # PID [SIGNAL]
+  kill "-${2:-TERM}" "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
+# ---------------------------------------------------------------- the host
+directory() { # USERS: writes $work/dir-USERS.json and .tsv once
+  [ -f "$work/dir-$1.json" ] || python3 bench/make-directory.py "$1" "$work/dir-$1.json" "$work/dir-$1.tsv"
+}
+
+# start_host NAME USERS [VAR=value…]: sets host_pid and host_url. The data folder is kept per NAME, so a restart
+# with the same NAME sees the same database.
+start_host() {
+  local name="$1" users="$2"; shift 2
+  directory "$users"
+  mkdir -p "$work/data-$name"
+  local port; port="$(free_port)"
+  host_url="http://127.0.0.1:$port"
+  env ASPNETCORE_URLS="$host_url" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
+    ChatPresence__DataFolder="$work/data-$name" ChatPresence__InitialDirectory="$work/dir-$users.json" \
+    ChatPresence__Identity__PasswordIterations=1000 "$@" \
+    "${server_cpu[@]}" dotnet "$work/host/ChatPresence.Host.dll" >>"$work/host-$name.log" 2>&1 &
+  host_pid=$!
+  started+=("$host_pid")
+  wait_http "$host_url/health" 300 || { tail -20 "$work/host-$name.log"; broke "host $name did not start"; return 1; }
+}
+
+soap_post() { # URL SERVICE OPERATION FILE [curl options…]: the reply body on stdout
+  local url="$1" service="$2" operation="$3" file="$4"; shift 4
+  curl -sS "$@" -X POST "$url/Remote/Services86/$service.svc" -H 'Content-Type: text/xml; charset=utf-8' \
+    -H "SOAPAction: \"$ns/$service/$operation\"" --data-binary @"$file"
+}
+
+login() { # URL LOGIN: prints a ticket
+  sed -e "s|{{USER}}|$2|" -e "s|{{PASSWORD}}|$2|" samples/soap/AuthenticateUsernamePassword.soap11.xml >"$work/login.xml"
+  soap_post "$1" SoPrincipal AuthenticateUsernamePassword "$work/login.xml" | sed -n 's|.*<t:Ticket>\([^<]*\)</t:Ticket>.*|\1|p'
+}
+
+requests_for() { # TICKET: SOAP request files with the ticket filled in
+  local v
+  for v in 11 12; do sed "s|{{TICKET}}|$1|" "samples/soap/GetChatPresence.soap$v.xml" >"$work/get$v.xml"; done
+  sed -e "s|{{TICKET}}|$1|" -e "s|{{USER_ID}}|2|" samples/soap/SaveChatPresence.soap11.xml >"$work/save-true.xml"
+  sed 's|<t:Present>true</t:Present>|<t:Present>false</t:Present>|' "$work/save-true.xml" >"$work/save-false.xml"
+}
+
+count_users() { grep -oE 'UserId(>|":)[0-9]+' "$1" | wc -l; }
+
+# expect_users NAME FILE USERS: the reply lists exactly USERS users
+expect_users() {
+  local n; n="$(count_users "$2")"
+  [ "$n" = "$3" ] || { broke "$1: reply lists $n users, expected $3 ($(head -c 300 "$2"))"; return 1; }
+}
+
+# ---------------------------------------------------------------- wrk
+declare -A rps p50 p99 errs users_of
+order=()
+
+# load NAME USERS URL [VAR=value…]: one wrk run; the request is described by WRK_* variables (bench/wrk/request.lua)
+load() {
+  local name="$1" users="$2" url="$3"; shift 3
+  local seconds="$duration"
+  [ "$users" -le 50 ] || seconds="$slow_duration"
+  local out="$work/wrk-$name.txt"
+  env "$@" "${load_cpu[@]}" wrk -t1 -c"$connections" -d"${seconds}s" --timeout 60s -s bench/wrk/request.lua "$url" >"$out" 2>&1 || true
+  local line; line="$(grep '^WRKRESULT' "$out" || true)"
+  order+=("$name"); users_of[$name]="$users"
+  if [ -z "$line" ]; then
+    rps[$name]=0; p50[$name]=-; p99[$name]=-; errs[$name]=-
+    broke "$name: wrk printed no result ($(tail -3 "$out"))"
+    return 0
+  fi
+  local requests duration_us status_errors socket_errors p50_us p99_us
+  requests="$(sed -E 's/.* requests=([0-9]+).*/\1/' <<<"$line")"
+  duration_us="$(sed -E 's/.* duration_us=([0-9]+).*/\1/' <<<"$line")"
+  status_errors="$(sed -E 's/.* status_errors=([0-9]+).*/\1/' <<<"$line")"
+  socket_errors="$(sed -E 's/.* socket_errors=([0-9]+).*/\1/' <<<"$line")"
+  p50_us="$(sed -E 's/.* p50_us=([0-9]+).*/\1/' <<<"$line")"
+  p99_us="$(sed -E 's/.* p99_us=([0-9]+).*/\1/' <<<"$line")"
+  rps[$name]="$(awk -v r="$requests" -v d="$duration_us" 'BEGIN { x = r / (d / 1e6); printf (x < 100 ? "%.1f" : "%.0f"), x }')"
+  p50[$name]="$(awk -v u="$p50_us" 'BEGIN { printf "%.2f", u / 1000 }')"
+  p99[$name]="$(awk -v u="$p99_us" 'BEGIN { printf "%.2f", u / 1000 }')"
+  errs[$name]=$((status_errors + socket_errors))
+  [ "$requests" -gt 0 ] || broke "$name: no requests completed"
+  [ "${errs[$name]}" = 0 ] || broke "$name: $status_errors HTTP errors, $socket_errors socket errors"
+}
+
+soap_env() { # VERSION FILE [ALT]: the WRK_* variables of a SOAP POST
+  local action="$ns/Chat/$4"
+  if [ "$1" = 11 ]; then
+    printf '%s\n' "WRK_HEADERS=Content-Type: text/xml; charset=utf-8|SOAPAction: \"$action\"" "WRK_BODY=$2" "WRK_BODY_ALT=$3"
+  else
+    printf '%s\n' "WRK_HEADERS=Content-Type: application/soap+xml; charset=utf-8; action=\"$action\"" "WRK_BODY=$2" "WRK_BODY_ALT=$3"
+  fi
+}
+
+load_soap() { # NAME USERS URL VERSION OPERATION FILE [ALT]
+  local vars=()
+  mapfile -t vars < <(soap_env "$4" "$6" "${7:-}" "$5")
+  load "$1" "$2" "$3/Remote/Services86/Chat.svc" "${vars[@]}"
+}
+
+# ---------------------------------------------------------------- scenarios
+declare -A fact
+
+# The host with 50 users: SOAP and REST reads in steady state, then saves; captures the replies for the ceiling.
+host_scenarios_50() {
+  say "host, 50 users (steady)"
+  start_host steady50 50 || return 0
+  local ticket; ticket="$(login "$host_url" admin)"
+  [ -n "$ticket" ] || { broke "login as admin failed"; stop "$host_pid"; return 0; }
+  requests_for "$ticket"
+  local auth="Authorization: SoTicket $ticket"
+
+  soap_post "$host_url" Chat GetChatPresence "$work/get11.xml" -D "$work/soap-reply.headers" -o "$work/soap-reply.xml"
+  expect_users soap-get11-50 "$work/soap-reply.xml" 50 || true
+  grep -q 'Succeeded>true<' "$work/soap-reply.xml" || broke "soap GetChatPresence did not succeed"
+  curl -sS -X POST "$host_url/Remote/Services86/Chat.svc" --data-binary @"$work/get12.xml" -o "$work/soap12-reply.xml" \
+    -H "Content-Type: application/soap+xml; charset=utf-8; action=\"$ns/Chat/GetChatPresence\""
+  expect_users soap-get12-50 "$work/soap12-reply.xml" 50 || true
+  curl -sS "$host_url/api/v1/Presence/GetAll" -H "$auth" -D "$work/rest-reply.headers" -o "$work/rest-reply.json"
+  expect_users rest-getall-50 "$work/rest-reply.json" 50 || true
+  local etag; etag="$(sed -n 's/^ETag: *\(.*\)\r$/\1/Ip' "$work/rest-reply.headers")"
+  local status; status="$(curl -sS -o /dev/null -w '%{http_code}' "$host_url/api/v1/Presence/GetAll" -H "$auth" -H "If-None-Match: $etag")"
+  [ "$status" = 304 ] || broke "rest-getall-304: If-None-Match $etag answered $status"
+  curl -sS -X POST "$host_url/api/v1/Agents/Chat/GetChatPresence?\$select=UserId,Present" -H "$auth" -o "$work/select-reply.json"
+  expect_users rest-select-50 "$work/select-reply.json" 50 || true
+  grep -q '"DisplayName":null' "$work/select-reply.json" || broke "rest-select-50: \$select did not null DisplayName"
+  soap_post "$host_url" Chat SaveChatPresence "$work/save-true.xml" -o "$work/save-reply.xml"
+  grep -q 'Succeeded>true<' "$work/save-reply.xml" || broke "soap SaveChatPresence did not succeed ($(head -c 300 "$work/save-reply.xml"))"
+  # The save above changed the data: read once more so steady state starts from a filled cache.
+  soap_post "$host_url" Chat GetChatPresence "$work/get11.xml" -D "$work/soap-reply.headers" -o "$work/soap-reply.xml"
+  curl -sS "$host_url/api/v1/Presence/GetAll" -H "$auth" -D "$work/rest-reply.headers" -o "$work/rest-reply.json"
+  etag="$(sed -n 's/^ETag: *\(.*\)\r$/\1/Ip' "$work/rest-reply.headers")"
+
+  load_soap soap11-get 50 "$host_url" 11 GetChatPresence "$work/get11.xml"
+  load_soap soap12-get 50 "$host_url" 12 GetChatPresence "$work/get12.xml"
+  load rest-getall 50 "$host_url/api/v1/Presence/GetAll" WRK_METHOD=GET "WRK_HEADERS=$auth"
+  load rest-getall-304 50 "$host_url/api/v1/Presence/GetAll" WRK_METHOD=GET "WRK_HEADERS=$auth|If-None-Match: $etag"
+  load rest-agent-select 50 "$host_url/api/v1/Agents/Chat/GetChatPresence?\$select=UserId,Present" "WRK_HEADERS=$auth"
+  load_soap soap11-save 50 "$host_url" 11 SaveChatPresence "$work/save-true.xml" "$work/save-false.xml"
+  stop "$host_pid"
+}
+
+# cold_and_steady USERS: GetChatPresence with the reply cache switched off; for 5,000 users also steady state.
+host_get() { # NAME USERS [VAR=value…]
+  local name="$1" users="$2"; shift 2
+  say "host, $users users ($name)"
+  start_host "$name" "$users" "$@" || return 0
+  local ticket; ticket="$(login "$host_url" admin)"
+  requests_for "$ticket"
+  soap_post "$host_url" Chat GetChatPresence "$work/get11.xml" -o "$work/$name-reply.xml"
+  expect_users "$name" "$work/$name-reply.xml" "$users" || true
+  load_soap "$name" "$users" "$host_url" 11 GetChatPresence "$work/get11.xml"
+  stop "$host_pid"
+}
+
+ceiling() { # NAME REPLY HEADERS: Kestrel answering with the captured bytes
+  local name="$1" reply="$2" content_type
+  content_type="$(sed -n 's/^Content-Type: *\(.*\)\r$/\1/Ip' "$3")"
+  say "ceiling ($name: $(wc -c <"$reply") bytes, $content_type)"
+  local port; port="$(free_port)"
+  ASPNETCORE_URLS="http://127.0.0.1:$port" "${server_cpu[@]}" dotnet "$work/ceiling/ChatPresence.Ceiling.dll" "$reply" "$content_type" \
+    >"$work/ceiling-$name.log" 2>&1 &
+  local pid=$!
+  started+=("$pid")
+  wait_http "http://127.0.0.1:$port/" 60 || { broke "ceiling did not start"; return 0; }
+  curl -sS -X POST "http://127.0.0.1:$port/" --data-binary @"$work/get11.xml" -o "$work/$name-echo"
+  cmp -s "$reply" "$work/$name-echo" || broke "$name: ceiling reply differs from the captured one"
+  if [ "$name" = ceiling-soap ]; then
+    load_soap "$name" 50 "http://127.0.0.1:$port" 11 GetChatPresence "$work/get11.xml"
+  else
+    load "$name" 50 "http://127.0.0.1:$port/api/v1/Presence/GetAll" WRK_METHOD=GET "WRK_HEADERS=Authorization: SoTicket x"
+  fi
+  stop "$pid"
+}
+
+peer() { # KIND USERS
+  local kind="$1" users="$2" port pid
+  directory "$users"
+  port="$(free_port)"
+  say "peer $kind, $users users"
+  if [ "$kind" = node-soap ]; then
+    "${server_cpu[@]}" node bench/peers/node-soap/server.js "$repo/wsdl/Services86-Chat.wsdl" "$work/dir-$users.tsv" "$port" >"$work/$kind-$users.log" 2>&1 &
+  else
+    "${server_cpu[@]}" "$work/gsoap/gsoap-peer" "$work/dir-$users.tsv" "$port" >"$work/$kind-$users.log" 2>&1 &
+  fi
+  pid=$!
+  started+=("$pid")
+  wait_http "http://127.0.0.1:$port/" 60 || { broke "$kind did not start"; return 0; }
+  soap_post "http://127.0.0.1:$port" Chat GetChatPresence "$work/get11.xml" -o "$work/$kind-$users-reply.xml"
+  expect_users "$kind-$users" "$work/$kind-$users-reply.xml" "$users" || true
+  load_soap "$kind-get-$users" "$users" "http://127.0.0.1:$port" 11 GetChatPresence "$work/get11.xml"
+  stop "$pid"
+}
+
+# The big directory: time to first and last byte of GetChatPresence, and the host's peak RSS.
+scale() {
+  say "host, $scale_users users (scale)"
+  start_host "scale" "$scale_users" || return 0
+  local ticket; ticket="$(login "$host_url" admin)"
+  requests_for "$ticket"
+  local i timing
+  for i in 1 2 3; do
+    timing="$(soap_post "$host_url" Chat GetChatPresence "$work/get11.xml" -o "$work/scale-reply.xml" -w '%{time_starttransfer} %{time_total} %{size_download}')"
+    fact[scale-ttfb-$i]="$(awk '{ printf "%.0f", $1 * 1000 }' <<<"$timing")"
+    fact[scale-ttlb-$i]="$(awk '{ printf "%.0f", $2 * 1000 }' <<<"$timing")"
+    fact[scale-bytes]="$(awk '{ print $3 }' <<<"$timing")"
+  done
+  expect_users "scale" "$work/scale-reply.xml" "$scale_users" || true
+  fact[scale-hwm-mb]="$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$host_pid/status")"
+  stop "$host_pid"
+}
+
+# 32 clients saving their own presence; then SIGKILL, restart, and check every acknowledged save.
+durable() {
+  say "durable saves, $durable_clients clients"
+  start_host durable 50 || return 0
+  local seconds="$duration"
+  "${load_cpu[@]}" dotnet "$work/driver/ChatPresence.LoadDriver.dll" save "$host_url" "$durable_clients" "$seconds" "$work/acks.tsv" \
+    >"$work/durable.txt" 2>&1 || broke "durable saves: driver failed ($(tail -3 "$work/durable.txt"))"
+  stop "$host_pid" KILL
+  start_host durable 50 || return 0
+  dotnet "$work/driver/ChatPresence.LoadDriver.dll" verify "$host_url" "$work/acks.tsv" >>"$work/durable.txt" 2>&1 ||
+    broke "durable saves: acknowledged saves missing after restart ($(grep -c LOST "$work/durable.txt" || true) lost)"
+  stop "$host_pid"
+  local line; line="$(grep '^RESULT durable-saves' "$work/durable.txt" || true)"
+  fact[durable-per-second]="$(sed -nE 's/.* per_second=([0-9]+).*/\1/p' <<<"$line")"
+  fact[durable-p50]="$(sed -nE 's/.* p50_ms=([0-9.]+).*/\1/p' <<<"$line")"
+  fact[durable-p99]="$(sed -nE 's/.* p99_ms=([0-9.]+).*/\1/p' <<<"$line")"
+  fact[durable-saves]="$(sed -nE 's/.* saves=([0-9]+).*/\1/p' <<<"$line")"
+  fact[durable-lost]="$(sed -nE 's/.* lost=([0-9]+).*/\1/p' <<<"$(grep '^RESULT durable-check' "$work/durable.txt" || true)")"
+}
+
+# Allocations per cold GetChatPresence, from the BenchmarkDotNet project (another part of the repo).
+allocations() {
+  [ -f bench/ChatPresence.Bench/ChatPresence.Bench.csproj ] || return 0
+  say "allocations (bench/ChatPresence.Bench)"
+  local args=(); [ "$smoke" = 0 ] || args=(--smoke)
+  dotnet run -c Release --project bench/ChatPresence.Bench -- "${args[@]}" >"$work/alloc.txt" 2>&1 ||
+    { broke "bench/ChatPresence.Bench failed ($(tail -3 "$work/alloc.txt"))"; return 0; }
+  fact[alloc-50]="$(sed -nE 's/^RESULT alloc-cold-get-50 ([0-9]+).*/\1/p' "$work/alloc.txt")"
+  fact[alloc-5000]="$(sed -nE 's/^RESULT alloc-cold-get-5000 ([0-9]+).*/\1/p' "$work/alloc.txt")"
+  [ -n "${fact[alloc-50]}" ] && [ -n "${fact[alloc-5000]}" ] || broke "bench/ChatPresence.Bench printed no RESULT lines"
+}
+
+# ---------------------------------------------------------------- report
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
+
+# target TEXT OK(1/0/empty) DETAIL
+target() {
+  local verdict=PASS
+  if [ -z "$2" ]; then verdict="NOT RUN"; elif [ "$2" != 1 ]; then verdict=FAIL; fi
+  printf '%-7s %s: %s\n' "$verdict" "$1" "$3"
+}
+at_least() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a == "-" || b == "-") print ""; else print (a + 0 >= b + 0) ? 1 : 0 }'; }
+at_most() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a == "-" || b == "-") print ""; else print (a + 0 <= b + 0) ? 1 : 0 }'; }
+times() { awk -v a="$1" -v k="$2" 'BEGIN { printf "%.0f", a * k }'; }
+
+report() {
+  local n
+  echo
+  printf 'machine: %s cores, %s MB memory; load average before/after: %s / %s\n' "$(nproc)" \
+    "$(awk '/MemTotal/ { printf "%.0f", $2 / 1024 }' /proc/meminfo)" "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)"
+  printf 'wrk: 1 thread, %s connections, %s s per scenario (%s s for 5,000 users); pinned: %s\n' \
+    "$connections" "$duration" "$slow_duration" "${server_cpu[*]:+server on core 0, load on core 1}"
+  printf '%-26s %7s %10s %9s %9s %7s\n' scenario users 'req/s' 'p50 ms' 'p99 ms' errors
+  for n in "${order[@]}"; do
+    printf '%-26s %7s %10s %9s %9s %7s\n' "$n" "${users_of[$n]}" "${rps[$n]}" "${p50[$n]}" "${p99[$n]}" "${errs[$n]}"
+  done
+  echo
+  printf 'scale, %s users: first byte %s ms, last byte %s ms (%s bytes); again: %s/%s ms, %s/%s ms; host peak RSS %s MB\n' \
+    "$scale_users" "${fact[scale-ttfb-1]:-?}" "${fact[scale-ttlb-1]:-?}" "${fact[scale-bytes]:-?}" \
+    "${fact[scale-ttfb-2]:-?}" "${fact[scale-ttlb-2]:-?}" "${fact[scale-ttfb-3]:-?}" "${fact[scale-ttlb-3]:-?}" "${fact[scale-hwm-mb]:-?}"
+  printf 'durable saves, %s clients: %s acknowledged (%s/s), p50 %s ms, p99 %s ms; lost after SIGKILL + restart: %s\n' \
+    "$durable_clients" "${fact[durable-saves]:-?}" "${fact[durable-per-second]:-?}" "${fact[durable-p50]:-?}" "${fact[durable-p99]:-?}" "${fact[durable-lost]:-?}"
+  if [ -n "${fact[alloc-50]:-}" ]; then
+    printf 'allocated per cold SOAP GetChatPresence: %s B (50 users, %s B/user), %s B (5,000 users, %s B/user; %s B per added user)\n' \
+      "${fact[alloc-50]}" "$(awk -v a="${fact[alloc-50]}" 'BEGIN { printf "%.0f", a / 50 }')" \
+      "${fact[alloc-5000]}" "$(awk -v a="${fact[alloc-5000]}" 'BEGIN { printf "%.0f", a / 5000 }')" \
+      "$(awk -v a="${fact[alloc-50]}" -v b="${fact[alloc-5000]}" 'BEGIN { printf "%.0f", (b - a) / 4950 }')"
+  else
+    echo 'allocated per cold SOAP GetChatPresence: not run (bench/ChatPresence.Bench is absent or failed)'
+  fi
+  echo
+  [ "$smoke" = 0 ] || echo "(smoke run: the figures are too short to mean anything; the verdicts below are printed for form)"
+
+  local ceil="${rps[ceiling-soap]:-0}" ceil_json="${rps[ceiling-json]:-0}" s
+  target "SOAP GetChatPresence 50 users steady >= 0.8 x ceiling" "$(at_least "${rps[soap11-get]:-}" "$(awk -v c="$ceil" 'BEGIN { print c * 0.8 }')")" \
+    "${rps[soap11-get]:-?} vs ceiling $ceil req/s = $(ratio "${rps[soap11-get]:-0}" "$ceil") x"
+  target "REST GetAll JSON 50 users steady >= 0.8 x ceiling (JSON bytes)" "$(at_least "${rps[rest-getall]:-}" "$(awk -v c="$ceil_json" 'BEGIN { print c * 0.8 }')")" \
+    "${rps[rest-getall]:-?} vs ceiling $ceil_json req/s = $(ratio "${rps[rest-getall]:-0}" "$ceil_json") x (vs SOAP-bytes ceiling: $(ratio "${rps[rest-getall]:-0}" "$ceil") x)"
+  target "SOAP GetChatPresence 50 users cold (ReplyCacheEntries=0) >= 0.35 x ceiling" \
+    "$(at_least "${rps[soap11-get-cold]:-}" "$(awk -v c="$ceil" 'BEGIN { print c * 0.35 }')")" \
+    "${rps[soap11-get-cold]:-?} vs ceiling $ceil req/s = $(ratio "${rps[soap11-get-cold]:-0}" "$ceil") x"
+  local users ours cold node gsoap
+  for users in 50 5000; do
+    if [ "$users" = 50 ]; then ours="${rps[soap11-get]:-}"; cold="${rps[soap11-get-cold]:-}"; else ours="${rps[soap11-get-5000]:-}"; cold="${rps[soap11-get-5000-cold]:-}"; fi
+    node="${rps[node-soap-get-$users]:-}"; gsoap="${rps[gsoap-get-$users]:-}"
+    target "SOAP GetChatPresence $users users steady >= 5 x node-soap" "$(at_least "$ours" "$(times "${node:-0}" 5)")" \
+      "$ours vs $node req/s = $(ratio "${ours:-0}" "${node:-0}") x (cold: $(ratio "${cold:-0}" "${node:-0}") x)"
+    target "SOAP GetChatPresence $users users steady >= 1 x gSOAP" "$(at_least "$ours" "${gsoap:-}")" \
+      "$ours vs $gsoap req/s = $(ratio "${ours:-0}" "${gsoap:-0}") x (cold: $(ratio "${cold:-0}" "${gsoap:-0}") x)"
+  done
+  if [ -n "${fact[alloc-50]:-}" ]; then
+    target "allocated per cold SOAP GetChatPresence (50 users) <= 16 KB" "$(at_most "${fact[alloc-50]}" 16384)" \
+      "${fact[alloc-50]} B = $(ratio "${fact[alloc-50]}" 16384) x 16 KB"
+    # Constant per-user growth: the bytes per user at 5,000 are no more than at 50 (no superlinear term).
+    target "allocation per user constant (5,000 vs 50 users)" \
+      "$(at_most "$(awk -v a="${fact[alloc-5000]}" 'BEGIN { print a / 5000 }')" "$(awk -v a="${fact[alloc-50]}" 'BEGIN { print a / 50 }')")" \
+      "$(awk -v a="${fact[alloc-5000]}" 'BEGIN { printf "%.0f", a / 5000 }') B/user at 5,000 vs $(awk -v a="${fact[alloc-50]}" 'BEGIN { printf "%.0f", a / 50 }') B/user at 50"
+  else
+    target "allocated per cold SOAP GetChatPresence (50 users) <= 16 KB" "" "bench/ChatPresence.Bench absent"
+    target "allocation per user constant (5,000 vs 50 users)" "" "bench/ChatPresence.Bench absent"
+  fi
+  target "$scale_users users: first byte <= 200 ms" "$(at_most "${fact[scale-ttfb-1]:-}" 200)" \
+    "${fact[scale-ttfb-1]:-?} ms = $(ratio "${fact[scale-ttfb-1]:-0}" 200) x (first call after start; later calls ${fact[scale-ttfb-2]:-?}, ${fact[scale-ttfb-3]:-?} ms)"
+  target "$scale_users users: host peak RSS <= 300 MB" "$(at_most "${fact[scale-hwm-mb]:-}" 300)" \
+    "${fact[scale-hwm-mb]:-?} MB = $(ratio "${fact[scale-hwm-mb]:-0}" 300) x"
+  target ">= 3,000 acknowledged durable saves/s at $durable_clients clients" "$(at_least "${fact[durable-per-second]:-}" 3000)" \
+    "${fact[durable-per-second]:-?}/s = $(ratio "${fact[durable-per-second]:-0}" 3000) x"
+  target "durable saves p99 <= 50 ms" "$(at_most "${fact[durable-p99]:-}" 50)" "${fact[durable-p99]:-?} ms = $(ratio "${fact[durable-p99]:-0}" 50) x"
+  echo
+  if [ ${#broken[@]} -gt 0 ]; then
+    printf 'BROKEN: %s\n' "${broken[@]}"
+    echo "bench: ${#broken[@]} broken scenario(s)"
+    return 1
+  fi
+  echo "bench: every scenario ran and answered correctly"
+}
+
+# ---------------------------------------------------------------- run
+[ "${BENCH_SKIP_INSTALL:-}" = 1 ] || install_prerequisites
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+build
+host_scenarios_50
+host_get soap11-get-cold 50 ChatPresence__Soap__ReplyCacheEntries=0
+ceiling ceiling-soap "$work/soap-reply.xml" "$work/soap-reply.headers"
+ceiling ceiling-json "$work/rest-reply.json" "$work/rest-reply.headers"
+host_get soap11-get-5000 5000
+host_get soap11-get-5000-cold 5000 ChatPresence__Soap__ReplyCacheEntries=0
+peer node-soap 50
+peer gsoap 50
+peer node-soap 5000
+peer gsoap 5000
+scale
+durable
+allocations
+report
