@@ -16,10 +16,12 @@ public sealed class DirectoryView
     private readonly FrozenDictionary<int, ChatTopic> topicsById;
     private readonly FrozenSet<int> topicManagers;
     private readonly ChatUser[] chatUsers;
+    private readonly int[] chatUserIds;
     private readonly FrozenDictionary<int, int[]> topicsByUser;
     private readonly IReadOnlyDictionary<int, int> ongoing;
     private readonly IReadOnlyDictionary<int, bool> presence;
     private readonly ConcurrentDictionary<(int RightsKey, string Language), ChatPresenceList> lists = new();
+    private readonly ConcurrentDictionary<(bool Writable, string Language), ChatPresenceCarrier[]> rows = new();
 
     public DirectoryView(DirectorySnapshot snapshot)
     {
@@ -30,6 +32,7 @@ public sealed class DirectoryView
         topicsById = directory.Topics.ToFrozenDictionary(t => t.Id);
         topicManagers = directory.Memberships.Where(m => m.Manager).Select(m => m.UserId).ToFrozenSet();
         chatUsers = directory.Users.Where(u => u.ChatAccess).OrderBy(u => u.Id).ToArray();
+        chatUserIds = chatUsers.Select(u => u.Id).ToArray();
         topicsByUser = directory.Memberships
             .Where(m => m.CountsAsMember)
             .GroupBy(m => m.UserId)
@@ -60,13 +63,32 @@ public sealed class DirectoryView
 
     private ChatPresenceList Build(int rightsKey, string language)
     {
-        var writable = PresenceRights.For(writable: true, language);
-        var readOnly = PresenceRights.For(writable: false, language);
+        var rightsTag = rightsKey == -1 ? "all" : "own" + rightsKey.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var tag = $"{ChangeStamp}.{rightsTag}.{language}";
+        if (rightsKey == -1)
+        {
+            return new ChatPresenceList(tag, RowsFor(writable: true, language));
+        }
+
+        // An agent's list is the shared read-only rows with their own row swapped for a writable one, so a
+        // large directory costs one row array per language, not one per agent.
+        var readOnly = RowsFor(writable: false, language);
+        var own = Array.BinarySearch(chatUserIds, rightsKey);
+        return own < 0
+            ? new ChatPresenceList(tag, readOnly)
+            : new ChatPresenceList(tag, new OneRowReplaced(readOnly, own, RowsFor(writable: true, language)[own]));
+    }
+
+    private ChatPresenceCarrier[] RowsFor(bool writable, string language) =>
+        rows.GetOrAdd((writable, language), static (key, view) => view.BuildRows(key.Writable, key.Language), this);
+
+    private ChatPresenceCarrier[] BuildRows(bool writable, string language)
+    {
+        var rights = PresenceRights.For(writable, language);
         var items = new ChatPresenceCarrier[chatUsers.Length];
         for (var i = 0; i < chatUsers.Length; i++)
         {
             var user = chatUsers[i];
-            var rights = rightsKey == -1 || rightsKey == user.Id ? writable : readOnly;
             items[i] = new ChatPresenceCarrier
             {
                 TableRight = rights.TableRight,
@@ -79,7 +101,24 @@ public sealed class DirectoryView
             };
         }
 
-        var rightsTag = rightsKey == -1 ? "all" : "own" + rightsKey.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return new ChatPresenceList($"{ChangeStamp}.{rightsTag}.{language}", items);
+        return items;
+    }
+
+    /// <summary>A row array with one row replaced, without copying the array.</summary>
+    private sealed class OneRowReplaced(ChatPresenceCarrier[] rows, int index, ChatPresenceCarrier replacement) : IReadOnlyList<ChatPresenceCarrier>
+    {
+        public int Count => rows.Length;
+
+        public ChatPresenceCarrier this[int i] => i == index ? replacement : rows[i];
+
+        public IEnumerator<ChatPresenceCarrier> GetEnumerator()
+        {
+            for (var i = 0; i < rows.Length; i++)
+            {
+                yield return i == index ? replacement : rows[i];
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }
