@@ -8,15 +8,17 @@ using Npgsql;
 namespace ChatPresence.Storage.Postgres;
 
 /// <summary>
-/// The scale-out store: one PostgreSQL database shared by any number of hosts. Each write is one transaction on a
-/// pooled connection, committed (with the server's default synchronous_commit) before its task completes.
+/// The scale-out store: one PostgreSQL database shared by any number of hosts. Each write is acknowledged when its
+/// transaction has committed (durable with the server's default synchronous_commit). Presence saves are
+/// group-committed by a <see cref="PostgresPresenceWriter"/>; imports and credential writes run in their own.
 /// </summary>
 /// <remarks>
 /// <para>The change stamp lives in the database (table <c>meta</c>) and is read from it on every
 /// <see cref="GetChangeStampAsync"/>, so a host sees what another host committed. A directory or presence write
-/// bumps it as the last statement of its transaction: the row lock is then held only through commit, saves that touch
-/// different users otherwise run side by side, and stamps follow commit order. Credential writes leave it alone, as
-/// in the SQLite store.</para>
+/// locks that row first and bumps it last, if it changed anything. Such writes are therefore serialized across all
+/// hosts (a batch of saves counts as one): they cannot deadlock on each other's rows, and stamps follow commit order,
+/// so a reader that sees stamp N also sees every write up to N. Credential writes leave the row alone, as in the
+/// SQLite store.</para>
 /// <para>Tables live in the first schema of the connection's search path (<c>Search Path=…</c> in the connection
 /// string chooses another than <c>public</c>).</para>
 /// </remarks>
@@ -25,9 +27,14 @@ public sealed class PostgresChatStore : IChatStore, IAsyncDisposable
     /// <summary>A transaction the server aborted for a deadlock or serialization failure is simply run again.</summary>
     private const int MaxAttempts = 3;
 
-    private const string BumpStampSql = "UPDATE meta SET change_stamp = change_stamp + 1 WHERE id = 1;";
+    /// <summary>First statement of every directory or presence write: see the remarks.</summary>
+    internal const string LockStampSql = "SELECT change_stamp FROM meta WHERE id = 1 FOR UPDATE;";
+
+    /// <summary>Last statement of a directory or presence write that changed anything.</summary>
+    internal const string BumpStampSql = "UPDATE meta SET change_stamp = change_stamp + 1 WHERE id = 1;";
 
     private readonly NpgsqlDataSource dataSource;
+    private readonly PostgresPresenceWriter writer;
     private readonly SemaphoreSlim migrating = new(1, 1);
     private volatile bool migrated;
     private volatile bool disposed;
@@ -36,6 +43,7 @@ public sealed class PostgresChatStore : IChatStore, IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         dataSource = NpgsqlDataSource.Create(connectionString);
+        writer = new PostgresPresenceWriter(OpenReadyAsync);
     }
 
     public Task MigrateAsync(CancellationToken cancellationToken) => MigrateAsync(always: true, cancellationToken);
@@ -97,59 +105,14 @@ public sealed class PostgresChatStore : IChatStore, IAsyncDisposable
             latest[update.UserId] = update.Present;
         }
 
-        return WriteAsync(
-            async (connection, ct) =>
-            {
-                // Check everything before writing anything. FOR SHARE keeps a concurrent import from removing a
-                // user or its chat access between this check and commit.
-                var ids = latest.Keys.ToArray();
-                var chatUsers = new HashSet<int>();
-                await using (var check = new NpgsqlCommand("SELECT id FROM users WHERE id = ANY (@ids) AND chat_access ORDER BY id FOR SHARE;", connection))
-                {
-                    check.Parameters.AddWithValue("ids", ids);
-                    await using var reader = await check.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                    {
-                        chatUsers.Add(reader.GetInt32(0));
-                    }
-                }
-
-                foreach (var id in ids)
-                {
-                    if (!chatUsers.Contains(id))
-                    {
-                        throw new UnknownChatUserException(id);
-                    }
-                }
-
-                // Rows in id order: two saves naming the same users lock them in the same order and cannot deadlock.
-                await using var upsert = new NpgsqlCommand("""
-                    INSERT INTO presence (user_id, present) SELECT * FROM unnest(@ids, @present) AS u (user_id, present) ORDER BY user_id
-                    ON CONFLICT (user_id) DO UPDATE SET present = excluded.present;
-                    """, connection);
-                upsert.Parameters.AddWithValue("ids", ids);
-                upsert.Parameters.AddWithValue("present", ids.Select(id => latest[id]).ToArray());
-                await upsert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                return true;
-            },
-            cancellationToken);
+        return writer.EnqueueAsync(latest, cancellationToken);
     }
 
     public Task ImportAsync(ChatDirectory directory, CancellationToken cancellationToken)
     {
         DirectoryRules.Validate(directory);
         return WriteAsync(
-            async (connection, ct) =>
-            {
-                // One import at a time across all hosts: each diffs against what the previous one committed.
-                await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key);", connection))
-                {
-                    lockCommand.Parameters.AddWithValue("key", PostgresMigrations.WriterLockKey);
-                    await lockCommand.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                }
-
-                return await PostgresDirectoryImport.ApplyAsync(connection, directory, ct).ConfigureAwait(false);
-            },
+            (connection, ct) => PostgresDirectoryImport.ApplyAsync(connection, directory, ct),
             cancellationToken);
     }
 
@@ -242,9 +205,10 @@ public sealed class PostgresChatStore : IChatStore, IAsyncDisposable
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
     }
 
-    /// <summary>Closes every pooled connection; the store refuses work afterwards.</summary>
+    /// <summary>Finishes queued saves and closes every pooled connection; the store refuses work afterwards.</summary>
     public async ValueTask DisposeAsync()
     {
+        await writer.DisposeAsync().ConfigureAwait(false);
         disposed = true;
         await dataSource.DisposeAsync().ConfigureAwait(false);
     }
@@ -265,8 +229,9 @@ public sealed class PostgresChatStore : IChatStore, IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs a directory or presence write in its own transaction and, when it changed anything (<paramref name="apply"/>
-    /// returns true), bumps the change stamp as its last statement.
+    /// Runs a directory write in its own transaction, holding the stamp row from the start, and bumps the stamp when
+    /// <paramref name="apply"/> says it changed anything. Holding it first also means an import diffs against exactly
+    /// what the previous write committed.
     /// </summary>
     private async Task WriteAsync(Func<NpgsqlConnection, CancellationToken, Task<bool>> apply, CancellationToken cancellationToken)
     {
@@ -277,6 +242,11 @@ public sealed class PostgresChatStore : IChatStore, IAsyncDisposable
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             try
             {
+                await using (var lockStamp = new NpgsqlCommand(LockStampSql, connection))
+                {
+                    await lockStamp.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 var changed = await apply(connection, cancellationToken).ConfigureAwait(false);
                 if (changed)
                 {
@@ -296,7 +266,7 @@ public sealed class PostgresChatStore : IChatStore, IAsyncDisposable
         }
     }
 
-    private async Task<NpgsqlConnection> OpenReadyAsync(CancellationToken cancellationToken)
+    private async ValueTask<NpgsqlConnection> OpenReadyAsync(CancellationToken cancellationToken)
     {
         if (!migrated)
         {

@@ -66,10 +66,10 @@ internal static class PostgresMigrations
             );
             CREATE INDEX tickets_by_user ON tickets (user_id);
 
-            -- One row, shared by every host on this database. Every directory or presence write bumps it last in
-            -- its transaction, holding the row lock until commit: stamps are handed out in commit order, so a
-            -- reader that sees stamp N also sees every write up to N. Starts at the creation time in ms, so a
-            -- re-created database never hands out a stamp an older one already used.
+            -- One row, shared by every host on this database. Every directory or presence write locks it first and
+            -- bumps it last (see PostgresChatStore): stamps follow commit order, so a reader that sees stamp N also
+            -- sees every write up to N. Starts at the creation time in ms, so a re-created database never hands out
+            -- a stamp an older one already used.
             CREATE TABLE meta (
                 id           integer PRIMARY KEY CHECK (id = 1),
                 change_stamp bigint  NOT NULL
@@ -78,11 +78,8 @@ internal static class PostgresMigrations
             """),
     ];
 
-    /// <summary>
-    /// Transaction-scoped advisory lock taken by migrations and imports: hosts starting together do not race to
-    /// create the schema, and two imports never diff against the same state.
-    /// </summary>
-    public const long WriterLockKey = 0x43_68_61_74_50_72_65_73; // "ChatPres"
+    /// <summary>Transaction-scoped advisory lock taken by migrations: hosts starting together do not race to create the schema.</summary>
+    private const long MigrationLockKey = 0x43_68_61_74_50_72_65_73; // "ChatPres"
 
     /// <summary>The newest schema version this build knows.</summary>
     public static int LatestVersion => Steps[^1].Version;
@@ -99,7 +96,7 @@ internal static class PostgresMigrations
             );
             """, connection))
         {
-            command.Parameters.AddWithValue("key", WriterLockKey);
+            command.Parameters.AddWithValue("key", MigrationLockKey);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
