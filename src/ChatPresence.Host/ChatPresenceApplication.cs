@@ -5,6 +5,7 @@ using ChatPresence.Domain.Security;
 using ChatPresence.Rest;
 using ChatPresence.Soap;
 using ChatPresence.Storage;
+using ChatPresence.Storage.Postgres;
 using ChatPresence.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -34,7 +35,12 @@ public static class ChatPresenceApplication
         services.Configure<ChatPresenceOptions>(configuration.GetSection(ChatPresenceOptions.Section));
         services.AddSingleton(configuration.GetSection($"{ChatPresenceOptions.Section}:Identity").Get<IdentityOptions>() ?? new IdentityOptions());
         services.TryAddSingleton(TimeProvider.System); // tests put a manual clock in first
-        services.AddSingleton<IChatStore>(sp => new SqliteChatStore(sp.GetRequiredService<IOptions<ChatPresenceOptions>>().Value.ResolveDatabasePath()));
+        services.AddSingleton<IChatStore>(sp => sp.GetRequiredService<IOptions<ChatPresenceOptions>>().Value switch
+        {
+            { Storage: StorageEngine.Postgres } => new PostgresChatStore(configuration.GetConnectionString("ChatPresence")
+                ?? throw new InvalidOperationException("ChatPresence:Storage is Postgres, but ConnectionStrings:ChatPresence is not set.")),
+            var options => new SqliteChatStore(options.ResolveDatabasePath()),
+        });
         services.AddSingleton<IChatDirectoryStore>(sp => sp.GetRequiredService<IChatStore>());
         services.AddSingleton<ICredentialStore>(sp => sp.GetRequiredService<IChatStore>());
         services.AddSingleton<DirectoryCache>();

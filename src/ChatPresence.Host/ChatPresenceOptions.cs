@@ -5,6 +5,9 @@ public sealed class ChatPresenceOptions
 {
     public const string Section = "ChatPresence";
 
+    /// <summary>Where state lives: embedded SQLite, or PostgreSQL at <c>ConnectionStrings:ChatPresence</c> (several hosts may share it).</summary>
+    public StorageEngine Storage { get; set; } = StorageEngine.Sqlite;
+
     /// <summary>Folder for the SQLite database (relative to the working directory).</summary>
     public string DataFolder { get; set; } = "data";
 
@@ -18,4 +21,10 @@ public sealed class ChatPresenceOptions
     public string? InitialDirectory { get; set; }
 
     public string ResolveDatabasePath() => Path.GetFullPath(DatabasePath ?? Path.Combine(DataFolder, "chatpresence.db"));
+}
+
+public enum StorageEngine
+{
+    Sqlite,
+    Postgres,
 }

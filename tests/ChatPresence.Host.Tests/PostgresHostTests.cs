@@ -1,0 +1,135 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using ChatPresence.Tests;
+using Npgsql;
+
+namespace ChatPresence.Host.Tests;
+
+/// <summary>
+/// The host on PostgreSQL (<c>ChatPresence:Storage=Postgres</c>): two hosts on one database, as in a scale-out,
+/// each seeing what the other saved. The server is <c>CHATPRESENCE_TEST_POSTGRES</c> or the local one
+/// <c>.ci/run</c> starts; unreachable fails with directions, like the storage tests.
+/// </summary>
+public sealed class PostgresHostTests : IAsyncLifetime
+{
+    private const string Variable = "CHATPRESENCE_TEST_POSTGRES";
+    private const string TestDatabase = "chatpresence_tests";
+
+    private static readonly string ServerConnectionString =
+        Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } configured
+            ? configured
+            : "Host=127.0.0.1;Username=chatpresence;Password=chatpresence;Database=postgres";
+
+    private readonly string schema = "host_test_" + Guid.NewGuid().ToString("N");
+    private string databaseConnectionString = "";
+
+    public async Task InitializeAsync()
+    {
+        if (await ExecuteAsync(ServerConnectionString, $"SELECT 1 FROM pg_database WHERE datname = '{TestDatabase}';") is null)
+        {
+            try
+            {
+                await ExecuteAsync(ServerConnectionString, $"CREATE DATABASE {TestDatabase};");
+            }
+            catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
+            {
+                // The storage tests, running in parallel, created it at the same moment.
+            }
+        }
+
+        databaseConnectionString = new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = TestDatabase }.ConnectionString;
+        await ExecuteAsync(databaseConnectionString, $"CREATE SCHEMA {schema};");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (databaseConnectionString.Length > 0)
+        {
+            await ExecuteAsync(databaseConnectionString, $"DROP SCHEMA IF EXISTS {schema} CASCADE;");
+        }
+    }
+
+    [Fact]
+    public async Task Two_hosts_on_one_database_are_healthy_and_see_each_others_saves()
+    {
+        var connectionString = new NpgsqlConnectionStringBuilder(databaseConnectionString) { SearchPath = schema, MaxPoolSize = 16 }.ConnectionString;
+        void OnPostgres(IDictionary<string, string?> settings)
+        {
+            settings["ChatPresence:Storage"] = "Postgres";
+            settings["ConnectionStrings:ChatPresence"] = connectionString;
+        }
+
+        // The first host finds the database empty and loads the demo directory; the second finds it loaded.
+        await using var hostA = await ChatPresenceHost.StartAsync(OnPostgres);
+        await using var hostB = await ChatPresenceHost.StartAsync(OnPostgres);
+        Assert.Equal(
+            1L,
+            await ExecuteAsync(connectionString, "SELECT count(*) FROM users WHERE login_name = 'admin';"));
+        using var clientA = AdminClient(hostA);
+        using var clientB = AdminClient(hostB);
+
+        foreach (var client in new[] { clientA, clientB })
+        {
+            using var health = await client.GetAsync(new Uri("/health", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+            Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
+        }
+
+        // Read first, so host B has a cached view that host A's save must invalidate.
+        Assert.False(await PresentAsync(clientB, 5));
+        await SaveAsync(clientA, 5, true);
+        Assert.True(await PresentAsync(clientB, 5));
+
+        await SaveAsync(clientB, 5, false);
+        Assert.False(await PresentAsync(clientA, 5));
+    }
+
+    private static HttpClient AdminClient(ChatPresenceHost host)
+    {
+        var client = host.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:admin")));
+        return client;
+    }
+
+    private static async Task SaveAsync(HttpClient client, int userId, bool present)
+    {
+        using var body = new StringContent($"[{{\"UserId\":{userId},\"Present\":{(present ? "true" : "false")}}}]", Encoding.UTF8, "application/json");
+        using var response = await client.PostAsync(new Uri("api/v1/Presence/SaveAll", UriKind.Relative), body);
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+    }
+
+    private static async Task<bool> PresentAsync(HttpClient client, int userId)
+    {
+        using var response = await client.GetAsync(new Uri("api/v1/Presence/GetAll", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var rows = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return rows.RootElement.EnumerateArray().Single(r => r.GetProperty("UserId").GetInt32() == userId).GetProperty("Present").GetBoolean();
+    }
+
+    private static async Task<object?> ExecuteAsync(string connectionString, string sql)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false };
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        try
+        {
+            await connection.OpenAsync();
+        }
+        catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
+        {
+            throw new InvalidOperationException(
+                $"""
+                The PostgreSQL host test needs a server: could not connect to {builder.Host}:{builder.Port} as '{builder.Username}' ({exception.Message}).
+                Start one with `.ci/run` (installs and starts PostgreSQL 15, creates the role), or by hand as root:
+                  pg_ctlcluster 15 main start
+                  runuser -u postgres -- psql -c "CREATE ROLE chatpresence LOGIN CREATEDB PASSWORD 'chatpresence';"
+                or point {Variable} at another server (an Npgsql connection string).
+                """,
+                exception);
+        }
+
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
+    }
+}

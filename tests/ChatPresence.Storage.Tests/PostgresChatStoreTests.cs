@@ -1,0 +1,254 @@
+using ChatPresence.Domain.Presence;
+using ChatPresence.Storage.Postgres;
+using Npgsql;
+
+namespace ChatPresence.Storage.Tests;
+
+/// <summary>
+/// The contract on a real PostgreSQL server, each store in a fresh schema of its own, plus what only the PostgreSQL
+/// store promises: several instances (hosts) on one database see each other's writes.
+/// </summary>
+public sealed class PostgresChatStoreTests : ChatStoreContractTests
+{
+    private readonly List<string> schemas = [];
+    private readonly Dictionary<IChatStore, string> connectionStrings = [];
+
+    protected override async Task<IChatStore> CreateStoreAsync()
+    {
+        var store = Open(await CreateSchemaAsync());
+        await store.MigrateAsync(None);
+        return store;
+    }
+
+    protected override async Task<IChatStore> ReopenAsync(IChatStore store)
+    {
+        var connectionString = connectionStrings[store];
+        await ((PostgresChatStore)store).DisposeAsync();
+        connectionStrings.Remove(store);
+        return Open(connectionString);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        foreach (var store in connectionStrings.Keys)
+        {
+            await ((PostgresChatStore)store).DisposeAsync();
+        }
+
+        foreach (var schema in schemas)
+        {
+            await PostgresTestServer.DropSchemaAsync(schema);
+        }
+    }
+
+    [Fact]
+    public async Task Two_instances_on_one_database_see_each_others_writes()
+    {
+        var connectionString = await CreateSchemaAsync();
+        var hostA = Open(connectionString);
+        var hostB = Open(connectionString);
+        await hostA.MigrateAsync(None);
+        await hostB.MigrateAsync(None);
+
+        await hostA.ImportAsync(SampleDirectory(), None);
+        Assert.False(await hostB.IsEmptyAsync(None));
+        AssertSameDirectory(SampleDirectory(), (await hostB.LoadAsync(None)).Directory);
+
+        var before = await hostB.GetChangeStampAsync(None);
+        await hostA.SavePresenceAsync([new PresenceUpdate(1, true)], None);
+        var afterA = await hostB.GetChangeStampAsync(None);
+        Assert.True(afterA > before, "host B did not see host A's save move the stamp");
+        Assert.True(IsPresent(await hostB.LoadAsync(None), 1));
+
+        await hostB.SavePresenceAsync([new PresenceUpdate(1, false), new PresenceUpdate(3, true)], None);
+        Assert.True(await hostA.GetChangeStampAsync(None) > afterA);
+        var snapshot = await hostA.LoadAsync(None);
+        Assert.False(IsPresent(snapshot, 1));
+        Assert.True(IsPresent(snapshot, 3));
+        Assert.Equal(await hostB.GetChangeStampAsync(None), snapshot.ChangeStamp);
+    }
+
+    [Fact]
+    public async Task Concurrent_saves_through_two_instances_lose_nothing_and_agree_on_the_stamp()
+    {
+        const int Users = 64;
+        var connectionString = await CreateSchemaAsync();
+        var hosts = new[] { Open(connectionString), Open(connectionString) };
+        await hosts[0].MigrateAsync(None);
+        await hosts[0].ImportAsync(ManyUsers(Users), None);
+        var before = await hosts[1].GetChangeStampAsync(None);
+
+        // Each caller also names a neighbour, in a different order, so row locks overlap across the two instances.
+        await Task.WhenAll(Enumerable.Range(1, Users).Select(id => Task.Run(() =>
+            hosts[id % 2].SavePresenceAsync([new PresenceUpdate(id % Users + 1, true), new PresenceUpdate(id, true)], None))));
+
+        foreach (var host in hosts)
+        {
+            var snapshot = await host.LoadAsync(None);
+            Assert.All(Enumerable.Range(1, Users), id => Assert.True(IsPresent(snapshot, id), $"user {id} lost its update"));
+
+            // At most one stamp move per save (saves queued together share a commit), whichever instance made it.
+            Assert.InRange(snapshot.ChangeStamp, before + 1, before + Users);
+            Assert.Equal(snapshot.ChangeStamp, await host.GetChangeStampAsync(None));
+        }
+    }
+
+    [Fact]
+    public async Task Concurrent_saves_share_commits()
+    {
+        // Group commit, seen from outside: each commit moves the stamp once, so fewer moves than saves means
+        // concurrent saves shared transactions (and WAL flushes).
+        const int Callers = 32;
+        const int SavesPerCaller = 20;
+        var store = await CreateStoreAsync();
+        await store.ImportAsync(ManyUsers(Callers), None);
+        var before = await store.GetChangeStampAsync(None);
+
+        await Task.WhenAll(Enumerable.Range(1, Callers).Select(id => Task.Run(async () =>
+        {
+            for (var i = 0; i < SavesPerCaller; i++)
+            {
+                await store.SavePresenceAsync([new PresenceUpdate(id, i % 2 == 0)], None);
+            }
+        })));
+
+        var snapshot = await store.LoadAsync(None);
+        Assert.All(Enumerable.Range(1, Callers), id => Assert.False(IsPresent(snapshot, id)));
+        Assert.InRange(snapshot.ChangeStamp - before, 1, (Callers * SavesPerCaller) - 1);
+    }
+
+    [Fact]
+    public async Task Migrating_again_or_from_two_instances_at_once_adds_no_schema_version()
+    {
+        var connectionString = await CreateSchemaAsync();
+        var first = Open(connectionString);
+        var second = Open(connectionString);
+        await Task.WhenAll(first.MigrateAsync(None), second.MigrateAsync(None));
+        await first.MigrateAsync(None);
+
+        Assert.Equal(1L, await PostgresTestServer.ScalarAsync(connectionString, "SELECT count(*) FROM schema_version;"));
+        Assert.Equal(1, await PostgresTestServer.ScalarAsync(connectionString, "SELECT max(version) FROM schema_version;"));
+    }
+
+    [Fact]
+    public async Task Refuses_a_database_from_a_newer_schema()
+    {
+        var connectionString = await CreateSchemaAsync();
+        await Open(connectionString).MigrateAsync(None);
+        await PostgresTestServer.ScalarAsync(connectionString, "INSERT INTO schema_version (version, description, applied_utc) VALUES (999, 'future', now());");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Open(connectionString).MigrateAsync(None));
+        Assert.Contains("999", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_disposed_store_refuses_work()
+    {
+        var store = await CreateStoreAsync();
+        await ((PostgresChatStore)store).DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.SavePresenceAsync([new PresenceUpdate(1, true)], None));
+        Assert.False(await store.CheckHealthAsync(None));
+    }
+
+    [Fact]
+    public async Task Health_check_answers_false_when_the_server_cannot_be_reached()
+    {
+        // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+        var builder = new NpgsqlConnectionStringBuilder(PostgresTestServer.ConnectionString) { Port = 1, Timeout = 2 };
+        await using var store = new PostgresChatStore(builder.ConnectionString);
+
+        Assert.False(await store.CheckHealthAsync(None));
+    }
+
+    private async Task<string> CreateSchemaAsync()
+    {
+        var (schema, connectionString) = await PostgresTestServer.CreateSchemaAsync();
+        schemas.Add(schema);
+        return connectionString;
+    }
+
+    private PostgresChatStore Open(string connectionString)
+    {
+        var store = new PostgresChatStore(connectionString);
+        connectionStrings[store] = connectionString;
+        return store;
+    }
+}
+
+/// <summary>
+/// The PostgreSQL server the tests use: <c>CHATPRESENCE_TEST_POSTGRES</c>, or the local one <c>.ci/run</c> starts.
+/// Tests work in schemas of their own inside database <see cref="TestDatabase"/> on that server. Unreachable is a
+/// failure with directions, never a silent skip.
+/// </summary>
+internal static class PostgresTestServer
+{
+    public const string Variable = "CHATPRESENCE_TEST_POSTGRES";
+
+    public static string ConnectionString { get; } =
+        Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } configured
+            ? configured
+            : "Host=127.0.0.1;Username=chatpresence;Password=chatpresence;Database=postgres";
+
+    /// <summary>The database the tests make their schemas in, created on first use; the role needs CREATEDB.</summary>
+    public const string TestDatabase = "chatpresence_tests";
+
+    private static readonly Lazy<Task<string>> TestDatabaseConnectionString = new(CreateTestDatabaseAsync);
+
+    /// <summary>A new empty schema and a connection string whose search path puts tables there.</summary>
+    public static async Task<(string Schema, string ConnectionString)> CreateSchemaAsync()
+    {
+        var database = await TestDatabaseConnectionString.Value;
+        var schema = "test_" + Guid.NewGuid().ToString("N");
+        await ScalarAsync(database, $"CREATE SCHEMA {schema};");
+
+        // A small pool per store: test classes run in parallel and the server allows 100 connections by default.
+        var builder = new NpgsqlConnectionStringBuilder(database) { SearchPath = schema, MaxPoolSize = 16 };
+        return (schema, builder.ConnectionString);
+    }
+
+    public static async Task DropSchemaAsync(string schema) =>
+        await ScalarAsync(await TestDatabaseConnectionString.Value, $"DROP SCHEMA IF EXISTS {schema} CASCADE;");
+
+    private static async Task<string> CreateTestDatabaseAsync()
+    {
+        if (await ScalarAsync(ConnectionString, $"SELECT 1 FROM pg_database WHERE datname = '{TestDatabase}';") is null)
+        {
+            try
+            {
+                await ScalarAsync(ConnectionString, $"CREATE DATABASE {TestDatabase};");
+            }
+            catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
+            {
+                // Another test process created it at the same moment.
+            }
+        }
+
+        return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = TestDatabase }.ConnectionString;
+    }
+
+    public static async Task<object?> ScalarAsync(string connectionString, string sql)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false };
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        try
+        {
+            await connection.OpenAsync();
+        }
+        catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
+        {
+            throw new InvalidOperationException(
+                $"""
+                The PostgreSQL tests need a server: could not connect to {builder.Host}:{builder.Port} as '{builder.Username}' ({exception.Message}).
+                Start one with `.ci/run` (installs and starts PostgreSQL 15, creates the role), or by hand as root:
+                  pg_ctlcluster 15 main start
+                  runuser -u postgres -- psql -c "CREATE ROLE chatpresence LOGIN CREATEDB PASSWORD 'chatpresence';"
+                or point {Variable} at another server (an Npgsql connection string).
+                """,
+                exception);
+        }
+
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
+    }
+}
