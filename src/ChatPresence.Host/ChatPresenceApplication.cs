@@ -24,6 +24,12 @@ public static class ChatPresenceApplication
         builder.AddChatPresence();
         var app = builder.Build();
         await app.PrepareStoreAsync(loadInitialDirectory, app.Lifetime.ApplicationStopping);
+        if (loadInitialDirectory)
+        {
+            // Load the read model before the first request, so the first poll does not pay for it.
+            await app.Services.GetRequiredService<DirectoryCache>().GetAsync(app.Lifetime.ApplicationStopping);
+        }
+
         app.MapChatPresence();
         return app;
     }
