@@ -154,7 +154,7 @@ public sealed class LogCapture : ILoggerProvider, ISupportExternalScope
             if (runLog is null)
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(RunLogPath)!);
-                runLog = new StreamWriter(new FileStream(RunLogPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite), Encoding.UTF8) { AutoFlush = true };
+                runLog = new StreamWriter(new FileStream(RunLogPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite), new UTF8Encoding(false)) { AutoFlush = true };
             }
 
             runLog.WriteLine($"[host {Label}] {entry}");
