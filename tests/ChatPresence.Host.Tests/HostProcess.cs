@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
+using ChatPresence.Tests;
 
 namespace ChatPresence.Host.Tests;
 
 /// <summary>
 /// The host as a separate OS process (`dotnet ChatPresence.Host.dll …`), for what only a real process shows:
-/// command-line commands, and surviving SIGKILL.
+/// command-line commands, and surviving SIGKILL. Its stdout/stderr are checked for credentials like the in-process
+/// host's log (<see cref="SecretScanner"/>): a command when it ends, a service when it is disposed.
 /// </summary>
 public sealed partial class HostProcess : IAsyncDisposable
 {
@@ -53,7 +55,7 @@ public sealed partial class HostProcess : IAsyncDisposable
         return info;
     }
 
-    /// <summary>Runs a command to completion.</summary>
+    /// <summary>Runs a command to completion. <paramref name="input"/> (stdin: a new password) must not be echoed.</summary>
     public static async Task<(int ExitCode, string Output, string Error)> RunCommandAsync(string dataFolder, string? input, params string[] args)
     {
         using var process = Process.Start(StartInfo(dataFolder, "Production", args))!;
@@ -67,7 +69,15 @@ public sealed partial class HostProcess : IAsyncDisposable
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
+        var (output, error) = (await stdout, await stderr);
+        var secrets = new SecretScanner();
+        if (input is { Length: >= 6 })
+        {
+            secrets.AddSecret(input);
+        }
+
+        secrets.ThrowIfAny(output + "\n" + error, $"the output of '{string.Join(' ', args)}'");
+        return (process.ExitCode, output, error);
     }
 
     /// <summary>Starts the service on a free loopback port and waits until it listens.</summary>
@@ -125,6 +135,7 @@ public sealed partial class HostProcess : IAsyncDisposable
         }
 
         process.Dispose();
+        new SecretScanner().ThrowIfAny(Output, "the host process's output");
     }
 
     [GeneratedRegex(@"Now listening on: (http://[^\s""]+)")]

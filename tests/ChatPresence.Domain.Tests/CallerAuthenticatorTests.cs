@@ -1,0 +1,245 @@
+using ChatPresence.Domain.Identity;
+using ChatPresence.Domain.Security;
+using ChatPresence.Domain.Text;
+using static ChatPresence.Domain.Tests.AgentWorld;
+
+namespace ChatPresence.Domain.Tests;
+
+public sealed class CallerAuthenticatorTests
+{
+    private const string AppToken = "app-token-1";
+    private const string Address = "192.0.2.10";
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    /// <summary>Bearer tokens are plain names here: the validator maps a token to the subject it stands for.</summary>
+    private sealed class FakeBearer : IBearerTokenValidator
+    {
+        public static readonly Dictionary<string, string> Subjects = new()
+        {
+            ["token-numeric"] = AgentA.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["token-login"] = "b",
+            ["token-unknown-id"] = "999",
+            ["token-unknown-login"] = "nobody",
+        };
+
+        public int Calls { get; private set; }
+
+        public ValueTask<string?> ValidateAsync(string token, CancellationToken cancellationToken)
+        {
+            Calls++;
+            return ValueTask.FromResult(Subjects.GetValueOrDefault(token));
+        }
+    }
+
+    private static async Task<AgentWorld> WorldAsync()
+    {
+        var world = await CreateAsync();
+        await world.Tickets.SetPasswordAsync(AgentA, "secret", None);
+        return world;
+    }
+
+    private static CallerAuthenticator Authenticator(AgentWorld world, InstallationMode mode, Action<SecurityOptions>? change = null, IBearerTokenValidator? bearer = null)
+    {
+        var options = new SecurityOptions { Mode = mode, ApplicationTokens = [AppToken] };
+        change?.Invoke(options);
+        return new CallerAuthenticator(world.Tickets, world.Directory, bearer ?? new FakeBearer(), options, world.Clock);
+    }
+
+    private static async Task<ChatPresenceException> RefusedAsync(CallerAuthenticator authenticator, CallerCredential credential, string? appToken = AppToken) =>
+        await Assert.ThrowsAsync<ChatPresenceException>(async () => await authenticator.AuthenticateAsync(credential, appToken, Address, "en", None));
+
+    [Theory]
+    [InlineData(InstallationMode.Onsite)]
+    [InlineData(InstallationMode.Online)]
+    public async Task A_ticket_from_a_login_authenticates(InstallationMode mode)
+    {
+        await using var world = await WorldAsync();
+        var authenticator = Authenticator(world, mode);
+        var login = await authenticator.LoginAsync("a", "secret", AppToken, Address, "en", None);
+        Assert.True(login.Succeeded);
+        Assert.Equal(AgentA, (await authenticator.AuthenticateAsync(CallerCredential.Ticket(login.Ticket!), AppToken, Address, "en", None)).UserId);
+
+        Assert.Equal(TextId.NotAuthenticated, (await RefusedAsync(authenticator, CallerCredential.Ticket("7T:unknown"))).TextId);
+    }
+
+    [Fact]
+    public async Task Basic_authenticates_on_site()
+    {
+        await using var world = await WorldAsync();
+        var authenticator = Authenticator(world, InstallationMode.Onsite);
+        Assert.True(authenticator.BasicAllowed);
+        var caller = await authenticator.AuthenticateAsync(CallerCredential.Basic("A", "secret"), null, Address, "en", None);
+        Assert.Equal(AgentA, caller.UserId);
+
+        var wrong = await RefusedAsync(authenticator, CallerCredential.Basic("a", "wrong"));
+        Assert.Equal((FailureReason.NotAuthenticated, TextId.WrongUserNameOrPassword), (wrong.Reason, wrong.TextId));
+    }
+
+    [Fact]
+    public async Task Basic_is_refused_online_even_with_the_right_password()
+    {
+        await using var world = await WorldAsync();
+        var authenticator = Authenticator(world, InstallationMode.Online);
+        Assert.False(authenticator.BasicAllowed);
+        var error = await RefusedAsync(authenticator, CallerCredential.Basic("a", "secret"));
+        Assert.Equal((FailureReason.NotAuthenticated, TextId.BasicNotAllowed), (error.Reason, error.TextId));
+    }
+
+    [Fact]
+    public async Task Basic_switched_off_is_refused_on_site()
+    {
+        await using var world = await WorldAsync();
+        var authenticator = Authenticator(world, InstallationMode.Onsite, o => o.AllowBasic = false);
+        Assert.False(authenticator.BasicAllowed);
+        Assert.Equal(TextId.BasicNotAllowed, (await RefusedAsync(authenticator, CallerCredential.Basic("a", "secret"))).TextId);
+    }
+
+    [Fact]
+    public async Task A_verified_Basic_credential_is_remembered_for_its_lifetime_then_checked_again()
+    {
+        await using var world = await WorldAsync();
+        var authenticator = Authenticator(world, InstallationMode.Onsite, o => o.BasicCredentialLifetime = TimeSpan.FromSeconds(60));
+        await authenticator.AuthenticateAsync(CallerCredential.Basic("a", "secret"), null, Address, "en", None);
+
+        // The password changes in the store: within the lifetime the remembered credential still works (not verified again)…
+        await world.Tickets.SetPasswordAsync(AgentA, "changed", None);
+        world.Clock.Advance(TimeSpan.FromSeconds(59));
+        Assert.Equal(AgentA, (await authenticator.AuthenticateAsync(CallerCredential.Basic("a", "secret"), null, Address, "en", None)).UserId);
+
+        // …and after it, the password is checked again, and the old one fails.
+        world.Clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(TextId.WrongUserNameOrPassword, (await RefusedAsync(authenticator, CallerCredential.Basic("a", "secret"))).TextId);
+        Assert.Equal(AgentA, (await authenticator.AuthenticateAsync(CallerCredential.Basic("a", "changed"), null, Address, "en", None)).UserId);
+    }
+
+    [Fact]
+    public async Task A_remembered_Basic_credential_is_only_that_user_and_password()
+    {
+        await using var world = await WorldAsync();
+        var authenticator = Authenticator(world, InstallationMode.Onsite);
+        await authenticator.AuthenticateAsync(CallerCredential.Basic("a", "secret"), null, Address, "en", None);
+        Assert.Equal(TextId.WrongUserNameOrPassword, (await RefusedAsync(authenticator, CallerCredential.Basic("a", "secreT"))).TextId);
+        Assert.Equal(TextId.WrongUserNameOrPassword, (await RefusedAsync(authenticator, CallerCredential.Basic("b", "secret"))).TextId);
+    }
+
+    [Fact]
+    public async Task A_zero_lifetime_checks_Basic_every_time()
+    {
+        await using var world = await WorldAsync();
+        var authenticator = Authenticator(world, InstallationMode.Onsite, o => o.BasicCredentialLifetime = TimeSpan.Zero);
+        await authenticator.AuthenticateAsync(CallerCredential.Basic("a", "secret"), null, Address, "en", None);
+        await world.Tickets.SetPasswordAsync(AgentA, "changed", None);
+        Assert.Equal(TextId.WrongUserNameOrPassword, (await RefusedAsync(authenticator, CallerCredential.Basic("a", "secret"))).TextId);
+    }
+
+    [Theory]
+    [InlineData(InstallationMode.Onsite, "token-numeric", AgentA)]
+    [InlineData(InstallationMode.Online, "token-numeric", AgentA)]
+    [InlineData(InstallationMode.Onsite, "token-login", AgentB)]
+    [InlineData(InstallationMode.Online, "token-login", AgentB)]
+    public async Task A_Bearer_token_names_the_user_by_id_or_login(InstallationMode mode, string token, int userId)
+    {
+        await using var world = await WorldAsync();
+        var caller = await Authenticator(world, mode).AuthenticateAsync(CallerCredential.Bearer(token), AppToken, Address, "nb", None);
+        Assert.Equal((userId, "nb"), (caller.UserId, caller.Language));
+    }
+
+    [Theory]
+    [InlineData("token-unknown-id")]
+    [InlineData("token-unknown-login")]
+    [InlineData("not-a-valid-token")]
+    public async Task A_Bearer_token_for_no_known_user_or_an_invalid_one_is_refused(string token)
+    {
+        await using var world = await WorldAsync();
+        var error = await RefusedAsync(Authenticator(world, InstallationMode.Onsite), CallerCredential.Bearer(token));
+        Assert.Equal((FailureReason.NotAuthenticated, TextId.NotAuthenticated), (error.Reason, error.TextId));
+    }
+
+    [Theory]
+    [InlineData(InstallationMode.Onsite)]
+    [InlineData(InstallationMode.Online)]
+    public async Task No_credential_or_a_malformed_one_is_refused(InstallationMode mode)
+    {
+        await using var world = await WorldAsync();
+        var authenticator = Authenticator(world, mode);
+        Assert.Equal(TextId.NotAuthenticated, (await RefusedAsync(authenticator, CallerCredential.None)).TextId);
+        Assert.Equal(TextId.NotAuthenticated, (await RefusedAsync(authenticator, CallerCredential.Malformed)).TextId);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("app-token-2")]
+    public async Task Online_every_call_and_login_needs_a_registered_application_token(string? appToken)
+    {
+        await using var world = await WorldAsync();
+        var authenticator = Authenticator(world, InstallationMode.Online);
+        var ticket = (await authenticator.LoginAsync("a", "secret", AppToken, Address, "en", None)).Ticket!;
+
+        var call = await RefusedAsync(authenticator, CallerCredential.Ticket(ticket), appToken);
+        Assert.Equal((FailureReason.ApplicationTokenRequired, TextId.ApplicationTokenRequired), (call.Reason, call.TextId));
+        Assert.Equal(FailureReason.ApplicationTokenRequired, (await RefusedAsync(authenticator, CallerCredential.Bearer("token-numeric"), appToken)).Reason);
+        var login = await Assert.ThrowsAsync<ChatPresenceException>(() => authenticator.LoginAsync("a", "secret", appToken, Address, "en", None));
+        Assert.Equal(FailureReason.ApplicationTokenRequired, login.Reason);
+    }
+
+    [Fact]
+    public async Task On_site_the_application_token_is_not_needed()
+    {
+        await using var world = await WorldAsync();
+        var authenticator = Authenticator(world, InstallationMode.Onsite);
+        var login = await authenticator.LoginAsync("a", "secret", null, Address, "en", None);
+        Assert.True(login.Succeeded);
+        Assert.Equal(AgentA, (await authenticator.AuthenticateAsync(CallerCredential.Ticket(login.Ticket!), "wrong-token", Address, "en", None)).UserId);
+    }
+
+    [Theory]
+    [InlineData(InstallationMode.Onsite)]
+    [InlineData(InstallationMode.Online)]
+    public async Task Wrong_passwords_are_results_until_the_eleventh_login_is_throttled(InstallationMode mode)
+    {
+        await using var world = await WorldAsync();
+        var authenticator = Authenticator(world, mode);
+        for (var attempt = 1; attempt <= 10; attempt++)
+        {
+            var login = await authenticator.LoginAsync("a", "wrong", AppToken, Address, "en", None);
+            Assert.False(login.Succeeded);
+            Assert.Null(login.Ticket);
+            Assert.Equal("Wrong user name or password.", login.Message);
+        }
+
+        // Even the right password is not looked at now.
+        var error = await Assert.ThrowsAsync<ChatPresenceException>(() => authenticator.LoginAsync("A", "secret", AppToken, Address, "en", None));
+        Assert.Equal((FailureReason.Throttled, TextId.LoginThrottled), (error.Reason, error.TextId));
+        Assert.Equal(TimeSpan.FromSeconds(60), error.RetryAfter);
+
+        world.Clock.Advance(TimeSpan.FromSeconds(61));
+        Assert.True((await authenticator.LoginAsync("a", "secret", AppToken, Address, "en", None)).Succeeded);
+    }
+
+    [Fact]
+    public async Task Wrong_Basic_passwords_count_toward_the_same_throttle()
+    {
+        await using var world = await WorldAsync();
+        var authenticator = Authenticator(world, InstallationMode.Onsite);
+        for (var attempt = 1; attempt <= 10; attempt++)
+        {
+            Assert.Equal(FailureReason.NotAuthenticated, (await RefusedAsync(authenticator, CallerCredential.Basic("a", "wrong-" + attempt))).Reason);
+        }
+
+        var error = await RefusedAsync(authenticator, CallerCredential.Basic("a", "secret"));
+        Assert.Equal(FailureReason.Throttled, error.Reason);
+        Assert.True(error.RetryAfter > TimeSpan.Zero);
+        await Assert.ThrowsAsync<ChatPresenceException>(() => authenticator.LoginAsync("a", "secret", null, Address, "en", None));
+    }
+
+    [Fact]
+    public async Task Logout_revokes_the_ticket()
+    {
+        await using var world = await WorldAsync();
+        var authenticator = Authenticator(world, InstallationMode.Onsite);
+        var ticket = (await authenticator.LoginAsync("a", "secret", null, Address, "en", None)).Ticket!;
+        Assert.True(await authenticator.LogoutAsync(ticket, None));
+        Assert.Equal(FailureReason.NotAuthenticated, (await RefusedAsync(authenticator, CallerCredential.Ticket(ticket))).Reason);
+    }
+}
