@@ -122,15 +122,19 @@ public sealed partial class ChatSoapEndpoint
                 {
                     var caller = await tickets.AuthenticateTicketAsync(soap.Ticket, language, cancellationToken);
                     var list = await agent.GetChatPresenceAsync(caller, cancellationToken);
-                    if (!replies.TryGet(version, list.Tag, timeZone, out var bytes))
+                    if (replies.TryGet(version, list.Tag, timeZone, out var bytes))
                     {
-                        SoapReplyWriter.WriteGetChatPresence(reply, version, timeZone, list);
-                        bytes = reply.WrittenSpan.ToArray();
-                        replies.Add(version, list.Tag, timeZone, bytes);
+                        await WriteReplyAsync(context, version, StatusCodes.Status200OK, bytes);
+                        return;
                     }
 
-                    await WriteReplyAsync(context, version, StatusCodes.Status200OK, bytes);
-                    return;
+                    SoapReplyWriter.WriteGetChatPresence(reply, version, timeZone, list);
+                    if (replies.IsEnabled)
+                    {
+                        replies.Add(version, list.Tag, timeZone, reply.WrittenSpan.ToArray());
+                    }
+
+                    break;
                 }
 
                 case SoapOperation.SaveChatPresence:

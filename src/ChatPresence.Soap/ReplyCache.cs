@@ -13,6 +13,9 @@ public sealed class ReplyCache(int capacity)
 
     public int Count => entries.Count;
 
+    /// <summary>False when configured with no entries: then a reply is never copied for keeping.</summary>
+    public bool IsEnabled => capacity > 0;
+
     public bool TryGet(SoapVersion version, string tag, TimeZoneEcho timeZone, out byte[] reply) =>
         entries.TryGetValue(new Key(version.Is12, tag, timeZone), out reply!);
 
