@@ -12,6 +12,12 @@ public sealed class RestOptions
     public int ReplyCacheEntries { get; set; } = 1024;
 
     /// <summary>
+    /// How many bytes the cached replies may take together (oldest dropped first): a reply grows with the directory
+    /// and each agent has a rights view of their own, so the entry count alone does not bound memory.
+    /// </summary>
+    public long ReplyCacheBytes { get; set; } = Formatting.ReplyCache.DefaultMaxBytes;
+
+    /// <summary>
     /// How long a verified Basic credential is remembered (as the ticket it was exchanged for), so that a polling
     /// client does not pay a password hash on every call. Zero switches the memory off.
     /// </summary>

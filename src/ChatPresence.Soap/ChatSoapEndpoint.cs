@@ -36,7 +36,7 @@ public sealed partial class ChatSoapEndpoint
         this.options = options.Value;
         this.logger = logger;
         reader = new SoapEnvelopeReader(this.options);
-        replies = new ReplyCache(this.options.ReplyCacheEntries);
+        replies = new ReplyCache(this.options.ReplyCacheEntries, this.options.ReplyCacheBytes);
         includeDetail = this.options.IncludeExceptionDetail ?? environment.IsDevelopment();
     }
 
@@ -129,7 +129,7 @@ public sealed partial class ChatSoapEndpoint
                     }
 
                     SoapReplyWriter.WriteGetChatPresence(reply, version, timeZone, list);
-                    if (replies.IsEnabled)
+                    if (replies.Accepts(reply.WrittenSpan.Length))
                     {
                         replies.Add(version, list.Tag, timeZone, reply.WrittenSpan.ToArray());
                     }

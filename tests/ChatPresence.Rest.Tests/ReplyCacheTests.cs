@@ -194,3 +194,37 @@ public sealed class ReplyCacheTests(RestHostFixture fixture) : IClassFixture<Res
         return request;
     }
 }
+
+/// <summary>The REST reply cache is bounded in entries and in bytes, dropping the oldest first.</summary>
+public sealed class ReplyCacheBoundsTests
+{
+    [Fact]
+    public void Going_over_the_byte_budget_drops_the_oldest_entries()
+    {
+        var first = List("1.all.en", 2);
+        var size = ReplyCacheOf(int.MaxValue).Get(first, ReplyFormat.Json, Selection.All).Body.Length;
+        var cache = ReplyCacheOf(capacity: 100, maxBytes: (size * 2) + 1);
+        var a = cache.Get(first, ReplyFormat.Json, Selection.All);
+        cache.Get(List("1.own2.en", 2), ReplyFormat.Json, Selection.All);
+        Assert.Equal(2, cache.Count);
+        Assert.Same(a, cache.Get(first, ReplyFormat.Json, Selection.All));
+
+        cache.Get(List("1.own3.en", 2), ReplyFormat.Json, Selection.All);
+        Assert.Equal(2, cache.Count);
+        Assert.NotSame(a, cache.Get(first, ReplyFormat.Json, Selection.All)); // dropped, built again
+    }
+
+    [Fact]
+    public void A_reply_larger_than_the_budget_is_served_but_not_kept()
+    {
+        var cache = ReplyCacheOf(capacity: 100, maxBytes: 10);
+        var reply = cache.Get(List("1.all.en", 3), ReplyFormat.Json, Selection.All);
+        Assert.StartsWith("[{\"UserId\":1", Encoding.UTF8.GetString(reply.Body), StringComparison.Ordinal);
+        Assert.Equal(0, cache.Count);
+    }
+
+    private static ReplyCache ReplyCacheOf(int capacity, long maxBytes = ReplyCache.DefaultMaxBytes) => new(capacity, maxBytes);
+
+    private static Domain.Presence.ChatPresenceList List(string tag, int users) =>
+        new(tag, Enumerable.Range(1, users).Select(id => new Domain.Presence.ChatPresenceCarrier { UserId = id, DisplayName = "User " + id, ChatTopics = [1] }).ToArray());
+}
