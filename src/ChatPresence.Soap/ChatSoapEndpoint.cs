@@ -98,7 +98,7 @@ public sealed partial class ChatSoapEndpoint
         SoapRequest soap;
         try
         {
-            soap = reader.Read(body, version, service, httpOperation);
+            soap = RepeatedEnvelope.Read(context, reader, body, version, service, httpOperation);
         }
         catch (SoapFaultException fault)
         {
