@@ -1,5 +1,3 @@
-using ChatPresence.Domain.Presence;
-
 namespace ChatPresence.Bench;
 
 /// <summary>
@@ -25,7 +23,4 @@ public static class ColdReplyAllocation
 
         return (GC.GetAllocatedBytesForCurrentThread() - before) / iterationsForSize;
     }
-
-    /// <summary>The list a benchmark or a check writes (exposed for the smoke run's sanity check).</summary>
-    public static ChatPresenceList List(int users) => PresenceLists.For(users);
 }
