@@ -10,4 +10,10 @@ public sealed class RestOptions
 
     /// <summary>How many serialized presence replies are kept (keyed by list tag, media type and $select).</summary>
     public int ReplyCacheEntries { get; set; } = 1024;
+
+    /// <summary>
+    /// How many bytes the cached replies may take together (oldest dropped first): a reply grows with the directory
+    /// and each agent has a rights view of their own, so the entry count alone does not bound memory.
+    /// </summary>
+    public long ReplyCacheBytes { get; set; } = Formatting.ReplyCache.DefaultMaxBytes;
 }

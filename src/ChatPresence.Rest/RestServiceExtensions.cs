@@ -26,10 +26,14 @@ public static class RestServiceExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<RestOptions>()
             .Bind(configuration.GetSection(RestOptions.SectionName))
-            .Validate(o => o.MaxBodyBytes > 0 && o.ReplyCacheEntries > 0, "ChatPresence:Rest: MaxBodyBytes and ReplyCacheEntries must be positive")
+            .Validate(o => o.MaxBodyBytes > 0 && o.ReplyCacheEntries > 0 && o.ReplyCacheBytes > 0, "ChatPresence:Rest: MaxBodyBytes, ReplyCacheEntries and ReplyCacheBytes must be positive")
             .ValidateOnStart();
         services.AddSingleton<RestCallerResolver>();
-        services.AddSingleton(sp => new ReplyCache(sp.GetRequiredService<IOptions<RestOptions>>().Value.ReplyCacheEntries));
+        services.AddSingleton(sp =>
+        {
+            var rest = sp.GetRequiredService<IOptions<RestOptions>>().Value;
+            return new ReplyCache(rest.ReplyCacheEntries, rest.ReplyCacheBytes);
+        });
         services.AddSingleton<RestCalls>();
         services.AddOpenApi(OpenApiDocument, RestOpenApi.Configure);
         return services;

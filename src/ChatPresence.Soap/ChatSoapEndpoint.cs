@@ -37,7 +37,7 @@ public sealed partial class ChatSoapEndpoint
         this.options = options.Value;
         this.logger = logger;
         reader = new SoapEnvelopeReader(this.options);
-        replies = new ReplyCache(this.options.ReplyCacheEntries);
+        replies = new ReplyCache(this.options.ReplyCacheEntries, this.options.ReplyCacheBytes);
         includeDetail = this.options.IncludeExceptionDetail ?? environment.IsDevelopment();
     }
 
@@ -99,7 +99,7 @@ public sealed partial class ChatSoapEndpoint
         SoapRequest soap;
         try
         {
-            soap = reader.Read(body, version, service, httpOperation);
+            soap = RepeatedEnvelope.Read(context, reader, body, version, service, httpOperation);
         }
         catch (SoapFaultException fault)
         {
@@ -123,15 +123,19 @@ public sealed partial class ChatSoapEndpoint
                 {
                     var caller = await AuthenticateAsync(context, soap, language, cancellationToken);
                     var list = await agent.GetChatPresenceAsync(caller, cancellationToken);
-                    if (!replies.TryGet(version, list.Tag, timeZone, out var bytes))
+                    if (replies.TryGet(version, list.Tag, timeZone, out var bytes))
                     {
-                        SoapReplyWriter.WriteGetChatPresence(reply, version, timeZone, list);
-                        bytes = reply.WrittenSpan.ToArray();
-                        replies.Add(version, list.Tag, timeZone, bytes);
+                        await WriteReplyAsync(context, version, StatusCodes.Status200OK, bytes);
+                        return;
                     }
 
-                    await WriteReplyAsync(context, version, StatusCodes.Status200OK, bytes);
-                    return;
+                    SoapReplyWriter.WriteGetChatPresence(reply, version, timeZone, list);
+                    if (replies.Accepts(reply.WrittenSpan.Length))
+                    {
+                        replies.Add(version, list.Tag, timeZone, reply.WrittenSpan.ToArray());
+                    }
+
+                    break;
                 }
 
                 case SoapOperation.SaveChatPresence:

@@ -7,7 +7,7 @@ namespace ChatPresence.Soap;
 /// body limit) and parsed from it synchronously; replies are written into it and then sent with a Content-Length.
 /// Dispose returns the buffer.
 /// </summary>
-public sealed class PooledBufferStream : Stream
+public sealed class PooledBufferStream : Stream, IBufferWriter<byte>
 {
     private byte[] buffer;
     private int length;
@@ -96,7 +96,7 @@ public sealed class PooledBufferStream : Stream
     {
         if (position + source.Length > buffer.Length)
         {
-            Grow(Math.Max((long)buffer.Length * 2, (long)position + source.Length));
+            EnsureCapacity((long)position + source.Length);
         }
 
         source.CopyTo(buffer.AsSpan(position));
@@ -105,6 +105,35 @@ public sealed class PooledBufferStream : Stream
     }
 
     public override void WriteByte(byte value) => Write([value]);
+
+    /// <summary>Room for at least <paramref name="sizeHint"/> bytes at the current position (see <see cref="Advance"/>).</summary>
+    public Span<byte> GetSpan(int sizeHint = 0)
+    {
+        EnsureCapacity((long)position + Math.Max(sizeHint, 1));
+        return buffer.AsSpan(position);
+    }
+
+    public Memory<byte> GetMemory(int sizeHint = 0)
+    {
+        EnsureCapacity((long)position + Math.Max(sizeHint, 1));
+        return buffer.AsMemory(position);
+    }
+
+    /// <summary>Counts <paramref name="count"/> bytes written into the span <see cref="GetSpan"/> gave as written.</summary>
+    public void Advance(int count)
+    {
+        position += count;
+        length = Math.Max(length, position);
+    }
+
+    /// <summary>Makes the buffer hold at least <paramref name="capacity"/> bytes, so that writing up to it copies nothing.</summary>
+    public void EnsureCapacity(long capacity)
+    {
+        if (capacity > buffer.Length)
+        {
+            Grow(Math.Max((long)buffer.Length * 2, capacity));
+        }
+    }
 
     public override Task WriteAsync(byte[] source, int offset, int count, CancellationToken cancellationToken)
     {

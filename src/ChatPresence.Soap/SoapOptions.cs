@@ -21,6 +21,12 @@ public sealed class SoapOptions
     public int ReplyCacheEntries { get; set; } = 256;
 
     /// <summary>
+    /// How many bytes the cached GetChatPresence replies may take together: a reply grows with the directory and
+    /// each agent has a rights view of their own, so the entry count alone does not bound memory.
+    /// </summary>
+    public long ReplyCacheBytes { get; set; } = ReplyCache.DefaultMaxBytes;
+
+    /// <summary>
     /// Send stack traces in ExceptionInfo. Null means: only when the host environment is Development.
     /// </summary>
     public bool? IncludeExceptionDetail { get; set; }

@@ -26,7 +26,6 @@ public static class SoapReplyWriter
     private const string S = "s";
     private const string T = "t";
     private const string I = "i";
-    private const string B = "b";
 
     private static readonly XmlWriterSettings Settings = new()
     {
@@ -37,25 +36,13 @@ public static class SoapReplyWriter
         NamespaceHandling = NamespaceHandling.Default,
     };
 
-    public static void WriteGetChatPresence(Stream output, SoapVersion version, TimeZoneEcho timeZone, ChatPresenceList list)
-    {
-        using var w = Begin(output, version, null, timeZone, includeArrays: true);
-        w.WriteStartElement(T, "GetChatPresenceResponse", SoapNames.Tns);
-        w.WriteStartElement(T, "Response", SoapNames.Tns);
-        Span<char> scratch = stackalloc char[16];
-        foreach (var item in list.Items)
-        {
-            WritePresence(w, item, scratch);
-        }
-
-        w.WriteEndElement();
-        w.WriteEndElement();
-        End(w);
-    }
+    /// <summary>The GetChatPresence reply (written as bytes by <see cref="GetChatPresenceReply"/>: it grows with the directory).</summary>
+    public static void WriteGetChatPresence(PooledBufferStream output, SoapVersion version, TimeZoneEcho timeZone, ChatPresenceList list) =>
+        GetChatPresenceReply.Write(output, version, timeZone, list);
 
     public static void WriteEmptyResponse(Stream output, SoapVersion version, SoapOperation operation, TimeZoneEcho timeZone, SoapExceptionInfo? failure)
     {
-        using var w = Begin(output, version, failure, timeZone, includeArrays: false);
+        using var w = Begin(output, version, failure, timeZone);
         w.WriteStartElement(T, SoapOperations.ResponseElement(operation), SoapNames.Tns);
         w.WriteEndElement();
         End(w);
@@ -63,7 +50,7 @@ public static class SoapReplyWriter
 
     public static void WriteIsWithinOpeningHours(Stream output, SoapVersion version, TimeZoneEcho timeZone, bool open)
     {
-        using var w = Begin(output, version, null, timeZone, includeArrays: false);
+        using var w = Begin(output, version, null, timeZone);
         w.WriteStartElement(T, "IsWithinOpeningHoursResponse", SoapNames.Tns);
         w.WriteElementString(T, "Response", SoapNames.Tns, open ? "true" : "false");
         w.WriteEndElement();
@@ -72,7 +59,7 @@ public static class SoapReplyWriter
 
     public static void WriteAuthenticate(Stream output, SoapVersion version, TimeZoneEcho timeZone, LoginResult login)
     {
-        using var w = Begin(output, version, null, timeZone, includeArrays: false);
+        using var w = Begin(output, version, null, timeZone);
         w.WriteStartElement(T, "AuthenticateUsernamePasswordResponse", SoapNames.Tns);
         w.WriteStartElement(T, "Response", SoapNames.Tns);
         var user = login.Succeeded ? login.User : null;
@@ -146,17 +133,12 @@ public static class SoapReplyWriter
         w.WriteEndElement();
     }
 
-    private static XmlWriter Begin(Stream output, SoapVersion version, SoapExceptionInfo? failure, TimeZoneEcho timeZone, bool includeArrays)
+    private static XmlWriter Begin(Stream output, SoapVersion version, SoapExceptionInfo? failure, TimeZoneEcho timeZone)
     {
         var w = XmlWriter.Create(output, Settings);
         w.WriteStartElement(S, "Envelope", version.EnvelopeNamespace);
         w.WriteAttributeString("xmlns", I, SoapNames.Xmlns, SoapNames.Xsi);
         w.WriteAttributeString("xmlns", T, SoapNames.Xmlns, SoapNames.Tns);
-        if (includeArrays)
-        {
-            w.WriteAttributeString("xmlns", B, SoapNames.Xmlns, SoapNames.Arrays);
-        }
-
         w.WriteStartElement(S, "Header", version.EnvelopeNamespace);
         if (failure is null)
         {
@@ -200,131 +182,18 @@ public static class SoapReplyWriter
         w.WriteEndElement();
     }
 
-    private static void WritePresence(XmlWriter w, ChatPresenceCarrier item, Span<char> scratch)
-    {
-        w.WriteStartElement(T, "ChatPresence", SoapNames.Tns);
-        if (item.TableRight is { } table)
-        {
-            w.WriteStartElement(T, "TableRight", SoapNames.Tns);
-            w.WriteStartElement(T, "Mask", SoapNames.Tns);
-            WriteTableMask(w, table.Mask);
-            w.WriteEndElement();
-            WriteStringOrNil(w, "Reason", table.Reason);
-            w.WriteEndElement();
-        }
-        else
-        {
-            WriteNil(w, "TableRight");
-        }
-
-        if (item.FieldProperties is { } fields)
-        {
-            w.WriteStartElement(T, "FieldProperties", SoapNames.Tns);
-            foreach (var (key, property) in fields.Entries)
-            {
-                w.WriteStartElement(T, "FieldPropertyDictionaryKeyValuePair", SoapNames.Tns);
-                w.WriteElementString(T, "Key", SoapNames.Tns, key);
-                w.WriteStartElement(T, "Value", SoapNames.Tns);
-                if (property.FieldRight is { } right)
-                {
-                    w.WriteStartElement(T, "FieldRight", SoapNames.Tns);
-                    w.WriteStartElement(T, "Mask", SoapNames.Tns);
-                    WriteFieldMask(w, right.Mask);
-                    w.WriteEndElement();
-                    WriteStringOrNil(w, "Reason", right.Reason);
-                    w.WriteEndElement();
-                }
-                else
-                {
-                    WriteNil(w, "FieldRight");
-                }
-
-                WriteStringOrNil(w, "FieldType", property.FieldType);
-                WriteInt(w, "FieldLength", property.FieldLength, scratch);
-                w.WriteEndElement();
-                w.WriteEndElement();
-            }
-
-            w.WriteEndElement();
-        }
-        else
-        {
-            WriteNil(w, "FieldProperties");
-        }
-
-        WriteInt(w, "UserId", item.UserId, scratch);
-        WriteStringOrNil(w, "DisplayName", item.DisplayName);
-        WriteInt(w, "OngoingChats", item.OngoingChats, scratch);
-        w.WriteElementString(T, "Present", SoapNames.Tns, item.Present ? "true" : "false");
-        if (item.ChatTopics is { } topics)
-        {
-            w.WriteStartElement(T, "ChatTopics", SoapNames.Tns);
-            foreach (var topic in topics)
-            {
-                w.WriteStartElement(B, "int", SoapNames.Arrays);
-                WriteIntValue(w, topic, scratch);
-                w.WriteEndElement();
-            }
-
-            w.WriteEndElement();
-        }
-        else
-        {
-            WriteNil(w, "ChatTopics");
-        }
-
-        w.WriteEndElement();
-    }
-
-    private static readonly (ETableRight Flag, string Name)[] TableFlags =
+    internal static readonly (ETableRight Flag, string Name)[] TableFlags =
     [
         (ETableRight.Select, "Select"), (ETableRight.Update, "Update"), (ETableRight.Insert, "Insert"),
         (ETableRight.Delete, "Delete"), (ETableRight.Filtering, "Filtering"), (ETableRight.RestrictedUpdate, "RestrictedUpdate"),
     ];
 
-    private static readonly (EFieldRight Flag, string Name)[] FieldFlags =
+    internal static readonly (EFieldRight Flag, string Name)[] FieldFlags =
     [
         (EFieldRight.Read, "Read"), (EFieldRight.Write, "Write"), (EFieldRight.Unused1, "Unused1"), (EFieldRight.Unused2, "Unused2"),
         (EFieldRight.Unused3, "Unused3"), (EFieldRight.Unused4, "Unused4"), (EFieldRight.UIHintMandatory, "UIHintMandatory"),
         (EFieldRight.UIHintReadOnly, "UIHintReadOnly"), (EFieldRight.UndefinedValue256, "UndefinedValue256"),
     ];
-
-    /// <summary>An <c>xs:list</c> of flag names, space separated, in declaration order.</summary>
-    public static void WriteTableMask(XmlWriter w, ETableRight mask)
-    {
-        var first = true;
-        foreach (var (flag, name) in TableFlags)
-        {
-            if ((mask & flag) != 0)
-            {
-                if (!first)
-                {
-                    w.WriteString(" ");
-                }
-
-                w.WriteString(name);
-                first = false;
-            }
-        }
-    }
-
-    public static void WriteFieldMask(XmlWriter w, EFieldRight mask)
-    {
-        var first = true;
-        foreach (var (flag, name) in FieldFlags)
-        {
-            if ((mask & flag) != 0)
-            {
-                if (!first)
-                {
-                    w.WriteString(" ");
-                }
-
-                w.WriteString(name);
-                first = false;
-            }
-        }
-    }
 
     private static string RoleName(ChatRole role) => role switch
     {
@@ -351,25 +220,4 @@ public static class SoapReplyWriter
             w.WriteElementString(T, name, SoapNames.Tns, value);
         }
     }
-
-    private static void WriteInt(XmlWriter w, string name, int value, Span<char> scratch)
-    {
-        w.WriteStartElement(T, name, SoapNames.Tns);
-        WriteIntValue(w, value, scratch);
-        w.WriteEndElement();
-    }
-
-    private static void WriteIntValue(XmlWriter w, int value, Span<char> scratch)
-    {
-        if ((uint)value < (uint)SmallInts.Length)
-        {
-            w.WriteString(SmallInts[value]);
-            return;
-        }
-
-        value.TryFormat(scratch, out var written, default, System.Globalization.CultureInfo.InvariantCulture);
-        w.WriteString(new string(scratch[..written]));
-    }
-
-    private static readonly string[] SmallInts = Enumerable.Range(0, 1024).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 }

@@ -31,12 +31,18 @@ public static class SoapServiceExtensions
     public static IEndpointRouteBuilder MapChatSoapApi(this IEndpointRouteBuilder endpoints)
     {
         string[] methods = [HttpMethods.Post, HttpMethods.Get, HttpMethods.Head];
+
+        // The endpoint is a singleton taken from the root provider: plain request delegates, so that a call creates no
+        // request service scope and goes through no parameter binding.
+        var services = endpoints.ServiceProvider;
+        ChatSoapEndpoint? endpoint = null;
+        ChatSoapEndpoint Endpoint() => endpoint ??= services.GetRequiredService<ChatSoapEndpoint>();
         foreach (var prefix in new[] { string.Empty, "/{tenant}" })
         {
-            endpoints.MapMethods(prefix + ChatPath, methods, (HttpContext context, ChatSoapEndpoint endpoint) => endpoint.HandleChatAsync(context))
+            endpoints.MapMethods(prefix + ChatPath, methods, context => Endpoint().HandleChatAsync(context))
                 .WithDisplayName("SOAP Chat.svc" + prefix)
                 .ExcludeFromDescription();
-            endpoints.MapMethods(prefix + SoPrincipalPath, methods, (HttpContext context, ChatSoapEndpoint endpoint) => endpoint.HandleSoPrincipalAsync(context))
+            endpoints.MapMethods(prefix + SoPrincipalPath, methods, context => Endpoint().HandleSoPrincipalAsync(context))
                 .WithDisplayName("SOAP SoPrincipal.svc" + prefix)
                 .ExcludeFromDescription();
         }

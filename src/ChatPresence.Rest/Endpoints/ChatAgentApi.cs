@@ -15,7 +15,9 @@ public static class ChatAgentApi
     {
         var group = routes.MapGroup("/Agents/Chat").WithTags("Agents/Chat");
 
-        group.MapPost("/GetChatPresence", GetChatPresence)
+        // The polled read takes its (singleton) RestCalls from the root provider: no request service scope per call.
+        var calls = PresenceApi.RootCalls(routes);
+        group.MapPost("/GetChatPresence", (HttpContext http, [FromQuery(Name = "$select")] string? select) => GetChatPresence(http, calls.Value, select))
             .WithName(namePrefix + "GetChatPresence")
             .WithSummary("Get the chat presence status for all chat users")
             .WithDescription("Every chat user with presence, topics, ongoing chats and the caller's rights on the row. $select nulls unselected members (case-insensitive, a/b for nested members). Strong ETag; If-None-Match gives 304.");
@@ -47,8 +49,7 @@ public static class ChatAgentApi
         ("/IsWithinOpeningHours", "Whether a chat topic is within its opening hours now.", "{\"ChatTopicId\":1} as JSON, XML or form (ChatTopicId=1).", "200: true or false."),
     ];
 
-    internal static Task<Results<PresenceReply, NotModifiedReply, ErrorResult>> GetChatPresence(
-        HttpContext http, [FromServices] RestCalls calls, [FromQuery(Name = "$select")] string? select) =>
+    internal static Task<Results<PresenceReply, NotModifiedReply, ErrorResult>> GetChatPresence(HttpContext http, RestCalls calls, string? select) =>
         calls.GetPresenceAsync(http, "Agents/Chat/GetChatPresence", select);
 
     internal static Task<Results<NoContent, ErrorResult>> SaveChatPresence(HttpContext http, [FromServices] RestCalls calls) =>

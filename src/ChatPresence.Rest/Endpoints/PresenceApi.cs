@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatPresence.Rest.Endpoints;
 
@@ -15,7 +16,10 @@ public static class PresenceApi
     {
         var group = routes.MapGroup("/Presence").WithTags("Presence");
 
-        group.MapGet("/GetAll", GetAll)
+        // The polled read takes its (singleton) RestCalls from the root provider: no request service scope per call.
+        var calls = RootCalls(routes);
+        // (Delegate, not RequestDelegate: the result must be executed, and its type documents the route.)
+        group.MapGet("/GetAll", (Delegate)((HttpContext http) => GetAll(http, calls.Value)))
             .WithName(namePrefix + "GetAll")
             .WithSummary("Get the chat presence status for all chat users")
             .WithDescription("Strong ETag; If-None-Match gives 304.");
@@ -27,7 +31,11 @@ public static class PresenceApi
         return group;
     }
 
-    internal static Task<Results<PresenceReply, NotModifiedReply, ErrorResult>> GetAll(HttpContext http, [FromServices] RestCalls calls) =>
+    /// <summary>The (singleton) <see cref="RestCalls"/>, taken from the root provider when first used.</summary>
+    internal static Lazy<RestCalls> RootCalls(IEndpointRouteBuilder routes) =>
+        new(() => routes.ServiceProvider.GetRequiredService<RestCalls>());
+
+    internal static Task<Results<PresenceReply, NotModifiedReply, ErrorResult>> GetAll(HttpContext http, RestCalls calls) =>
         calls.GetPresenceAsync(http, "Presence/GetAll", select: null);
 
     internal static Task<Results<NoContent, ErrorResult>> SaveAll(HttpContext http, [FromServices] RestCalls calls) =>

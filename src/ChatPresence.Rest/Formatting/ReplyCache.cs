@@ -18,13 +18,18 @@ public sealed class CachedReply(byte[] body, string etag, string contentType)
 /// <summary>
 /// Serialized presence replies keyed by (<see cref="ChatPresenceList.Tag"/>, media type, <c>$select</c> key).
 /// The list tag is equal exactly when the content is (data version, rights view, language), so an entry never
-/// goes stale: a change makes a new tag. Bounded: when full, the oldest entries are dropped first.
+/// goes stale: a change makes a new tag. Bounded in entries and in bytes (a reply grows with the directory, and every
+/// agent has a rights view of their own): when either is exceeded, the oldest entries are dropped first.
 /// </summary>
-public sealed class ReplyCache(int capacity)
+public sealed class ReplyCache(int capacity, long maxBytes = ReplyCache.DefaultMaxBytes)
 {
+    public const long DefaultMaxBytes = 64L * 1024 * 1024;
+
     private readonly ConcurrentDictionary<Key, CachedReply> entries = new();
-    private readonly ConcurrentQueue<Key> order = new();
+    private readonly Queue<Key> order = new();
+    private readonly Lock adding = new();
     private readonly int capacity = Math.Max(1, capacity);
+    private long bytes;
 
     public int Count => entries.Count;
 
@@ -37,12 +42,24 @@ public sealed class ReplyCache(int capacity)
         }
 
         reply = Build(list, format, selection);
-        if (entries.TryAdd(key, reply))
+        if (reply.Body.Length > maxBytes)
         {
-            order.Enqueue(key);
-            while (entries.Count > capacity && order.TryDequeue(out var oldest))
+            return reply;
+        }
+
+        lock (adding)
+        {
+            if (entries.TryAdd(key, reply))
             {
-                entries.TryRemove(oldest, out _);
+                order.Enqueue(key);
+                bytes += reply.Body.Length;
+                while ((entries.Count > capacity || bytes > maxBytes) && order.TryDequeue(out var oldest))
+                {
+                    if (entries.TryRemove(oldest, out var removed))
+                    {
+                        bytes -= removed.Body.Length;
+                    }
+                }
             }
         }
 

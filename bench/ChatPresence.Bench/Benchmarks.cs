@@ -1,0 +1,81 @@
+using BenchmarkDotNet.Attributes;
+using ChatPresence.Domain.Presence;
+using ChatPresence.Rest.Formatting;
+using ChatPresence.Soap;
+
+namespace ChatPresence.Bench;
+
+/// <summary>Reading a request envelope: what every SOAP call pays before it reaches an operation.</summary>
+[MemoryDiagnoser]
+public class EnvelopeReadBenchmarks
+{
+    private readonly SoapEnvelopeReader reader = new(new SoapOptions());
+    private PooledBufferStream body = null!;
+    private SoapVersion version = null!;
+
+    [Params(SoapOperation.GetChatPresence, SoapOperation.SaveChatPresence)]
+    public SoapOperation Operation { get; set; }
+
+    [Params("1.1", "1.2")]
+    public string Soap { get; set; } = "1.1";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        version = Soap == "1.2" ? SoapVersion.Soap12 : SoapVersion.Soap11;
+        body = Requests.Buffered(Requests.Envelope(Operation, version));
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => body.Dispose();
+
+    [Benchmark]
+    public SoapRequest Read()
+    {
+        body.Position = 0;
+        return reader.Read(body, version, SoapService.Chat, Operation);
+    }
+}
+
+/// <summary>Writing a GetChatPresence reply with no reply cache: the whole cost of a cold read once the list is built.</summary>
+[MemoryDiagnoser]
+public class SoapReplyBenchmarks
+{
+    private ChatPresenceList list = null!;
+
+    [Params(50, 5000)]
+    public int Users { get; set; }
+
+    [GlobalSetup]
+    public void Setup() => list = PresenceLists.For(Users);
+
+    [Benchmark]
+    public long WriteGetChatPresence() => ColdReply.WriteSoap(list);
+}
+
+/// <summary>Writing the REST GetAll reply body (JSON) that the reply cache then keeps.</summary>
+[MemoryDiagnoser]
+public class RestReplyBenchmarks
+{
+    private ChatPresenceList list = null!;
+
+    [Params(50, 5000)]
+    public int Users { get; set; }
+
+    [GlobalSetup]
+    public void Setup() => list = PresenceLists.For(Users);
+
+    [Benchmark]
+    public int WriteGetAllJson() => PresenceJson.Serialize(list.Items, Selection.All).Length;
+}
+
+/// <summary>The work the SOAP endpoint does for a GetChatPresence reply when no cached reply is used.</summary>
+public static class ColdReply
+{
+    public static long WriteSoap(ChatPresenceList list)
+    {
+        using var reply = new PooledBufferStream(1024);
+        SoapReplyWriter.WriteGetChatPresence(reply, SoapVersion.Soap11, default, list);
+        return reply.Length;
+    }
+}

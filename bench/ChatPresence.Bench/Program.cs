@@ -1,0 +1,20 @@
+using System.Globalization;
+using BenchmarkDotNet.Running;
+using ChatPresence.Bench;
+
+// `--smoke`: only the allocation figures (seconds). Otherwise the BenchmarkDotNet suite, then the figures.
+// Other arguments go to BenchmarkDotNet (e.g. --filter '*Soap*'); without any, every benchmark runs.
+var smoke = args.Contains("--smoke");
+var rest = args.Where(a => a != "--smoke").ToArray();
+if (!smoke)
+{
+    BenchmarkSwitcher.FromAssembly(typeof(EnvelopeReadBenchmarks).Assembly).Run(rest.Length == 0 ? ["--filter", "*"] : rest);
+}
+
+foreach (var users in new[] { 50, 5000 })
+{
+    var bytes = ColdReplyAllocation.Measure(users, iterations: smoke ? 200 : 2000);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT alloc-cold-get-{users} {bytes}"));
+}
+
+return 0;

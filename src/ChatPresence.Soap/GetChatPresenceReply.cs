@@ -1,0 +1,316 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Runtime.CompilerServices;
+using System.Text;
+using ChatPresence.Domain.Presence;
+using ChatPresence.Domain.Rights;
+
+namespace ChatPresence.Soap;
+
+/// <summary>
+/// Writes the GetChatPresence reply straight as UTF-8 bytes, byte for byte what <see cref="SoapReplyWriter"/>'s
+/// <c>XmlWriter</c> settings would write (same prefixes and declarations, <c> /&gt;</c> for empty elements, the same
+/// text escaping). This is the one reply whose size grows with the directory, so it is the one written by hand: rows
+/// share their rights objects, whose XML is encoded once and copied; per row only the user's own values are encoded.
+/// </summary>
+internal static class GetChatPresenceReply
+{
+    private const string EnvelopeAttributes =
+        " xmlns:i=\"" + SoapNames.Xsi + "\" xmlns:t=\"" + SoapNames.Tns + "\" xmlns:b=\"" + SoapNames.Arrays + "\"";
+
+    private const string HeaderStart =
+        "<s:Header><t:ExceptionInfo i:nil=\"true\" /><t:ExtraInfo i:nil=\"true\" /><t:Succeeded>true</t:Succeeded>";
+
+    private static readonly byte[] Start11 = Encoding.UTF8.GetBytes(
+        "<s:Envelope" + EnvelopeAttributes + " xmlns:s=\"" + SoapVersion.Soap11.EnvelopeNamespace + "\">" + HeaderStart);
+
+    private static readonly byte[] Start12 = Encoding.UTF8.GetBytes(
+        "<s:Envelope" + EnvelopeAttributes + " xmlns:s=\"" + SoapVersion.Soap12.EnvelopeNamespace + "\">" + HeaderStart);
+
+    // Everything in the XML is shared by all rows with the same rights object: encoded once per object.
+    private static readonly ConditionalWeakTable<TableRight, byte[]> TableRights = new();
+    private static readonly ConditionalWeakTable<FieldPropertyDictionary, byte[]> FieldProperties = new();
+    private static readonly byte[] NilTableRight = "<t:TableRight i:nil=\"true\" />"u8.ToArray();
+    private static readonly byte[] NilFieldProperties = "<t:FieldProperties i:nil=\"true\" />"u8.ToArray();
+
+    // Characters that need more than plain UTF-8 encoding in element content.
+    private static readonly SearchValues<char> Special = SearchValues.Create(
+        "&<>\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F" +
+        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F\uFFFE\uFFFF" +
+        string.Concat(Enumerable.Range(0xD800, 0x800).Select(c => (char)c)));
+
+    public static void Write(PooledBufferStream output, SoapVersion version, TimeZoneEcho timeZone, ChatPresenceList list)
+    {
+        var items = list.Items;
+        output.Write(version.Is12 ? Start12 : Start11);
+        if (!timeZone.Present)
+        {
+            output.Write("<t:TimeZone i:nil=\"true\" />"u8);
+        }
+        else
+        {
+            output.Write("<t:TimeZone><t:SoTimeZoneId>"u8);
+            WriteInt(output, timeZone.Id ?? 0);
+            output.Write("</t:SoTimeZoneId>"u8);
+            WriteStringOrNil(output, "<t:SoTimeZoneLocationCode"u8, "</t:SoTimeZoneLocationCode>"u8, timeZone.LocationCode);
+            output.Write("</t:TimeZone>"u8);
+        }
+
+        output.Write("</s:Header><s:Body><t:GetChatPresenceResponse>"u8);
+        if (items.Count == 0)
+        {
+            output.Write("<t:Response /></t:GetChatPresenceResponse></s:Body></s:Envelope>"u8);
+            return;
+        }
+
+        output.Write("<t:Response>"u8);
+
+        // Remembers the last two rights objects seen: a list has two (the caller's own row and everyone else's).
+        var rows = new RowFragments();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            if (i == 0)
+            {
+                // One buffer for the whole reply: rows differ only in a few short values.
+                output.EnsureCapacity(output.Length + (items.Count * (rows.TableRight(item.TableRight).Length + rows.FieldProperties(item.FieldProperties).Length + 320)) + 128);
+            }
+
+            WritePresence(output, item, ref rows);
+        }
+
+        output.Write("</t:Response></t:GetChatPresenceResponse></s:Body></s:Envelope>"u8);
+    }
+
+    private static void WritePresence(PooledBufferStream output, ChatPresenceCarrier item, ref RowFragments rows)
+    {
+        output.Write("<t:ChatPresence>"u8);
+        output.Write(rows.TableRight(item.TableRight));
+        output.Write(rows.FieldProperties(item.FieldProperties));
+        output.Write("<t:UserId>"u8);
+        WriteInt(output, item.UserId);
+        output.Write("</t:UserId>"u8);
+        WriteStringOrNil(output, "<t:DisplayName"u8, "</t:DisplayName>"u8, item.DisplayName);
+        output.Write("<t:OngoingChats>"u8);
+        WriteInt(output, item.OngoingChats);
+        output.Write(item.Present ? "</t:OngoingChats><t:Present>true</t:Present>"u8 : "</t:OngoingChats><t:Present>false</t:Present>"u8);
+        if (item.ChatTopics is not { } topics)
+        {
+            output.Write("<t:ChatTopics i:nil=\"true\" /></t:ChatPresence>"u8);
+        }
+        else if (topics.Count == 0)
+        {
+            output.Write("<t:ChatTopics /></t:ChatPresence>"u8);
+        }
+        else
+        {
+            output.Write("<t:ChatTopics>"u8);
+            for (var i = 0; i < topics.Count; i++)
+            {
+                output.Write("<b:int>"u8);
+                WriteInt(output, topics[i]);
+                output.Write("</b:int>"u8);
+            }
+
+            output.Write("</t:ChatTopics></t:ChatPresence>"u8);
+        }
+    }
+
+    private static byte[] EncodeTableRight(TableRight table)
+    {
+        using var output = new PooledBufferStream(256);
+        output.Write("<t:TableRight>"u8);
+        WriteStringOrNil(output, "<t:Mask"u8, "</t:Mask>"u8, MaskText(table.Mask, SoapReplyWriter.TableFlags));
+        WriteStringOrNil(output, "<t:Reason"u8, "</t:Reason>"u8, table.Reason);
+        output.Write("</t:TableRight>"u8);
+        return output.WrittenSpan.ToArray();
+    }
+
+    private static byte[] EncodeFieldProperties(FieldPropertyDictionary fields)
+    {
+        using var output = new PooledBufferStream(2048);
+        if (fields.Entries.Count == 0)
+        {
+            output.Write("<t:FieldProperties />"u8);
+            return output.WrittenSpan.ToArray();
+        }
+
+        output.Write("<t:FieldProperties>"u8);
+        foreach (var (key, property) in fields.Entries)
+        {
+            output.Write("<t:FieldPropertyDictionaryKeyValuePair>"u8);
+            WriteStringOrNil(output, "<t:Key"u8, "</t:Key>"u8, key);
+            output.Write("<t:Value>"u8);
+            if (property.FieldRight is { } right)
+            {
+                output.Write("<t:FieldRight>"u8);
+                WriteStringOrNil(output, "<t:Mask"u8, "</t:Mask>"u8, MaskText(right.Mask, SoapReplyWriter.FieldFlags));
+                WriteStringOrNil(output, "<t:Reason"u8, "</t:Reason>"u8, right.Reason);
+                output.Write("</t:FieldRight>"u8);
+            }
+            else
+            {
+                output.Write("<t:FieldRight i:nil=\"true\" />"u8);
+            }
+
+            WriteStringOrNil(output, "<t:FieldType"u8, "</t:FieldType>"u8, property.FieldType);
+            output.Write("<t:FieldLength>"u8);
+            WriteInt(output, property.FieldLength);
+            output.Write("</t:FieldLength></t:Value></t:FieldPropertyDictionaryKeyValuePair>"u8);
+        }
+
+        output.Write("</t:FieldProperties>"u8);
+        return output.WrittenSpan.ToArray();
+    }
+
+    private static string MaskText<TFlag>(TFlag mask, (TFlag Flag, string Name)[] flags)
+        where TFlag : struct, Enum
+    {
+        var value = Convert.ToInt64(mask, System.Globalization.CultureInfo.InvariantCulture);
+        return string.Join(' ', flags.Where(f => (value & Convert.ToInt64(f.Flag, System.Globalization.CultureInfo.InvariantCulture)) != 0).Select(f => f.Name));
+    }
+
+    /// <summary>
+    /// <paramref name="open"/> is the start tag without its closing bracket: an element with the text, an empty
+    /// element (<c> /&gt;</c>) for an empty string, or <c>i:nil="true"</c> for null.
+    /// </summary>
+    private static void WriteStringOrNil(PooledBufferStream output, ReadOnlySpan<byte> open, ReadOnlySpan<byte> close, string? value)
+    {
+        output.Write(open);
+        if (value is null)
+        {
+            output.Write(" i:nil=\"true\" />"u8);
+        }
+        else if (value.Length == 0)
+        {
+            output.Write(" />"u8);
+        }
+        else
+        {
+            output.Write(">"u8);
+            WriteText(output, value);
+            output.Write(close);
+        }
+    }
+
+    private static void WriteInt(PooledBufferStream output, int value)
+    {
+        var span = output.GetSpan(11);
+        Utf8Formatter.TryFormat(value, span, out var written);
+        output.Advance(written);
+    }
+
+    /// <summary>Element content escaped as XmlWriter does (NewLineHandling.Replace, CheckCharacters).</summary>
+    private static void WriteText(PooledBufferStream output, string text)
+    {
+        var chars = text.AsSpan();
+        while (!chars.IsEmpty)
+        {
+            var special = chars.IndexOfAny(Special);
+            var plain = special < 0 ? chars : chars[..special];
+            if (!plain.IsEmpty)
+            {
+                var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(plain.Length));
+                output.Advance(Encoding.UTF8.GetBytes(plain, span));
+            }
+
+            if (special < 0)
+            {
+                return;
+            }
+
+            chars = chars[special..];
+            var c = chars[0];
+            var consumed = 1;
+            switch (c)
+            {
+                case '&':
+                    output.Write("&amp;"u8);
+                    break;
+                case '<':
+                    output.Write("&lt;"u8);
+                    break;
+                case '>':
+                    output.Write("&gt;"u8);
+                    break;
+                case '\t':
+                    output.Write("\t"u8);
+                    break;
+                case '\n':
+                    output.Write("\n"u8);
+                    break;
+                case '\r':
+                    // XmlWriter's NewLineHandling.Replace: CR LF and a lone CR become the new-line characters.
+                    output.Write(Encoding.UTF8.GetBytes(Environment.NewLine));
+                    consumed = chars.Length > 1 && chars[1] == '\n' ? 2 : 1;
+                    break;
+                default:
+                    if (char.IsHighSurrogate(c) && chars.Length > 1 && char.IsLowSurrogate(chars[1]))
+                    {
+                        var span = output.GetSpan(4);
+                        output.Advance(Encoding.UTF8.GetBytes(chars[..2], span));
+                        consumed = 2;
+                        break;
+                    }
+
+                    // What XmlWriter (CheckCharacters) does with a character XML cannot carry.
+                    throw new ArgumentException($"'\\u{(int)c:X4}' is an invalid character in XML.", nameof(text));
+            }
+
+            chars = chars[consumed..];
+        }
+    }
+
+    /// <summary>The encoded rights of the last two rights objects seen, then the shared table.</summary>
+    private struct RowFragments
+    {
+        private TableRight? table1, table2;
+        private byte[]? tableBytes1, tableBytes2;
+        private FieldPropertyDictionary? fields1, fields2;
+        private byte[]? fieldBytes1, fieldBytes2;
+
+        public byte[] TableRight(TableRight? table)
+        {
+            if (table is null)
+            {
+                return NilTableRight;
+            }
+
+            if (ReferenceEquals(table, table1))
+            {
+                return tableBytes1!;
+            }
+
+            if (ReferenceEquals(table, table2))
+            {
+                return tableBytes2!;
+            }
+
+            var bytes = TableRights.GetValue(table, EncodeTableRight);
+            (table2, tableBytes2, table1, tableBytes1) = (table1, tableBytes1, table, bytes);
+            return bytes;
+        }
+
+        public byte[] FieldProperties(FieldPropertyDictionary? fields)
+        {
+            if (fields is null)
+            {
+                return NilFieldProperties;
+            }
+
+            if (ReferenceEquals(fields, fields1))
+            {
+                return fieldBytes1!;
+            }
+
+            if (ReferenceEquals(fields, fields2))
+            {
+                return fieldBytes2!;
+            }
+
+            var bytes = GetChatPresenceReply.FieldProperties.GetValue(fields, EncodeFieldProperties);
+            (fields2, fieldBytes2, fields1, fieldBytes1) = (fields1, fieldBytes1, fields, bytes);
+            return bytes;
+        }
+    }
+}
