@@ -123,6 +123,15 @@ public sealed partial class ChatSoapEndpoint
                 {
                     var caller = await AuthenticateAsync(context, soap, language, cancellationToken);
                     var list = await agent.GetChatPresenceAsync(caller, cancellationToken);
+                    if (list.Items.Count > options.StreamRepliesAboveRows)
+                    {
+                        // Chunked: the length is not known before the last row is written.
+                        context.Response.StatusCode = StatusCodes.Status200OK;
+                        context.Response.ContentType = version.ContentType;
+                        await SoapReplyWriter.WriteGetChatPresenceStreamingAsync(context.Response.Body, version, timeZone, list, cancellationToken);
+                        return;
+                    }
+
                     if (replies.TryGet(version, list.Tag, timeZone, out var bytes))
                     {
                         await WriteReplyAsync(context, version, StatusCodes.Status200OK, bytes);

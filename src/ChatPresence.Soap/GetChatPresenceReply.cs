@@ -42,28 +42,11 @@ internal static class GetChatPresenceReply
     public static void Write(PooledBufferStream output, SoapVersion version, TimeZoneEcho timeZone, ChatPresenceList list)
     {
         var items = list.Items;
-        output.Write(version.Is12 ? Start12 : Start11);
-        if (!timeZone.Present)
-        {
-            output.Write("<t:TimeZone i:nil=\"true\" />"u8);
-        }
-        else
-        {
-            output.Write("<t:TimeZone><t:SoTimeZoneId>"u8);
-            WriteInt(output, timeZone.Id ?? 0);
-            output.Write("</t:SoTimeZoneId>"u8);
-            WriteStringOrNil(output, "<t:SoTimeZoneLocationCode"u8, "</t:SoTimeZoneLocationCode>"u8, timeZone.LocationCode);
-            output.Write("</t:TimeZone>"u8);
-        }
-
-        output.Write("</s:Header><s:Body><t:GetChatPresenceResponse>"u8);
+        WriteStart(output, version, timeZone, items.Count);
         if (items.Count == 0)
         {
-            output.Write("<t:Response /></t:GetChatPresenceResponse></s:Body></s:Envelope>"u8);
             return;
         }
-
-        output.Write("<t:Response>"u8);
 
         // Remembers the last two rights objects seen: a list has two (the caller's own row and everyone else's).
         var rows = new RowFragments();
@@ -79,7 +62,59 @@ internal static class GetChatPresenceReply
             WritePresence(output, item, ref rows);
         }
 
-        output.Write("</t:Response></t:GetChatPresenceResponse></s:Body></s:Envelope>"u8);
+        output.Write(End);
+    }
+
+    /// <summary>
+    /// The same bytes as <see cref="Write"/>, sent to <paramref name="body"/> in pieces of about
+    /// <paramref name="chunkBytes"/> as they are written: for a large directory the first byte leaves at once and the
+    /// whole reply is never held in memory.
+    /// </summary>
+    public static async Task WriteStreamingAsync(Stream body, SoapVersion version, TimeZoneEcho timeZone, ChatPresenceList list, int chunkBytes, CancellationToken cancellationToken)
+    {
+        var items = list.Items;
+        using var chunk = new PooledBufferStream(chunkBytes + 4096);
+        WriteStart(chunk, version, timeZone, items.Count);
+        var rows = new RowFragments();
+        for (var i = 0; i < items.Count; i++)
+        {
+            WritePresence(chunk, items[i], ref rows);
+            if (chunk.Length >= chunkBytes)
+            {
+                await body.WriteAsync(chunk.WrittenMemory, cancellationToken);
+                chunk.Reset();
+            }
+        }
+
+        if (items.Count > 0)
+        {
+            chunk.Write(End);
+        }
+
+        await body.WriteAsync(chunk.WrittenMemory, cancellationToken);
+    }
+
+    private static ReadOnlySpan<byte> End => "</t:Response></t:GetChatPresenceResponse></s:Body></s:Envelope>"u8;
+
+    /// <summary>Everything before the first row (for an empty list: the whole reply).</summary>
+    private static void WriteStart(PooledBufferStream output, SoapVersion version, TimeZoneEcho timeZone, int count)
+    {
+        output.Write(version.Is12 ? Start12 : Start11);
+        if (!timeZone.Present)
+        {
+            output.Write("<t:TimeZone i:nil=\"true\" />"u8);
+        }
+        else
+        {
+            output.Write("<t:TimeZone><t:SoTimeZoneId>"u8);
+            WriteInt(output, timeZone.Id ?? 0);
+            output.Write("</t:SoTimeZoneId>"u8);
+            WriteStringOrNil(output, "<t:SoTimeZoneLocationCode"u8, "</t:SoTimeZoneLocationCode>"u8, timeZone.LocationCode);
+            output.Write("</t:TimeZone>"u8);
+        }
+
+        output.Write("</s:Header><s:Body><t:GetChatPresenceResponse>"u8);
+        output.Write(count == 0 ? "<t:Response /></t:GetChatPresenceResponse></s:Body></s:Envelope>"u8 : "<t:Response>"u8);
     }
 
     private static void WritePresence(PooledBufferStream output, ChatPresenceCarrier item, ref RowFragments rows)

@@ -27,6 +27,12 @@ public sealed class SoapOptions
     public long ReplyCacheBytes { get; set; } = ReplyCache.DefaultMaxBytes;
 
     /// <summary>
+    /// A GetChatPresence reply with more rows than this is streamed to the client as it is written and not cached,
+    /// so a very large directory neither delays the first byte nor holds the whole reply in memory.
+    /// </summary>
+    public int StreamRepliesAboveRows { get; set; } = 10_000;
+
+    /// <summary>
     /// Send stack traces in ExceptionInfo. Null means: only when the host environment is Development.
     /// </summary>
     public bool? IncludeExceptionDetail { get; set; }

@@ -40,6 +40,10 @@ public static class SoapReplyWriter
     public static void WriteGetChatPresence(PooledBufferStream output, SoapVersion version, TimeZoneEcho timeZone, ChatPresenceList list) =>
         GetChatPresenceReply.Write(output, version, timeZone, list);
 
+    /// <summary>The GetChatPresence reply sent to <paramref name="body"/> piece by piece (large directories).</summary>
+    public static Task WriteGetChatPresenceStreamingAsync(Stream body, SoapVersion version, TimeZoneEcho timeZone, ChatPresenceList list, CancellationToken cancellationToken, int chunkBytes = 32 * 1024) =>
+        GetChatPresenceReply.WriteStreamingAsync(body, version, timeZone, list, chunkBytes, cancellationToken);
+
     public static void WriteEmptyResponse(Stream output, SoapVersion version, SoapOperation operation, TimeZoneEcho timeZone, SoapExceptionInfo? failure)
     {
         using var w = Begin(output, version, failure, timeZone);

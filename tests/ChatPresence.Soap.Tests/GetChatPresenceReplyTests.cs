@@ -31,6 +31,19 @@ public sealed class GetChatPresenceReplyTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Lists))]
+    public async Task Streamed_reply_bytes_equal_the_buffered_ones(string name)
+    {
+        foreach (var version in new[] { SoapVersion.Soap11, SoapVersion.Soap12 })
+        {
+            var list = ListsByName[name];
+            using var streamed = new MemoryStream();
+            await SoapReplyWriter.WriteGetChatPresenceStreamingAsync(streamed, version, new TimeZoneEcho(true, 287, "NO"), list, CancellationToken.None, chunkBytes: 100);
+            Assert.Equal(Written(version, new TimeZoneEcho(true, 287, "NO"), list), streamed.ToArray());
+        }
+    }
+
     [Fact]
     public void A_character_XML_cannot_carry_is_refused_as_XmlWriter_refuses_it()
     {
