@@ -16,4 +16,10 @@ public sealed class RestOptions
     /// and each agent has a rights view of their own, so the entry count alone does not bound memory.
     /// </summary>
     public long ReplyCacheBytes { get; set; } = Formatting.ReplyCache.DefaultMaxBytes;
+
+    /// <summary>
+    /// A presence reply with more rows than this is streamed to the client as it is written and not cached, so a very
+    /// large directory does not hold whole replies in memory.
+    /// </summary>
+    public int StreamRepliesAboveRows { get; set; } = 10_000;
 }

@@ -119,6 +119,28 @@ public sealed class FormattingTests
         Assert.StartsWith("[{\"UserId\":7,\"DisplayName\":\"Gustav Manager\",\"OngoingChats\":3,\"Present\":true,\"ChatTopics\":[1,2],\"TableRight\":{\"Mask\":\"Select, Update\",\"Reason\":\"\"},\"FieldProperties\":{\"UserId\":{\"FieldRight\":{\"Mask\":\"Read, UIHintReadOnly\"", json, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(WireFormat.Json, 1)]
+    [InlineData(WireFormat.Json, 200)]
+    [InlineData(WireFormat.Xml, 1)]
+    [InlineData(WireFormat.Xml, 200)]
+    public async Task Streamed_bodies_equal_serialized_ones_whatever_the_piece_size(WireFormat format, int chunkBytes)
+    {
+        ChatPresenceCarrier[] rows = [.. Enumerable.Range(1, 40).Select(i => Row with { UserId = i, DisplayName = "Æsa & <" + i + ">", Present = i % 3 == 0 })];
+        var selection = Selection.Parse("UserId,DisplayName,Present,TableRight/Mask");
+        using var streamed = new MemoryStream();
+        if (format == WireFormat.Json)
+        {
+            await PresenceJson.WriteStreamingAsync(streamed, rows, selection, chunkBytes, CancellationToken.None);
+            Assert.Equal(PresenceJson.Serialize(rows, selection), streamed.ToArray());
+        }
+        else
+        {
+            await PresenceXml.WriteStreamingAsync(streamed, rows, selection, chunkBytes, CancellationToken.None);
+            Assert.Equal(PresenceXml.Serialize(rows, selection), streamed.ToArray());
+        }
+    }
+
     [Fact]
     public void Xml_is_datacontract_style_in_schema_order()
     {

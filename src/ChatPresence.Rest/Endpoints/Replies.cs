@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Reflection;
 using System.Text.Json;
 using ChatPresence.Domain.Directory;
+using ChatPresence.Domain.Presence;
 using ChatPresence.Rest.Formatting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -10,22 +11,55 @@ using Microsoft.Net.Http.Headers;
 
 namespace ChatPresence.Rest.Endpoints;
 
-/// <summary>A presence list reply: cached bytes with a strong ETag; polling clients revalidate with If-None-Match.</summary>
-public sealed class PresenceReply(CachedReply reply) : IResult, IEndpointMetadataProvider
+/// <summary>
+/// A presence list reply with a strong ETag; polling clients revalidate with If-None-Match. Usually cached bytes; a
+/// list too large to hold is streamed instead (chunked, written as it is sent).
+/// </summary>
+public sealed class PresenceReply : IResult, IEndpointMetadataProvider
 {
     /// <summary>What the reply varies with, besides the URL.</summary>
     internal const string VaryOn = "Accept, Accept-Language, SO-Language, Authorization, Cookie";
 
-    public CachedReply Reply { get; } = reply;
+    private const int ChunkBytes = 32 * 1024;
+
+    private readonly (ChatPresenceList List, ReplyFormat Format, Selection Selection)? streamed;
+
+    public PresenceReply(CachedReply reply)
+    {
+        Reply = reply;
+        ETag = reply.ETag;
+    }
+
+    private PresenceReply(ChatPresenceList list, ReplyFormat format, Selection selection, string etag)
+    {
+        streamed = (list, format, selection);
+        ETag = etag;
+    }
+
+    /// <summary>The cached bytes; null for a streamed reply.</summary>
+    public CachedReply? Reply { get; }
+
+    public string ETag { get; }
+
+    public static PresenceReply Streamed(ChatPresenceList list, ReplyFormat format, Selection selection, string etag) => new(list, format, selection, etag);
 
     public Task ExecuteAsync(HttpContext httpContext)
     {
         var response = httpContext.Response;
         response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = Reply.ContentType;
-        response.ContentLength = Reply.Body.Length;
-        SetValidators(response, Reply.ETag);
-        return response.Body.WriteAsync(Reply.Body, httpContext.RequestAborted).AsTask();
+        SetValidators(response, ETag);
+        if (Reply is not null)
+        {
+            response.ContentType = Reply.ContentType;
+            response.ContentLength = Reply.Body.Length;
+            return response.Body.WriteAsync(Reply.Body, httpContext.RequestAborted).AsTask();
+        }
+
+        var (list, format, selection) = streamed!.Value;
+        response.ContentType = format.ContentType;
+        return format.Format == WireFormat.Xml
+            ? PresenceXml.WriteStreamingAsync(response.Body, list.Items, selection, ChunkBytes, httpContext.RequestAborted)
+            : PresenceJson.WriteStreamingAsync(response.Body, list.Items, selection, ChunkBytes, httpContext.RequestAborted);
     }
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)

@@ -38,7 +38,17 @@ public sealed partial class RestCalls(
             var (caller, reply) = await ResolveReplyingCallerAsync(request, language, format, http.RequestAborted);
 
             var list = await agent.GetChatPresenceAsync(caller, http.RequestAborted);
-            var cached = replies.Get(list, reply, Selection.Parse(select));
+            var selection = Selection.Parse(select);
+            if (list.Items.Count > options.Value.StreamRepliesAboveRows)
+            {
+                // Too large to hold: the ETag comes from the list tag alone, so a 304 costs nothing and a 200 is streamed.
+                var etag = ReplyCache.ETagFor(list.Tag, reply.MediaType, selection.Key);
+                return NotModifiedReply.Matches(request.Headers.IfNoneMatch, etag)
+                    ? new NotModifiedReply(etag)
+                    : PresenceReply.Streamed(list, reply, selection, etag);
+            }
+
+            var cached = replies.Get(list, reply, selection);
             return NotModifiedReply.Matches(request.Headers.IfNoneMatch, cached.ETag)
                 ? new NotModifiedReply(cached.ETag)
                 : new PresenceReply(cached);

@@ -44,21 +44,52 @@ public static class PresenceJson
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>
+    /// The same bytes as <see cref="Serialize"/>, handed to <paramref name="output"/> in pieces of about
+    /// <paramref name="chunkBytes"/>: for a large directory the whole reply is never held in memory.
+    /// </summary>
+    public static async Task WriteStreamingAsync(Stream output, IReadOnlyList<ChatPresenceCarrier> items, Selection selection, int chunkBytes, CancellationToken cancellationToken)
+    {
+        var buffer = new ArrayBufferWriter<byte>(chunkBytes + 4096);
+        await using var writer = new Utf8JsonWriter(buffer, WriterOptions);
+        writer.WriteStartArray();
+        for (var i = 0; i < items.Count; i++)
+        {
+            WriteItem(writer, items[i], selection);
+            if (writer.BytesPending >= chunkBytes)
+            {
+                writer.Flush();
+                await output.WriteAsync(buffer.WrittenMemory, cancellationToken);
+                buffer.ResetWrittenCount();
+            }
+        }
+
+        writer.WriteEndArray();
+        writer.Flush();
+        await output.WriteAsync(buffer.WrittenMemory, cancellationToken);
+    }
+
     public static void Write(Utf8JsonWriter writer, IReadOnlyList<ChatPresenceCarrier> items, Selection selection)
     {
         writer.WriteStartArray();
         foreach (var item in items)
         {
-            if (item is null)
-            {
-                writer.WriteNullValue();
-                continue;
-            }
-
-            WriteCarrier(writer, item, selection);
+            WriteItem(writer, item, selection);
         }
 
         writer.WriteEndArray();
+    }
+
+    private static void WriteItem(Utf8JsonWriter writer, ChatPresenceCarrier? item, Selection selection)
+    {
+        if (item is null)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            WriteCarrier(writer, item, selection);
+        }
     }
 
     private static void WriteCarrier(Utf8JsonWriter writer, ChatPresenceCarrier item, Selection select)

@@ -32,28 +32,67 @@ public static class PresenceXml
         using var stream = new MemoryStream(256 + (items.Count * 1024));
         using (var writer = XmlWriter.Create(stream, WriterSettings))
         {
-            writer.WriteStartElement("ArrayOfChatPresence", ContractNamespace);
-            writer.WriteAttributeString("xmlns", ContractNamespace);
-            writer.WriteAttributeString("xmlns", "i", null, InstanceNamespace);
+            WriteStart(writer);
             foreach (var item in items)
             {
-                writer.WriteStartElement("ChatPresence", ContractNamespace);
-                if (item is null)
-                {
-                    WriteNil(writer);
-                }
-                else
-                {
-                    WriteCarrier(writer, item, selection);
-                }
-
-                writer.WriteEndElement();
+                WriteItem(writer, item, selection);
             }
 
             writer.WriteEndElement();
         }
 
         return stream.ToArray();
+    }
+
+    /// <summary>
+    /// The same bytes as <see cref="Serialize"/>, handed to <paramref name="output"/> in pieces of about
+    /// <paramref name="chunkBytes"/>: for a large directory the whole reply is never held in memory.
+    /// </summary>
+    public static async Task WriteStreamingAsync(Stream output, IReadOnlyList<ChatPresenceCarrier> items, Selection selection, int chunkBytes, CancellationToken cancellationToken)
+    {
+        // A synchronous XmlWriter into a small buffer that is sent and emptied as it fills.
+        using var chunk = new MemoryStream(chunkBytes + 4096);
+        using (var writer = XmlWriter.Create(chunk, WriterSettings))
+        {
+            WriteStart(writer);
+            for (var i = 0; i < items.Count; i++)
+            {
+                WriteItem(writer, items[i], selection);
+                // The writer moves its own small buffer into the chunk as that fills, so the chunk's length grows.
+                if (chunk.Length >= chunkBytes)
+                {
+                    writer.Flush();
+                    await output.WriteAsync(chunk.GetBuffer().AsMemory(0, (int)chunk.Length), cancellationToken);
+                    chunk.SetLength(0);
+                }
+            }
+
+            writer.WriteEndElement();
+        }
+
+        await output.WriteAsync(chunk.GetBuffer().AsMemory(0, (int)chunk.Length), cancellationToken);
+    }
+
+    private static void WriteStart(XmlWriter writer)
+    {
+        writer.WriteStartElement("ArrayOfChatPresence", ContractNamespace);
+        writer.WriteAttributeString("xmlns", ContractNamespace);
+        writer.WriteAttributeString("xmlns", "i", null, InstanceNamespace);
+    }
+
+    private static void WriteItem(XmlWriter writer, ChatPresenceCarrier? item, Selection selection)
+    {
+        writer.WriteStartElement("ChatPresence", ContractNamespace);
+        if (item is null)
+        {
+            WriteNil(writer);
+        }
+        else
+        {
+            WriteCarrier(writer, item, selection);
+        }
+
+        writer.WriteEndElement();
     }
 
     /// <summary>A bare boolean the DataContract way: <c>&lt;boolean xmlns="…/Serialization/"&gt;true&lt;/boolean&gt;</c>.</summary>
