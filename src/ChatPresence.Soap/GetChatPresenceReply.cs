@@ -155,7 +155,7 @@ internal static class GetChatPresenceReply
     {
         using var output = new PooledBufferStream(256);
         output.Write("<t:TableRight>"u8);
-        WriteStringOrNil(output, "<t:Mask"u8, "</t:Mask>"u8, MaskText(table.Mask, SoapReplyWriter.TableFlags));
+        WriteStringOrNil(output, "<t:Mask"u8, "</t:Mask>"u8, MaskNames.SpaceSeparated(table.Mask));
         WriteStringOrNil(output, "<t:Reason"u8, "</t:Reason>"u8, table.Reason);
         output.Write("</t:TableRight>"u8);
         return output.WrittenSpan.ToArray();
@@ -179,7 +179,7 @@ internal static class GetChatPresenceReply
             if (property.FieldRight is { } right)
             {
                 output.Write("<t:FieldRight>"u8);
-                WriteStringOrNil(output, "<t:Mask"u8, "</t:Mask>"u8, MaskText(right.Mask, SoapReplyWriter.FieldFlags));
+                WriteStringOrNil(output, "<t:Mask"u8, "</t:Mask>"u8, MaskNames.SpaceSeparated(right.Mask));
                 WriteStringOrNil(output, "<t:Reason"u8, "</t:Reason>"u8, right.Reason);
                 output.Write("</t:FieldRight>"u8);
             }
@@ -196,13 +196,6 @@ internal static class GetChatPresenceReply
 
         output.Write("</t:FieldProperties>"u8);
         return output.WrittenSpan.ToArray();
-    }
-
-    private static string MaskText<TFlag>(TFlag mask, (TFlag Flag, string Name)[] flags)
-        where TFlag : struct, Enum
-    {
-        var value = Convert.ToInt64(mask, System.Globalization.CultureInfo.InvariantCulture);
-        return string.Join(' ', flags.Where(f => (value & Convert.ToInt64(f.Flag, System.Globalization.CultureInfo.InvariantCulture)) != 0).Select(f => f.Name));
     }
 
     /// <summary>

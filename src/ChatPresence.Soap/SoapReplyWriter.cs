@@ -186,19 +186,6 @@ public static class SoapReplyWriter
         w.WriteEndElement();
     }
 
-    internal static readonly (ETableRight Flag, string Name)[] TableFlags =
-    [
-        (ETableRight.Select, "Select"), (ETableRight.Update, "Update"), (ETableRight.Insert, "Insert"),
-        (ETableRight.Delete, "Delete"), (ETableRight.Filtering, "Filtering"), (ETableRight.RestrictedUpdate, "RestrictedUpdate"),
-    ];
-
-    internal static readonly (EFieldRight Flag, string Name)[] FieldFlags =
-    [
-        (EFieldRight.Read, "Read"), (EFieldRight.Write, "Write"), (EFieldRight.Unused1, "Unused1"), (EFieldRight.Unused2, "Unused2"),
-        (EFieldRight.Unused3, "Unused3"), (EFieldRight.Unused4, "Unused4"), (EFieldRight.UIHintMandatory, "UIHintMandatory"),
-        (EFieldRight.UIHintReadOnly, "UIHintReadOnly"), (EFieldRight.UndefinedValue256, "UndefinedValue256"),
-    ];
-
     private static string RoleName(ChatRole role) => role switch
     {
         ChatRole.Administrator => "Administrator",

@@ -22,18 +22,13 @@ public static class MaskText
         ["Update"] = 3, ["FULL"] = 3, ["Nullable"] = 32, ["UIHints"] = 192,
     };
 
-    private static readonly string[] TableJson = Build<ETableRight>(64, json: true);
-    private static readonly string[] TableXml = Build<ETableRight>(64, json: false);
-    private static readonly string[] FieldJson = Build<EFieldRight>(512, json: true);
-    private static readonly string[] FieldXml = Build<EFieldRight>(512, json: false);
+    public static string ToJson(ETableRight mask) => MaskNames.CommaSeparated(mask);
 
-    public static string ToJson(ETableRight mask) => Lookup(TableJson, (int)mask, json: true, static v => ((ETableRight)v).ToString());
+    public static string ToXml(ETableRight mask) => MaskNames.SpaceSeparated(mask);
 
-    public static string ToXml(ETableRight mask) => Lookup(TableXml, (int)mask, json: false, static v => ((ETableRight)v).ToString());
+    public static string ToJson(EFieldRight mask) => MaskNames.CommaSeparated(mask);
 
-    public static string ToJson(EFieldRight mask) => Lookup(FieldJson, (int)mask, json: true, static v => ((EFieldRight)v).ToString());
-
-    public static string ToXml(EFieldRight mask) => Lookup(FieldXml, (int)mask, json: false, static v => ((EFieldRight)v).ToString());
+    public static string ToXml(EFieldRight mask) => MaskNames.SpaceSeparated(mask);
 
     public static bool TryParseTable(string? text, out ETableRight mask)
     {
@@ -80,22 +75,4 @@ public static class MaskText
 
         return true;
     }
-
-    private static string[] Build<TEnum>(int count, bool json)
-        where TEnum : struct, Enum
-    {
-        var names = new string[count];
-        for (var i = 0; i < count; i++)
-        {
-            names[i] = Format(Enum.ToObject(typeof(TEnum), i).ToString()!, i, json);
-        }
-
-        return names;
-    }
-
-    private static string Lookup(string[] table, int value, bool json, Func<int, string> fallback) =>
-        (uint)value < (uint)table.Length ? table[value] : Format(fallback(value), value, json);
-
-    private static string Format(string dotnet, int value, bool json) =>
-        json ? dotnet : value == 0 ? string.Empty : dotnet.Replace(", ", " ", StringComparison.Ordinal);
 }
