@@ -3,7 +3,12 @@ using ChatPresence.Domain.Directory;
 namespace ChatPresence.Storage;
 
 /// <summary>A topic as stored: opening hours in their stored JSON form, so comparing is comparing text.</summary>
-internal sealed record StoredTopic(int Id, string Name, string OpeningHoursJson);
+internal sealed record StoredTopic(int Id, string Name, string OpeningHoursJson)
+{
+    /// <summary>A directory from the rows as read (the same for every engine).</summary>
+    public static ChatDirectory Assemble(IReadOnlyList<ChatUser> users, IEnumerable<StoredTopic> topics, IReadOnlyList<TopicMembership> memberships, IReadOnlyDictionary<int, int> ongoing) =>
+        new(users, topics.Select(t => new ChatTopic(t.Id, t.Name, Storage.OpeningHoursJson.Read(t.OpeningHoursJson))).ToArray(), memberships, ongoing);
+}
 
 /// <summary>
 /// The difference between what a store holds and a directory to import. Computed before writing anything so an

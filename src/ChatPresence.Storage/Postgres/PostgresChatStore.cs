@@ -82,11 +82,7 @@ public sealed class PostgresChatStore : IChatStore, IAsyncDisposable
         var stamp = await PostgresDirectoryQueries.ChangeStampAsync(connection, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
 
-        var directory = new ChatDirectory(
-            users,
-            topics.Select(t => new ChatTopic(t.Id, t.Name, OpeningHoursJson.Read(t.OpeningHoursJson))).ToArray(),
-            memberships,
-            ongoing);
+        var directory = StoredTopic.Assemble(users, topics, memberships, ongoing);
         return new DirectorySnapshot(stamp, directory, presence);
     }
 

@@ -88,11 +88,7 @@ public sealed class SqliteChatStore : IChatStore, IAsyncDisposable
             var ongoing = await SqliteDirectoryQueries.OngoingAsync(session, ct).ConfigureAwait(false);
             var presence = await SqliteDirectoryQueries.PresenceAsync(session, ct).ConfigureAwait(false);
             var stamp = await SqliteDirectoryQueries.ChangeStampAsync(session, ct).ConfigureAwait(false);
-            var directory = new ChatDirectory(
-                users,
-                topics.Select(t => new ChatTopic(t.Id, t.Name, OpeningHoursJson.Read(t.OpeningHoursJson))).ToArray(),
-                memberships,
-                ongoing);
+            var directory = StoredTopic.Assemble(users, topics, memberships, ongoing);
             return new DirectorySnapshot(stamp, directory, presence);
         }, cancellationToken);
 
