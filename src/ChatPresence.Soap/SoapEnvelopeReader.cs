@@ -110,14 +110,11 @@ public sealed class SoapEnvelopeReader
 
     private void ReadHeaders(XmlReader reader, string envelopeNs, SoapRequest request)
     {
-        if (reader.IsEmptyElement)
+        if (!EnterChildren(reader, out var depth))
         {
-            reader.Read();
             return;
         }
 
-        var depth = reader.Depth;
-        reader.Read();
         while (NextChildElement(reader, depth))
         {
             ReadHeaderEntry(reader, envelopeNs, request);
@@ -215,16 +212,22 @@ public sealed class SoapEnvelopeReader
         reader.Read();
     }
 
+    /// <summary>Steps into the current element's children; false (with the reader past the element) when it has none.</summary>
+    private static bool EnterChildren(XmlReader reader, out int depth)
+    {
+        depth = reader.Depth;
+        var empty = reader.IsEmptyElement;
+        reader.Read();
+        return !empty;
+    }
+
     private void ReadBody(XmlReader reader, SoapService service, SoapOperation httpOperation, SoapRequest request)
     {
-        if (reader.IsEmptyElement)
+        if (!EnterChildren(reader, out var depth))
         {
-            reader.Read();
             return;
         }
 
-        var depth = reader.Depth;
-        reader.Read();
         while (NextChildElement(reader, depth))
         {
             if (request.Operation != SoapOperation.None)
@@ -260,14 +263,11 @@ public sealed class SoapEnvelopeReader
             request.Presences = [];
         }
 
-        if (reader.IsEmptyElement)
+        if (!EnterChildren(reader, out var depth))
         {
-            reader.Read();
             return;
         }
 
-        var depth = reader.Depth;
-        reader.Read();
         while (NextChildElement(reader, depth))
         {
             if (reader.NamespaceURI != SoapNames.Tns)
@@ -342,14 +342,11 @@ public sealed class SoapEnvelopeReader
 
         int userId = 0;
         bool present = false;
-        if (reader.IsEmptyElement)
+        if (!EnterChildren(reader, out var depth))
         {
-            reader.Read();
             return new ChatPresenceCarrier();
         }
 
-        var depth = reader.Depth;
-        reader.Read();
         while (NextChildElement(reader, depth))
         {
             if (reader.NamespaceURI == SoapNames.Tns && reader.LocalName == "UserId")
@@ -454,7 +451,7 @@ public sealed class SoapEnvelopeReader
         return false;
     }
 
-        /// <summary>Skips the current element and its subtree, applying the quotas to everything skipped.</summary>
+    /// <summary>Skips the current element and its subtree, applying the quotas to everything skipped.</summary>
     private void Skip(XmlReader reader)
     {
         if (reader.IsEmptyElement)
