@@ -76,7 +76,7 @@ public sealed class DirectoryView
         var own = Array.BinarySearch(chatUserIds, rightsKey);
         return own < 0
             ? new ChatPresenceList(tag, readOnly)
-            : new ChatPresenceList(tag, new OneRowReplaced(readOnly, own, RowsFor(writable: true, language)[own]));
+            : new ChatPresenceList(tag, new OneRowReplaced(readOnly, own, Row(chatUsers[own], PresenceRights.For(writable: true, language))));
     }
 
     private ChatPresenceCarrier[] RowsFor(bool writable, string language) =>
@@ -88,21 +88,22 @@ public sealed class DirectoryView
         var items = new ChatPresenceCarrier[chatUsers.Length];
         for (var i = 0; i < chatUsers.Length; i++)
         {
-            var user = chatUsers[i];
-            items[i] = new ChatPresenceCarrier
-            {
-                TableRight = rights.TableRight,
-                FieldProperties = rights.FieldProperties,
-                UserId = user.Id,
-                DisplayName = user.DisplayName,
-                OngoingChats = ongoing.GetValueOrDefault(user.Id),
-                Present = presence.GetValueOrDefault(user.Id),
-                ChatTopics = topicsByUser.GetValueOrDefault(user.Id) ?? [],
-            };
+            items[i] = Row(chatUsers[i], rights);
         }
 
         return items;
     }
+
+    private ChatPresenceCarrier Row(ChatUser user, RowRights rights) => new()
+    {
+        TableRight = rights.TableRight,
+        FieldProperties = rights.FieldProperties,
+        UserId = user.Id,
+        DisplayName = user.DisplayName,
+        OngoingChats = ongoing.GetValueOrDefault(user.Id),
+        Present = presence.GetValueOrDefault(user.Id),
+        ChatTopics = topicsByUser.GetValueOrDefault(user.Id) ?? [],
+    };
 
     /// <summary>A row array with one row replaced, without copying the array.</summary>
     private sealed class OneRowReplaced(ChatPresenceCarrier[] rows, int index, ChatPresenceCarrier replacement) : IReadOnlyList<ChatPresenceCarrier>
