@@ -30,12 +30,27 @@ public sealed class RestCallerResolver(CallerAuthenticator authenticator)
         ArgumentNullException.ThrowIfNull(request);
         var header = request.Headers[HeaderNames.Authorization];
         var credential = header.Count == 0 ? SessionCredential(request, language) : FromAuthorization(header.ToString());
-        return authenticator.AuthenticateAsync(
-            credential, request.Headers[RestHeaders.SoAppToken].ToString(), request.HttpContext.Connection.RemoteIpAddress?.ToString(), language, cancellationToken);
+        return AuthenticateAsync(credential, request, language, cancellationToken);
     }
 
+    /// <summary>
+    /// The session's own caller and ticket (cookie + X-XSRF-TOKEN, whatever Authorization says), with the same checks
+    /// as any call: for Logout, which ends exactly that session.
+    /// </summary>
+    public async ValueTask<(Caller Caller, string Ticket)> ResolveSessionAsync(HttpRequest request, string language, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var ticket = SessionTicket(request, language)
+            ?? throw ChatPresenceException.Create(FailureReason.NotAuthenticated, language, TextId.NotAuthenticated);
+        return (await AuthenticateAsync(CallerCredential.Ticket(ticket), request, language, cancellationToken), ticket);
+    }
+
+    private ValueTask<Caller> AuthenticateAsync(CallerCredential credential, HttpRequest request, string language, CancellationToken cancellationToken) =>
+        authenticator.AuthenticateAsync(
+            credential, request.Headers[RestHeaders.SoAppToken].ToString(), request.HttpContext.Connection.RemoteIpAddress?.ToString(), language, cancellationToken);
+
     /// <summary>The session's ticket when the cookie and a matching X-XSRF-TOKEN came; null when there is no cookie.</summary>
-    public static string? SessionTicket(HttpRequest request, string language)
+    private static string? SessionTicket(HttpRequest request, string language)
     {
         if (!request.Cookies.TryGetValue(SessionCookie, out var ticket) || string.IsNullOrEmpty(ticket))
         {

@@ -133,11 +133,8 @@ public sealed partial class RestCalls(
         var format = MediaTypes.Negotiate(request.Headers.Accept);
         try
         {
-            var ticket = RestCallerResolver.SessionTicket(request, language)
-                ?? throw ChatPresenceException.Create(FailureReason.NotAuthenticated, language, TextId.NotAuthenticated);
-
             // The same checks as any call (app token, a live ticket), so a stale cookie is a 401, not a silent 204.
-            await callers.ResolveAsync(request, language, http.RequestAborted);
+            var (_, ticket) = await callers.ResolveSessionAsync(request, language, http.RequestAborted);
             await authenticator.LogoutAsync(ticket, http.RequestAborted);
             http.Response.Cookies.Delete(RestCallerResolver.SessionCookie, CookieOptions(request, httpOnly: true));
             http.Response.Cookies.Delete(RestCallerResolver.XsrfCookie, CookieOptions(request, httpOnly: false));
