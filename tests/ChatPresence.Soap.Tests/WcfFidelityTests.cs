@@ -12,8 +12,6 @@ namespace ChatPresence.Soap.Tests;
 /// </summary>
 public sealed class WcfFidelityTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
-    private const string Wsa10 = "http://www.w3.org/2005/08/addressing";
-    private const string Wsa2004 = "http://schemas.xmlsoap.org/ws/2004/08/addressing";
     private const string AddressingNone = "http://schemas.microsoft.com/ws/2005/05/addressing/none";
     private const string Dispatcher = "http://schemas.microsoft.com/net/2005/12/windowscommunicationfoundation/dispatcher";
     private const string MessageId = "urn:uuid:6c1b7a8e-34c2-4d58-9a3f-0d5e8c3b2a11";
@@ -77,6 +75,26 @@ public sealed class WcfFidelityTests(ServerFixture fixture) : IClassFixture<Serv
         return (QName(code), text.Value, (string?)text.Attribute(XNamespace.Xml + "lang"));
     }
 
+    /// <summary>SOAP 1.2 ActionNotSupported for the action …/Chat/DeleteEverything, its subcode in <paramref name="ns"/>.</summary>
+    private static void AssertActionNotSupported12(Reply reply, string ns)
+    {
+        Assert.Equal(500, reply.Status);
+        var (code, subcode, reason, lang) = Fault12(reply);
+        Assert.Equal(XName.Get("Sender", Env12), code);
+        Assert.Equal(XName.Get("ActionNotSupported", ns), subcode);
+        Assert.StartsWith($"The message with Action '{Tns}/Chat/DeleteEverything' {ContractFilterText}", reason);
+        Assert.Equal("en-US", lang);
+    }
+
+    private static void AssertFault11(Reply reply, XName expectedCode, string reasonStart)
+    {
+        Assert.Equal(500, reply.Status);
+        var (code, reason, lang) = Fault11(reply);
+        Assert.Equal(expectedCode, code);
+        Assert.StartsWith(reasonStart, reason);
+        Assert.Equal("en-US", lang);
+    }
+
     /// <summary>An element's text as a QName resolved against its in-scope namespaces.</summary>
     private static XName QName(XElement element)
     {
@@ -96,12 +114,7 @@ public sealed class WcfFidelityTests(ServerFixture fixture) : IClassFixture<Serv
         var ticket = await LoginAsync(client, "agent2", "agent2");
         var reply = await SendAsync(client, Soap12(ChatPath, Envelope(true, "<t:GetChatPresence/>", ticket, AddressingHeaders(wsa, Tns + "/Chat/DeleteEverything"))));
 
-        Assert.Equal(500, reply.Status);
-        var (code, subcode, reason, lang) = Fault12(reply);
-        Assert.Equal(XName.Get("Sender", Env12), code);
-        Assert.Equal(XName.Get("ActionNotSupported", wsa), subcode);
-        Assert.StartsWith($"The message with Action '{Tns}/Chat/DeleteEverything' {ContractFilterText}", reason);
-        Assert.Equal("en-US", lang);
+        AssertActionNotSupported12(reply, wsa);
         Assert.Equal(wsa + "/fault", AddressingHeader(reply, wsa, "Action")?.Value);
         Assert.Equal(MessageId, AddressingHeader(reply, wsa, "RelatesTo")?.Value);
     }
@@ -235,11 +248,7 @@ public sealed class WcfFidelityTests(ServerFixture fixture) : IClassFixture<Serv
         var envelope = Envelope(false, "<t:GetChatPresence/>", ticket, $"<a:Action s:mustUnderstand=\"1\" xmlns:a=\"{Wsa10}\">{Action("GetChatPresence")}</a:Action>");
         var reply = await SendAsync(client, Request(false, ChatPath, "GetChatPresence", envelope));
 
-        Assert.Equal(500, reply.Status);
-        var (code, reason, lang) = Fault11(reply);
-        Assert.Equal(XName.Get("MustUnderstand", Env11), code);
-        Assert.StartsWith($"The header 'Action' from the namespace '{Wsa10}' was not understood by the recipient of this message", reason);
-        Assert.Equal("en-US", lang);
+        AssertFault11(reply, XName.Get("MustUnderstand", Env11), $"The header 'Action' from the namespace '{Wsa10}' was not understood by the recipient of this message");
     }
 
     [Fact]
@@ -262,11 +271,7 @@ public sealed class WcfFidelityTests(ServerFixture fixture) : IClassFixture<Serv
     {
         var reply = await SendAsync(client, Request(false, ChatPath, "DeleteEverything", Envelope(false, "<t:GetChatPresence/>")));
 
-        Assert.Equal(500, reply.Status);
-        var (code, reason, lang) = Fault11(reply);
-        Assert.Equal(XName.Get("ActionNotSupported", AddressingNone), code);
-        Assert.StartsWith($"The message with Action '{Tns}/Chat/DeleteEverything' {ContractFilterText}", reason);
-        Assert.Equal("en-US", lang);
+        AssertFault11(reply, XName.Get("ActionNotSupported", AddressingNone), $"The message with Action '{Tns}/Chat/DeleteEverything' {ContractFilterText}");
     }
 
     [Fact]
@@ -274,12 +279,7 @@ public sealed class WcfFidelityTests(ServerFixture fixture) : IClassFixture<Serv
     {
         var reply = await SendAsync(client, Request(true, ChatPath, "DeleteEverything", Envelope(true, "<t:GetChatPresence/>")));
 
-        Assert.Equal(500, reply.Status);
-        var (code, subcode, reason, lang) = Fault12(reply);
-        Assert.Equal(XName.Get("Sender", Env12), code);
-        Assert.Equal(XName.Get("ActionNotSupported", AddressingNone), subcode);
-        Assert.StartsWith($"The message with Action '{Tns}/Chat/DeleteEverything' {ContractFilterText}", reason);
-        Assert.Equal("en-US", lang);
+        AssertActionNotSupported12(reply, AddressingNone);
         Assert.Empty(reply.Xml.Root!.Elements(XName.Get("Header", Env12)).Elements());
     }
 

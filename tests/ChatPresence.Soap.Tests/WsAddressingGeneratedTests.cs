@@ -14,8 +14,6 @@ namespace ChatPresence.Soap.Tests;
 /// </summary>
 public sealed class WsAddressingGeneratedTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
-    private const string Wsa10 = "http://www.w3.org/2005/08/addressing";
-    private const string Wsa2004 = "http://schemas.xmlsoap.org/ws/2004/08/addressing";
 
     private static readonly string[] Namespaces = [Wsa10, Wsa2004, "urn:not-addressing"];
     private static readonly string[] Operations = ["GetChatPresence", "IsWithinOpeningHours", "DeleteEverything"];
