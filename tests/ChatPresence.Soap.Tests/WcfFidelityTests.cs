@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Xml.Linq;
+using ChatPresence.Domain.Security;
 using ChatPresence.Soap.Tests.Infrastructure;
 using static ChatPresence.Soap.Tests.Infrastructure.Soap;
 
@@ -364,6 +365,29 @@ public sealed class WcfFidelityTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.Equal(200, reply.Status);
         Assert.Equal("false", reply.Header("Succeeded")!.Value);
         Assert.Equal("NotAuthenticated", reply.Header("ExceptionInfo")!.Element(T + "ExceptionType")!.Value);
+    }
+
+    [Theory]
+    [InlineData("<t:ApplicationToken i:nil=\"true\" xmlns:i=\"http://www.w3.org/2001/XMLSchema-instance\"/>", false)]
+    [InlineData("<t:ApplicationToken/>", false)]
+    [InlineData("<t:ApplicationToken>app-token-1</t:ApplicationToken>", true)]
+    public async Task In_Online_mode_a_nil_or_empty_ApplicationToken_is_no_registered_token(string header, bool accepted)
+    {
+        await using var server = await TestSoapServer.StartAsync(security: new SecurityOptions { Mode = InstallationMode.Online, ApplicationTokens = ["app-token-1"] });
+        using var http = server.CreateClient();
+        var login = await SendAsync(http, Request(false, PrincipalPath, "AuthenticateUsernamePassword", Envelope(false,
+            "<t:AuthenticateUsernamePassword><t:UserName>agent2</t:UserName><t:Password>agent2</t:Password></t:AuthenticateUsernamePassword>",
+            extraHeaders: "<t:ApplicationToken>app-token-1</t:ApplicationToken>")));
+        var ticket = login.Xml.Descendants(T + "Ticket").Single().Value;
+
+        var reply = await SendAsync(http, Request(false, ChatPath, "GetChatPresence", Envelope(false, "<t:GetChatPresence/>", ticket, header)));
+
+        Assert.Equal(200, reply.Status);
+        Assert.Equal(accepted ? "true" : "false", reply.Header("Succeeded")!.Value);
+        if (!accepted)
+        {
+            Assert.Equal("ApplicationTokenRequired", reply.Header("ExceptionInfo")!.Element(T + "ExceptionType")!.Value);
+        }
     }
 
     // ---- 4. Help page and metadata ----
