@@ -356,6 +356,23 @@ public sealed class WcfFidelityTests(ServerFixture fixture) : IClassFixture<Serv
     }
 
     [Theory]
+    [InlineData("<t:SoTimeZoneId>abc</t:SoTimeZoneId>")]
+    [InlineData("<t:SoTimeZoneId/>")]
+    [InlineData("<t:SoTimeZoneId i:nil=\"true\" xmlns:i=\"http://www.w3.org/2001/XMLSchema-instance\"/>")]
+    public async Task A_TimeZone_the_DataContractSerializer_cannot_read_is_WCFs_internal_service_fault(string id)
+    {
+        // SoTimeZoneId is an int: DCS reads neither text, nothing nor nil into it, and a header it cannot read fails
+        // the request outside the formatter's parameter-level catch (OperationFormatter.DeserializeRequest).
+        var ticket = await LoginAsync(client, "agent2", "agent2");
+        var reply = await SendAsync(client, Request(true, ChatPath, "GetChatPresence", Envelope(true, "<t:GetChatPresence/>", ticket, $"<t:TimeZone>{id}</t:TimeZone>")));
+
+        Assert.Equal(500, reply.Status);
+        var (code, subcode, _, _) = Fault12(reply);
+        Assert.Equal(XName.Get("Receiver", Env12), code);
+        Assert.Equal(XName.Get("InternalServiceFault", Dispatcher), subcode);
+    }
+
+    [Theory]
     [InlineData("<t:Credentials i:nil=\"true\" xmlns:i=\"http://www.w3.org/2001/XMLSchema-instance\"/>")]
     [InlineData("<t:Credentials/>")]
     [InlineData("<t:Credentials><t:Ticket i:nil=\"true\" xmlns:i=\"http://www.w3.org/2001/XMLSchema-instance\"/></t:Credentials>")]
