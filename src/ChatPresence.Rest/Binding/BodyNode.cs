@@ -115,8 +115,13 @@ public sealed class JsonBodyNode : BodyNode
 
             if (reader.TokenType is JsonTokenType.PropertyName or JsonTokenType.String)
             {
-                // Unescaped UTF-8 has at least as many bytes as characters; an escaped value is decoded (which also
-                // refuses a lone surrogate such as "\ud800").
+                // Unescaped UTF-8 has at least as many bytes as characters, and must be valid UTF-8 (the reader leaves
+                // that to GetString); an escaped value is decoded, which also refuses a lone surrogate such as "\ud800".
+                if (!reader.ValueIsEscaped && !System.Text.Unicode.Utf8.IsValid(reader.ValueSpan))
+                {
+                    throw new BindingException("the JSON has a string that is not valid UTF-8");
+                }
+
                 var length = reader.ValueIsEscaped ? DecodedLength(ref reader) : reader.ValueSpan.Length;
                 if (length > (reader.TokenType == JsonTokenType.PropertyName ? limits.MaxNameLength : limits.MaxStringLength))
                 {
