@@ -98,6 +98,18 @@ public sealed class RequestHardeningTests
         Assert.Empty(await head.Content.ReadAsByteArrayAsync());
     }
 
+    [Fact]
+    public async Task HEAD_is_not_described_as_an_OpenAPI_operation_of_its_own()
+    {
+        await using var host = await ChatPresenceHost.StartAsync();
+        using var client = host.CreateClient();
+
+        var document = await client.GetStringAsync("openapi/v1.json");
+
+        Assert.Contains("\"get\"", document, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"head\"", document, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("PUT")]
     [InlineData("DELETE")]
