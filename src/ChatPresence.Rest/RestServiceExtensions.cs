@@ -57,7 +57,7 @@ public static class RestServiceExtensions
                 .ExcludeFromDescription();
         }
 
-        endpoints.MapOpenApi("/openapi/{documentName}.json");
+        ((IEndpointConventionBuilder)endpoints.MapOpenApi("/openapi/{documentName}.json")).Finally(AlsoHead);
         return endpoints;
     }
 

@@ -130,12 +130,9 @@ public sealed class HardeningRegressionTests(RestHostFixture fixture) : IClassFi
 /// <summary>What a host logged, checked: a client's mistake is never an Error.</summary>
 internal static class HostLog
 {
-    public static void AssertNoErrors(ChatPresence.Tests.ChatPresenceHost host)
+    public static void AssertNoErrors(ChatPresence.Tests.ChatPresenceHost host, int from = 0, string? after = null)
     {
-        var errors = host.Log.Entries.Where(IsError).ToArray();
-        Assert.True(errors.Length == 0, "Error-level log entries:\n" + string.Join('\n', errors.Take(3)));
+        var errors = host.Log.ErrorsSince(from);
+        Assert.True(errors.Count == 0, $"{(after is null ? string.Empty : "after " + after + ": ")}Error-level log entries:\n{string.Join('\n', errors.Take(3))}");
     }
-
-    // Entries read "HH:mm:ss.fff Level Category[id] message".
-    private static bool IsError(string entry) => entry.Split(' ', 3) is [_, "Error" or "Critical", _];
 }
