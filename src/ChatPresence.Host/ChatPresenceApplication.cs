@@ -66,7 +66,10 @@ public static class ChatPresenceApplication
 
     public static WebApplication MapChatPresence(this WebApplication app)
     {
-        app.MapHealthChecks("/health");
+        app.UseMiddleware<ClientFaultMiddleware>();
+
+        // GET and HEAD only: any other method is 405 with Allow, like every other GET-only route.
+        app.MapHealthChecks("/health").WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]));
         app.MapChatSoapApi();
         app.MapChatRestApi();
         return app;

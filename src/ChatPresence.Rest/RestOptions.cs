@@ -8,6 +8,21 @@ public sealed class RestOptions
     /// <summary>Largest request body accepted, in bytes; a larger one is refused with 413.</summary>
     public int MaxBodyBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>Deepest nesting of a body (XML elements, JSON arrays/objects, form key segments); deeper is 400.</summary>
+    public int MaxBodyDepth { get; set; } = Binding.BodyLimits.DefaultMaxDepth;
+
+    /// <summary>Most values in one body (XML elements and attributes, JSON tokens, form key segments); more is 400.</summary>
+    public int MaxBodyNodes { get; set; } = Binding.BodyLimits.DefaultMaxNodes;
+
+    /// <summary>Longest name in a body (element, attribute, property, form key segment), in characters; longer is 400.</summary>
+    public int MaxBodyNameLength { get; set; } = Binding.BodyLimits.DefaultMaxNameLength;
+
+    /// <summary>Longest text or string value in a body, in characters; longer is 400.</summary>
+    public int MaxBodyStringLength { get; set; } = Binding.BodyLimits.DefaultMaxStringLength;
+
+    /// <summary>The quotas above as one value for the body readers.</summary>
+    public Binding.BodyLimits BodyLimits => new(MaxBodyBytes, MaxBodyDepth, MaxBodyNodes, MaxBodyNameLength, MaxBodyStringLength);
+
     /// <summary>How many serialized presence replies are kept (keyed by list tag, media type and $select).</summary>
     public int ReplyCacheEntries { get; set; } = 1024;
 

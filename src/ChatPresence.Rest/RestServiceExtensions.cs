@@ -26,7 +26,7 @@ public static class RestServiceExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<RestOptions>()
             .Bind(configuration.GetSection(RestOptions.SectionName))
-            .Validate(o => o.MaxBodyBytes > 0 && o.ReplyCacheEntries > 0 && o.ReplyCacheBytes > 0, "ChatPresence:Rest: MaxBodyBytes, ReplyCacheEntries and ReplyCacheBytes must be positive")
+            .Validate(o => o.BodyLimits.IsValid && o.ReplyCacheEntries > 0 && o.ReplyCacheBytes > 0, "ChatPresence:Rest: MaxBodyBytes, MaxBodyDepth, MaxBodyNodes, MaxBodyNameLength, MaxBodyStringLength, ReplyCacheEntries and ReplyCacheBytes must be positive")
             .ValidateOnStart();
         services.AddSingleton<RestCallerResolver>();
         services.AddSingleton(sp =>
@@ -52,12 +52,25 @@ public static class RestServiceExtensions
             api.MapChatAgentApi(namePrefix);
             api.MapPresenceApi(namePrefix);
             api.MapSessionApi(namePrefix);
+            ((IEndpointConventionBuilder)api).Finally(AlsoHead);
             api.MapFallback("{**path}", (HttpContext http, [FromServices] RestCalls calls, string? path) => calls.Unmatched(http, path))
                 .ExcludeFromDescription();
         }
 
-        endpoints.MapOpenApi("/openapi/{documentName}.json");
+        ((IEndpointConventionBuilder)endpoints.MapOpenApi("/openapi/{documentName}.json")).Finally(AlsoHead);
         return endpoints;
+    }
+
+    /// <summary>HEAD answers wherever GET does (Kestrel sends the headers and drops the body).</summary>
+    internal static void AlsoHead(EndpointBuilder endpoint)
+    {
+        for (var i = 0; i < endpoint.Metadata.Count; i++)
+        {
+            if (endpoint.Metadata[i] is HttpMethodMetadata methods && methods.HttpMethods.Contains(HttpMethods.Get) && !methods.HttpMethods.Contains(HttpMethods.Head))
+            {
+                endpoint.Metadata[i] = new HttpMethodMetadata([.. methods.HttpMethods, HttpMethods.Head], methods.AcceptCorsPreflight);
+            }
+        }
     }
 
     /// <summary>

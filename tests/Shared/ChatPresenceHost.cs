@@ -137,6 +137,10 @@ public sealed class LogCapture : ILoggerProvider, ISupportExternalScope
 
     public string Text => string.Join('\n', entries);
 
+    /// <summary>Error and Critical entries from entry <paramref name="from"/> on: a client's mistake must never be one.</summary>
+    public IReadOnlyList<string> ErrorsSince(int from = 0) =>
+        [.. entries.Skip(from).Where(e => e.Split(' ', 3) is [_, "Error" or "Critical", _])]; // "HH:mm:ss.fff Level Category[id] …"
+
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
     public void SetScopeProvider(IExternalScopeProvider scopeProvider) => scopes = scopeProvider;

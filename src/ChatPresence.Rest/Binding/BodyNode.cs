@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Xml;
 
@@ -12,10 +13,54 @@ public sealed class BindingException(string message) : Exception(message);
 /// written once against this; each format decides what "object", "array" and "integer" mean for it. Member names
 /// are matched case-insensitively.
 /// </summary>
-public abstract class BodyNode(string path)
+public abstract class BodyNode
 {
-    /// <summary>Where the value is, for messages: <c>ChatPresence[0].UserId</c>.</summary>
-    public string Path { get; } = path;
+    private readonly BodyNode? parent;
+    private readonly string? member;
+    private readonly int index;
+
+    /// <param name="parent">The enclosing value; null for the body itself.</param>
+    /// <param name="member">The member name this value is under, if any.</param>
+    /// <param name="index">Its position (after the member name, if both), or -1.</param>
+    protected BodyNode(BodyNode? parent, string? member, int index)
+    {
+        this.parent = parent;
+        this.member = member;
+        this.index = index;
+    }
+
+    /// <summary>
+    /// Where the value is, for messages: <c>ChatPresence[0].UserId</c>. Built on demand from the parents, so a node
+    /// never holds its ancestors' names (a deep body would otherwise cost depth² to read).
+    /// </summary>
+    public string Path
+    {
+        get
+        {
+            var chain = new List<BodyNode>();
+            for (var node = this; node?.parent is not null; node = node.parent)
+            {
+                chain.Add(node);
+            }
+
+            var path = new System.Text.StringBuilder();
+            for (var i = chain.Count - 1; i >= 0; i--)
+            {
+                var node = chain[i];
+                if (node.member is not null)
+                {
+                    path.Append(path.Length == 0 ? string.Empty : ".").Append(node.member);
+                }
+
+                if (node.index >= 0)
+                {
+                    path.Append('[').Append(node.index.ToString(CultureInfo.InvariantCulture)).Append(']');
+                }
+            }
+
+            return path.ToString();
+        }
+    }
 
     public abstract bool IsNull { get; }
 
@@ -33,19 +78,73 @@ public abstract class BodyNode(string path)
 
     public abstract string? GetString();
 
-    protected BindingException Expected(string what) => new($"{Describe(Path)} must be {what}");
-
-    protected static string Join(string path, string member) => path.Length == 0 ? member : path + "." + member;
-
-    protected static string Index(string path, int index) => path + "[" + index.ToString(CultureInfo.InvariantCulture) + "]";
-
-    private static string Describe(string path) => path.Length == 0 ? "the body" : path;
+    protected BindingException Expected(string what)
+    {
+        var path = Path;
+        return new($"{(path.Length == 0 ? "the body" : path)} must be {what}");
+    }
 }
 
 /// <summary>A JSON body: strict types (an integer must be a JSON number, a boolean true or false).</summary>
-public sealed class JsonBodyNode(JsonElement element, string path) : BodyNode(path)
+public sealed class JsonBodyNode : BodyNode
 {
+    private readonly JsonElement element;
+
+    private JsonBodyNode(JsonElement element, BodyNode? parent, string? member, int index)
+        : base(parent, member, index)
+    {
+        this.element = element;
+    }
+
     public override bool IsNull => element.ValueKind == JsonValueKind.Null;
+
+    /// <summary>
+    /// Checks the quotas in one forward pass (depth, tokens, name and string lengths, well-formed UTF-16 after
+    /// unescaping), then parses. The caller owns nothing: the tree is a private copy.
+    /// </summary>
+    public static JsonBodyNode Load(ReadOnlyMemory<byte> body, BodyLimits limits)
+    {
+        var reader = new Utf8JsonReader(body.Span, new JsonReaderOptions { MaxDepth = limits.MaxDepth });
+        var nodes = 0;
+        while (reader.Read())
+        {
+            if (++nodes > limits.MaxNodes)
+            {
+                throw limits.TooManyNodes();
+            }
+
+            if (reader.TokenType is JsonTokenType.PropertyName or JsonTokenType.String)
+            {
+                // Unescaped UTF-8 has at least as many bytes as characters, and must be valid UTF-8 (the reader leaves
+                // that to GetString); an escaped value is decoded, which also refuses a lone surrogate such as "\ud800".
+                if (!reader.ValueIsEscaped && !System.Text.Unicode.Utf8.IsValid(reader.ValueSpan))
+                {
+                    throw new BindingException("the JSON has a string that is not valid UTF-8");
+                }
+
+                var length = reader.ValueIsEscaped ? DecodedLength(ref reader) : reader.ValueSpan.Length;
+                if (length > (reader.TokenType == JsonTokenType.PropertyName ? limits.MaxNameLength : limits.MaxStringLength))
+                {
+                    throw reader.TokenType == JsonTokenType.PropertyName ? limits.NameTooLong() : limits.StringTooLong();
+                }
+            }
+        }
+
+        using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = limits.MaxDepth });
+        return new JsonBodyNode(document.RootElement.Clone(), null, null, -1);
+    }
+
+    private static int DecodedLength(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString()!.Length;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new BindingException("the JSON has a string that is not valid text (a lone surrogate)");
+        }
+    }
 
     public override BodyNode? Member(string name)
     {
@@ -58,7 +157,7 @@ public sealed class JsonBodyNode(JsonElement element, string path) : BodyNode(pa
         {
             if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
             {
-                return new JsonBodyNode(property.Value, Join(Path, name));
+                return new JsonBodyNode(property.Value, this, name, -1);
             }
         }
 
@@ -75,7 +174,7 @@ public sealed class JsonBodyNode(JsonElement element, string path) : BodyNode(pa
         var index = 0;
         foreach (var item in element.EnumerateArray())
         {
-            yield return new JsonBodyNode(item, Index(Path, index++));
+            yield return new JsonBodyNode(item, this, null, index++);
         }
     }
 
@@ -88,7 +187,7 @@ public sealed class JsonBodyNode(JsonElement element, string path) : BodyNode(pa
 
         foreach (var property in element.EnumerateObject())
         {
-            yield return new(property.Name, new JsonBodyNode(property.Value, Join(Path, property.Name)));
+            yield return new(property.Name, new JsonBodyNode(property.Value, this, property.Name, -1));
         }
     }
 
@@ -116,12 +215,14 @@ public sealed class JsonBodyNode(JsonElement element, string path) : BodyNode(pa
 /// </summary>
 public sealed class XmlBodyNode : BodyNode
 {
+    private const string InstanceNamespace = "http://www.w3.org/2001/XMLSchema-instance";
+
     private readonly List<XmlBodyNode> children = [];
     private string? text;
     private bool nil;
 
-    private XmlBodyNode(string name, string path)
-        : base(path)
+    private XmlBodyNode(string name, BodyNode? parent, string? member, int index)
+        : base(parent, member, index)
     {
         Name = name;
     }
@@ -130,8 +231,11 @@ public sealed class XmlBodyNode : BodyNode
 
     public override bool IsNull => nil;
 
-    /// <summary>Reads the document element and everything below it. DTDs are refused.</summary>
-    public static XmlBodyNode Load(Stream stream, int maxCharacters)
+    /// <summary>
+    /// Reads the document element and everything below it, iteratively (an explicit stack, no recursion) within
+    /// <paramref name="limits"/>. DTDs are refused; comments and processing instructions are skipped.
+    /// </summary>
+    public static XmlBodyNode Load(Stream stream, BodyLimits limits)
     {
         var settings = new XmlReaderSettings
         {
@@ -140,15 +244,131 @@ public sealed class XmlBodyNode : BodyNode
             IgnoreComments = true,
             IgnoreProcessingInstructions = true,
             IgnoreWhitespace = true,
-            MaxCharactersInDocument = maxCharacters,
+            MaxCharactersInDocument = limits.MaxBytes,
             MaxCharactersFromEntities = 0,
             CloseInput = false,
         };
         using var reader = XmlReader.Create(stream, settings);
         reader.MoveToContent();
-        var root = new XmlBodyNode(reader.LocalName, string.Empty);
-        root.ReadContent(reader);
+        var nodes = 0;
+        var root = Open(reader, null, null, -1, limits, ref nodes);
+        if (reader.IsEmptyElement)
+        {
+            return root;
+        }
+
+        // Per open element: the node, how many children of each name it has (for paths), and its text so far.
+        var stack = new Stack<(XmlBodyNode Node, Dictionary<string, int>? Counts, StringBuilder? Text)>();
+        stack.Push((root, null, null));
+        while (reader.Read())
+        {
+            var (node, counts, pending) = stack.Peek();
+            switch (reader.NodeType)
+            {
+                case XmlNodeType.Element:
+                    if (stack.Count >= limits.MaxDepth)
+                    {
+                        throw limits.TooDeep();
+                    }
+
+                    counts ??= new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+                    var seen = counts.GetValueOrDefault(reader.LocalName);
+                    counts[reader.LocalName] = seen + 1;
+                    var child = Open(reader, node, reader.LocalName, seen == 0 ? -1 : seen, limits, ref nodes);
+                    node.children.Add(child);
+                    stack.Pop();
+                    stack.Push((node, counts, pending));
+                    if (!reader.IsEmptyElement)
+                    {
+                        stack.Push((child, null, null));
+                    }
+
+                    break;
+                case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.SignificantWhitespace:
+                    // Fragments (text split by comments) are collected in one builder: linear, not a copy per fragment.
+                    var value = reader.Value;
+                    if ((pending?.Length ?? node.text?.Length ?? 0) + value.Length > limits.MaxStringLength)
+                    {
+                        throw limits.StringTooLong();
+                    }
+
+                    if (node.text is null)
+                    {
+                        node.text = value;
+                    }
+                    else
+                    {
+                        pending ??= new StringBuilder(node.text);
+                        pending.Append(value);
+                        stack.Pop();
+                        stack.Push((node, counts, pending));
+                    }
+
+                    break;
+                case XmlNodeType.EndElement:
+                    if (pending is not null)
+                    {
+                        node.text = pending.ToString();
+                    }
+
+                    stack.Pop();
+                    if (stack.Count == 0)
+                    {
+                        return root;
+                    }
+
+                    break;
+            }
+        }
+
         return root;
+    }
+
+    /// <summary>A node for the element the reader is on, its attributes read once (nil, quotas).</summary>
+    private static XmlBodyNode Open(XmlReader reader, XmlBodyNode? parent, string? member, int index, BodyLimits limits, ref int nodes)
+    {
+        if (reader.LocalName.Length > limits.MaxNameLength)
+        {
+            throw limits.NameTooLong();
+        }
+
+        nodes += 1 + reader.AttributeCount;
+        if (nodes > limits.MaxNodes)
+        {
+            throw limits.TooManyNodes();
+        }
+
+        var node = new XmlBodyNode(reader.LocalName, parent, member, index);
+        if (reader.MoveToFirstAttribute())
+        {
+            do
+            {
+                if (reader.LocalName.Length > limits.MaxNameLength)
+                {
+                    throw limits.NameTooLong();
+                }
+
+                if (reader.Value.Length > limits.MaxStringLength)
+                {
+                    throw limits.StringTooLong();
+                }
+
+                if (reader.LocalName == "nil" && reader.NamespaceURI == InstanceNamespace)
+                {
+                    node.nil = reader.Value.Trim() switch
+                    {
+                        "true" or "1" => true,
+                        "false" or "0" => false,
+                        _ => throw node.Expected("marked nil with true or false (i:nil)"),
+                    };
+                }
+            }
+            while (reader.MoveToNextAttribute());
+
+            reader.MoveToElement();
+        }
+
+        return node;
     }
 
     public override BodyNode? Member(string name)
@@ -196,42 +416,6 @@ public sealed class XmlBodyNode : BodyNode
     } : throw Expected("true or false");
 
     public override string? GetString() => nil ? null : children.Count == 0 ? text ?? string.Empty : throw Expected("a string");
-
-    private void ReadContent(XmlReader reader)
-    {
-        nil = reader.GetAttribute("nil", "http://www.w3.org/2001/XMLSchema-instance") is { } value && XmlConvert.ToBoolean(value.Trim());
-        if (reader.IsEmptyElement)
-        {
-            reader.Read();
-            return;
-        }
-
-        reader.Read();
-        var counts = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        while (reader.NodeType != XmlNodeType.EndElement)
-        {
-            switch (reader.NodeType)
-            {
-                case XmlNodeType.Element:
-                    var name = reader.LocalName;
-                    var seen = counts.GetValueOrDefault(name);
-                    counts[name] = seen + 1;
-                    var child = new XmlBodyNode(name, seen == 0 ? Join(Path, name) : Index(Join(Path, name), seen));
-                    child.ReadContent(reader);
-                    children.Add(child);
-                    break;
-                case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.SignificantWhitespace:
-                    text += reader.Value;
-                    reader.Read();
-                    break;
-                default:
-                    reader.Read();
-                    break;
-            }
-        }
-
-        reader.ReadEndElement();
-    }
 }
 
 /// <summary>
@@ -244,32 +428,49 @@ public sealed class FormBodyNode : BodyNode
     private readonly Dictionary<string, FormBodyNode> children = new(StringComparer.OrdinalIgnoreCase);
     private string? value;
 
-    private FormBodyNode(string path)
-        : base(path)
+    private FormBodyNode(BodyNode? parent, string? member, int index)
+        : base(parent, member, index)
     {
     }
 
     public override bool IsNull => false;
 
-    public static FormBodyNode Build(IEnumerable<KeyValuePair<string, string>> fields)
+    /// <summary>Builds the tree; key segments count as values towards <see cref="BodyLimits.MaxNodes"/>.</summary>
+    public static FormBodyNode Build(IEnumerable<KeyValuePair<string, string>> fields, BodyLimits limits)
     {
-        var root = new FormBodyNode(string.Empty);
+        var root = new FormBodyNode(null, null, -1);
+        var nodes = 0;
         foreach (var (key, fieldValue) in fields)
         {
             var node = root;
-            foreach (var segment in Split(key))
+            var segments = Split(key);
+            if (segments.Count > limits.MaxDepth)
+            {
+                throw limits.TooDeep();
+            }
+
+            foreach (var segment in segments)
             {
                 if (node.value is not null)
                 {
                     throw new BindingException($"form field '{key}' is both a value and a structure");
                 }
 
+                if (segment.Length > limits.MaxNameLength)
+                {
+                    throw limits.NameTooLong();
+                }
+
+                if (++nodes > limits.MaxNodes)
+                {
+                    throw limits.TooManyNodes();
+                }
+
                 if (!node.children.TryGetValue(segment, out var child))
                 {
-                    var path = int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out var index)
-                        ? Index(node.Path, index)
-                        : Join(node.Path, segment);
-                    child = new FormBodyNode(path);
+                    child = int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out var index)
+                        ? new FormBodyNode(node, null, index)
+                        : new FormBodyNode(node, segment, -1);
                     node.children[segment] = child;
                 }
 
@@ -287,7 +488,6 @@ public sealed class FormBodyNode : BodyNode
 
         return root;
     }
-
     public override BodyNode? Member(string name) =>
         value is not null ? throw Expected("an object") : children.GetValueOrDefault(name);
 

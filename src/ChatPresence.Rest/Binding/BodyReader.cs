@@ -11,12 +11,13 @@ namespace ChatPresence.Rest.Binding;
 
 /// <summary>
 /// Reads a request body within the size limit and parses it by Content-Type into a <see cref="BodyNode"/>.
-/// Refusals: 415 (type), 413 (size), 400 (empty, or not well-formed).
+/// Refusals: 415 (type), 413 (size), 400 (empty, not well-formed, or beyond a <see cref="BodyLimits"/> quota).
 /// </summary>
 public static class BodyReader
 {
-    public static async Task<BodyNode> ReadAsync(HttpRequest request, int maxBytes, string language, CancellationToken cancellationToken)
+    public static async Task<BodyNode> ReadAsync(HttpRequest request, BodyLimits limits, string language, CancellationToken cancellationToken)
     {
+        var maxBytes = limits.MaxBytes;
         var format = MediaTypes.RecognizeBody(request.ContentType);
         if (format is null)
         {
@@ -39,60 +40,67 @@ public static class BodyReader
             throw RestFailure.Malformed(language, "a request body is required");
         }
 
-        return Parse(body, format.Value, maxBytes, language);
+        return Parse(body, format.Value, limits, language);
     }
 
-    /// <summary>Parses a whole body; public for unit tests.</summary>
-    public static BodyNode Parse(ReadOnlyMemory<byte> body, WireFormat format, int maxBytes, string language)
+    /// <summary>Parses a whole body with the default structural quotas; public for unit tests.</summary>
+    public static BodyNode Parse(ReadOnlyMemory<byte> body, WireFormat format, int maxBytes, string language) =>
+        Parse(body, format, BodyLimits.For(maxBytes), language);
+
+    /// <summary>Parses a whole body within <paramref name="limits"/>: any refusal is a 400 <see cref="RestFailure"/>.</summary>
+    public static BodyNode Parse(ReadOnlyMemory<byte> body, WireFormat format, BodyLimits limits, string language)
     {
-        switch (format)
+        try
         {
-            case WireFormat.Json:
-                try
-                {
-                    using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 32 });
-
-                    // The document is disposed on return; bind from a private copy of the root.
-                    return new JsonBodyNode(document.RootElement.Clone(), string.Empty);
-                }
-                catch (JsonException e)
-                {
-                    throw RestFailure.Malformed(language, $"the JSON is not well-formed (line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1})");
-                }
-
-            case WireFormat.Xml:
-                try
-                {
-                    using var stream = new MemoryStream(body.ToArray(), writable: false);
-                    return XmlBodyNode.Load(stream, maxBytes);
-                }
-                catch (XmlException e)
-                {
-                    throw RestFailure.Malformed(language, $"the XML is not well-formed (line {e.LineNumber}, position {e.LinePosition})");
-                }
-
-            default:
-                try
-                {
-                    var text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(body.Span);
-                    var fields = new List<KeyValuePair<string, string>>();
-                    using var reader = new FormReader(text) { ValueCountLimit = int.MaxValue, KeyLengthLimit = 1024, ValueLengthLimit = maxBytes };
-                    while (reader.ReadNextPair() is { } pair)
-                    {
-                        fields.Add(new(pair.Key, pair.Value));
-                    }
-
-                    return FormBodyNode.Build(fields);
-                }
-                catch (Exception e) when (e is DecoderFallbackException or InvalidDataException)
-                {
-                    throw RestFailure.Malformed(language, "the form body is not valid UTF-8 form data");
-                }
-                catch (BindingException e)
-                {
-                    throw RestFailure.Malformed(language, e.Message);
-                }
+            return format switch
+            {
+                WireFormat.Json => JsonBodyNode.Load(body, limits),
+                WireFormat.Xml => LoadXml(body, limits),
+                _ => LoadForm(body, limits),
+            };
         }
+        catch (JsonException e)
+        {
+            throw RestFailure.Malformed(language, $"the JSON is not well-formed (line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1})");
+        }
+        catch (XmlException e)
+        {
+            throw RestFailure.Malformed(language, $"the XML is not well-formed (line {e.LineNumber}, position {e.LinePosition})");
+        }
+        catch (Exception e) when (e is DecoderFallbackException or InvalidDataException)
+        {
+            throw RestFailure.Malformed(language, format == WireFormat.Form ? "the form body is not valid UTF-8 form data within the limits" : "the body is not valid UTF-8");
+        }
+        catch (BindingException e)
+        {
+            throw RestFailure.Malformed(language, e.Message);
+        }
+    }
+
+    private static XmlBodyNode LoadXml(ReadOnlyMemory<byte> body, BodyLimits limits)
+    {
+        using var stream = new MemoryStream(body.ToArray(), writable: false);
+        return XmlBodyNode.Load(stream, limits);
+    }
+
+    private static FormBodyNode LoadForm(ReadOnlyMemory<byte> body, BodyLimits limits)
+    {
+        var text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(body.Span);
+        var fields = new List<KeyValuePair<string, string>>();
+
+        // FormReader refuses (InvalidDataException) more fields, or longer keys or values, than the limits allow.
+        using var reader = new FormReader(text)
+        {
+            ValueCountLimit = limits.MaxNodes,
+            KeyLengthLimit = Math.Min(limits.MaxNameLength * limits.MaxDepth, 4096),
+            ValueLengthLimit = limits.MaxStringLength,
+        };
+        while (reader.ReadNextPair() is { } pair)
+        {
+            fields.Add(new(pair.Key, pair.Value));
+        }
+
+        return FormBodyNode.Build(fields, limits);
     }
 
     private static bool HasChunkedBody(HttpRequest request) =>

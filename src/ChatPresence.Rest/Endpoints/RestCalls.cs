@@ -28,6 +28,8 @@ public sealed partial class RestCalls(
     IHostEnvironment environment,
     ILogger<RestCalls> logger)
 {
+    private readonly BodyLimits bodyLimits = options.Value.BodyLimits;
+
     public async Task<Results<PresenceReply, NotModifiedReply, ErrorResult>> GetPresenceAsync(HttpContext http, string source, string? select)
     {
         var request = http.Request;
@@ -67,7 +69,7 @@ public sealed partial class RestCalls(
         try
         {
             var caller = await callers.ResolveAsync(request, language, http.RequestAborted);
-            var body = await BodyReader.ReadAsync(request, options.Value.MaxBodyBytes, language, http.RequestAborted);
+            var body = await BodyReader.ReadAsync(request, bodyLimits, language, http.RequestAborted);
             var presences = Bind(bind, body, language);
             await agent.SaveChatPresenceAsync(caller, presences, http.RequestAborted);
             return TypedResults.NoContent();
@@ -87,7 +89,7 @@ public sealed partial class RestCalls(
         {
             var (caller, reply) = await ResolveReplyingCallerAsync(request, language, format, http.RequestAborted);
 
-            var body = await BodyReader.ReadAsync(request, options.Value.MaxBodyBytes, language, http.RequestAborted);
+            var body = await BodyReader.ReadAsync(request, bodyLimits, language, http.RequestAborted);
             var topicId = Bind(RequestBinder.BindChatTopicId, body, language);
             return new BooleanReply(await agent.IsWithinOpeningHoursAsync(caller, topicId, http.RequestAborted), reply);
         }
@@ -105,7 +107,7 @@ public sealed partial class RestCalls(
         var format = MediaTypes.Negotiate(request.Headers.Accept);
         try
         {
-            var body = await BodyReader.ReadAsync(request, options.Value.MaxBodyBytes, language, http.RequestAborted);
+            var body = await BodyReader.ReadAsync(request, bodyLimits, language, http.RequestAborted);
             var (userName, password) = Bind(RequestBinder.BindLogin, body, language);
             var login = await authenticator.LoginAsync(
                 userName, password, request.Headers[RestHeaders.SoAppToken].ToString(), http.Connection.RemoteIpAddress?.ToString(), language, http.RequestAborted);

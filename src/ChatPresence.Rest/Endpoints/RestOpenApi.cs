@@ -22,7 +22,9 @@ internal static class RestOpenApi
 
     public static void Configure(OpenApiOptions options)
     {
-        options.ShouldInclude = description => description.ActionDescriptor.EndpointMetadata.OfType<RestApiMarker>().Any();
+        // HEAD is allowed wherever GET is, but is not an operation of its own (it would repeat the GET's operationId).
+        options.ShouldInclude = description => description.ActionDescriptor.EndpointMetadata.OfType<RestApiMarker>().Any()
+            && !HttpMethods.IsHead(description.HttpMethod ?? string.Empty);
         options.AddDocumentTransformer((document, context, cancellationToken) =>
         {
             document.Info = new OpenApiInfo

@@ -13,10 +13,10 @@ public static class RestRoutes
 
     private static readonly Dictionary<string, string> Methods = new(StringComparer.OrdinalIgnoreCase)
     {
-        [GetChatPresence] = "GET, POST",
-        [SaveChatPresence] = "GET, POST",
-        [IsWithinOpeningHours] = "GET, POST",
-        [GetAll] = "GET",
+        [GetChatPresence] = "GET, HEAD, POST",
+        [SaveChatPresence] = "GET, HEAD, POST",
+        [IsWithinOpeningHours] = "GET, HEAD, POST",
+        [GetAll] = "GET, HEAD",
         [SaveAll] = "POST",
         [Login] = "POST",
         [Logout] = "POST",

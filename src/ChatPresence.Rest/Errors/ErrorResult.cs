@@ -18,7 +18,7 @@ namespace ChatPresence.Rest.Errors;
 
 /// <summary>The SuperOffice error body, as documented for the OpenAPI description.</summary>
 /// <param name="Error">Always true.</param>
-/// <param name="ErrorType">What kind of refusal: a FailureReason name, or UnsupportedMediaType, NotAcceptable, PayloadTooLarge, NotFound, MethodNotAllowed, UnexpectedError.</param>
+/// <param name="ErrorType">What kind of refusal: a FailureReason name, or UnsupportedMediaType, NotAcceptable, PayloadTooLarge, RequestTimeout, NotFound, MethodNotAllowed, UnexpectedError.</param>
 /// <param name="ErrorMessage">A text in the caller's language (SO-Language / Accept-Language).</param>
 /// <param name="ErrorSource">The call that failed, e.g. Agents/Chat/SaveChatPresence.</param>
 public sealed record ErrorBody(
@@ -38,7 +38,7 @@ public sealed class ErrorResult(int status, ErrorBody body, WireFormat format) :
 
     private static readonly string[] ChallengesWithBasic = [.. Challenges, "Basic realm=\"ChatPresence\", charset=\"UTF-8\""];
 
-    private static readonly int[] DocumentedStatuses = [400, 401, 403, 404, 406, 413, 415, 429, 500];
+    private static readonly int[] DocumentedStatuses = [400, 401, 403, 404, 406, 408, 413, 415, 429, 500];
 
     public int StatusCode { get; } = status;
 
@@ -57,6 +57,9 @@ public sealed class ErrorResult(int status, ErrorBody body, WireFormat format) :
             RetryAfter = refusal.RetryAfter,
         },
         RestFailure failure => new(failure.Status, new(true, failure.ErrorType, failure.Message, source), format),
+
+        // Kestrel's own refusals while the body is read (too slow: 408, too large: 413): the client's doing, not ours.
+        BadHttpRequestException bad => new(bad.StatusCode, new(true, ServerRefusalType(bad.StatusCode), Texts.Get(language, TextId.InvalidRequest, bad.Message), source), format),
         _ => new(StatusCodes.Status500InternalServerError, new(true, "UnexpectedError", Unexpected(exception, language, development), source), format),
     };
 
@@ -101,8 +104,21 @@ public sealed class ErrorResult(int status, ErrorBody body, WireFormat format) :
         }
     }
 
+    /// <summary>The ErrorType of a refusal Kestrel made while the body was read.</summary>
+    private static string ServerRefusalType(int status) => status switch
+    {
+        StatusCodes.Status408RequestTimeout => "RequestTimeout",
+        StatusCodes.Status413PayloadTooLarge => "PayloadTooLarge",
+        _ => nameof(FailureReason.InvalidRequest),
+    };
+
+    /// <summary>The body with request text (paths, names) made safe for any document: the writers cannot refuse it.</summary>
+    private static ErrorBody Safe(ErrorBody body) =>
+        body with { ErrorType = DocumentText.Safe(body.ErrorType), ErrorMessage = DocumentText.Safe(body.ErrorMessage), ErrorSource = DocumentText.Safe(body.ErrorSource) };
+
     public static byte[] ToJson(ErrorBody body)
     {
+        body = Safe(body);
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, PresenceJson.WriterOptions))
         {
@@ -119,6 +135,7 @@ public sealed class ErrorResult(int status, ErrorBody body, WireFormat format) :
 
     public static byte[] ToXml(ErrorBody body)
     {
+        body = Safe(body);
         using var stream = new MemoryStream();
         using (var writer = XmlWriter.Create(stream, PresenceXml.WriterSettings))
         {
