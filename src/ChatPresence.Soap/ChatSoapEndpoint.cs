@@ -1,3 +1,4 @@
+using System.Text;
 using ChatPresence.Domain;
 using ChatPresence.Domain.Identity;
 using ChatPresence.Domain.Security;
@@ -66,12 +67,15 @@ public sealed partial class ChatSoapEndpoint
 
         var action = version.Is12 ? contentTypeAction : SoapVersion.Unquote(request.Headers["SOAPAction"].ToString());
         var httpOperation = SoapOperation.None;
+        var httpAction = string.Empty;
         if (!action.IsEmpty)
         {
             httpOperation = SoapOperations.FromAction(service, action);
-            if (httpOperation == SoapOperation.None)
+            httpAction = httpOperation == SoapOperation.None ? action.ToString() : SoapOperations.Action(httpOperation);
+            if (httpOperation == SoapOperation.None && !version.Is12)
             {
-                await WriteFaultAsync(context, version, SoapFaultReason.ActionNotSupported);
+                // SOAP 1.2 waits for the envelope: with WS-Addressing, wsa:Action decides (WsAddressing.CheckDispatch).
+                await WriteFaultAsync(context, version, new SoapFaultException(SoapFaultReason.ActionNotSupported, httpAction));
                 return;
             }
         }
@@ -100,10 +104,11 @@ public sealed partial class ChatSoapEndpoint
         try
         {
             soap = RepeatedEnvelope.Read(context, reader, body, version, service, httpOperation);
+            WsAddressing.CheckDispatch(soap, service, httpAction);
         }
         catch (SoapFaultException fault)
         {
-            await WriteFaultAsync(context, version, fault.Reason);
+            await WriteFaultAsync(context, version, fault, httpAction, httpOperation);
             return;
         }
 
@@ -114,6 +119,9 @@ public sealed partial class ChatSoapEndpoint
     private async Task DispatchAsync(HttpContext context, SoapVersion version, SoapRequest soap, string language, CancellationToken cancellationToken)
     {
         var timeZone = TimeZoneEcho.From(soap);
+        var addressing = soap.Addressing == SoapAddressing.None
+            ? default(ReadOnlyMemory<byte>)
+            : Encoding.UTF8.GetBytes(WsAddressing.ReplyHeaders(soap, WsAddressing.ResponseAction(soap.Operation)));
         using var reply = new PooledBufferStream(1024);
         try
         {
@@ -128,13 +136,13 @@ public sealed partial class ChatSoapEndpoint
                         // Chunked: the length is not known before the last row is written.
                         context.Response.StatusCode = StatusCodes.Status200OK;
                         context.Response.ContentType = version.ContentType;
-                        await SoapReplyWriter.WriteGetChatPresenceStreamingAsync(context.Response.Body, version, timeZone, list, cancellationToken);
+                        await SoapReplyWriter.WriteGetChatPresenceStreamingAsync(context.Response.Body, version, timeZone, list, cancellationToken, extraHeaders: addressing);
                         return;
                     }
 
                     if (replies.TryGet(version, list.Tag, timeZone, out var bytes))
                     {
-                        await WriteReplyAsync(context, version, StatusCodes.Status200OK, bytes);
+                        await WriteReplyAsync(context, version, StatusCodes.Status200OK, bytes, addressing);
                         return;
                     }
 
@@ -191,7 +199,7 @@ public sealed partial class ChatSoapEndpoint
             SoapReplyWriter.WriteEmptyResponse(reply, version, soap.Operation, timeZone, info);
         }
 
-        await WriteReplyAsync(context, version, StatusCodes.Status200OK, reply.WrittenMemory);
+        await WriteReplyAsync(context, version, StatusCodes.Status200OK, reply.WrittenMemory, addressing);
     }
 
     private ValueTask<Caller> AuthenticateAsync(HttpContext context, SoapRequest soap, string language, CancellationToken cancellationToken) =>
@@ -203,24 +211,34 @@ public sealed partial class ChatSoapEndpoint
     private static string ServiceName(SoapOperation operation) =>
         operation == SoapOperation.AuthenticateUsernamePassword ? "SoPrincipal" : "Chat";
 
+    /// <summary>
+    /// GET and HEAD as WCF's metadata endpoint answers them (ServiceMetadataExtension.HttpGetImpl): <c>?wsdl</c> and
+    /// <c>?singleWsdl</c> the WSDL, <c>?xsd=xsdN</c> its Nth schema, anything else the service help page.
+    /// </summary>
     private static async Task ServeMetadataAsync(HttpContext context, SoapService service)
     {
         var request = context.Request;
         var query = request.Query;
-        if (!query.ContainsKey("wsdl") && !query.ContainsKey("singleWsdl") && !query.ContainsKey("singlewsdl"))
+        var address = string.Concat(request.Scheme, "://", request.Host.ToUriComponent(), request.PathBase.ToUriComponent(), request.Path.ToUriComponent());
+        var wsdl = WsdlDocument.For(service);
+        byte[] bytes;
+        string contentType = "text/xml; charset=utf-8";
+        if ((query.TryGetValue("wsdl", out var wsdlValue) && string.IsNullOrEmpty(wsdlValue.ToString())) || query.ContainsKey("singleWsdl"))
         {
-            context.Response.StatusCode = StatusCodes.Status200OK;
-            context.Response.ContentType = "text/plain; charset=utf-8";
-            await context.Response.WriteAsync(
-                $"This is the {(service == SoapService.Chat ? "Chat" : "SoPrincipal")} SOAP service (SOAP 1.1 and 1.2). Its contract is at ?wsdl.\n",
-                context.RequestAborted);
-            return;
+            bytes = wsdl.Render(address);
+        }
+        else if (query.TryGetValue("xsd", out var xsd) && SchemaIndex(xsd.ToString(), wsdl.SchemaCount) is { } index)
+        {
+            bytes = wsdl.RenderSchema(index, address);
+        }
+        else
+        {
+            bytes = ServiceHelpPage.Render(service, address);
+            contentType = ServiceHelpPage.ContentType;
         }
 
-        var address = string.Concat(request.Scheme, "://", request.Host.ToUriComponent(), request.PathBase.ToUriComponent(), request.Path.ToUriComponent());
-        var bytes = WsdlDocument.For(service).Render(address);
         context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = "text/xml; charset=utf-8";
+        context.Response.ContentType = contentType;
         context.Response.ContentLength = bytes.Length;
         if (!HttpMethods.IsHead(request.Method))
         {
@@ -228,11 +246,36 @@ public sealed partial class ChatSoapEndpoint
         }
     }
 
-    private static Task WriteFaultAsync(HttpContext context, SoapVersion version, SoapFaultReason reason)
+    /// <summary>N of <c>xsdN</c> when such a schema exists (WCF's query names are case-insensitive).</summary>
+    private static int? SchemaIndex(string value, int count) =>
+        value.StartsWith("xsd", StringComparison.OrdinalIgnoreCase)
+        && int.TryParse(value.AsSpan(3), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index)
+        && index < count
+            ? index
+            : null;
+
+    private static Task WriteFaultAsync(HttpContext context, SoapVersion version, SoapFaultReason reason) =>
+        WriteFaultAsync(context, version, new SoapFaultException(reason));
+
+    /// <summary>
+    /// The fault for <paramref name="refusal"/>, with the action or operation its reason names (the HTTP action
+    /// when the reader had none) and the WS-Addressing headers of the request it answers.
+    /// </summary>
+    private static Task WriteFaultAsync(HttpContext context, SoapVersion version, SoapFaultException refusal, string httpAction = "", SoapOperation httpOperation = SoapOperation.None)
     {
-        var fault = SoapFault.For(reason);
+        var reason = refusal.Reason;
+        var request = refusal.Request;
+        var first = refusal.First ?? reason switch
+        {
+            SoapFaultReason.ActionNotSupported => httpAction,
+            SoapFaultReason.DeserializationFailed => (request?.Operation is { } operation and not SoapOperation.None ? operation : httpOperation) is var named and not SoapOperation.None ? named.ToString() : string.Empty,
+            _ => null,
+        };
+        var fault = SoapFault.For(reason, request?.Addressing ?? SoapAddressing.None, first, refusal.Second);
         using var reply = new PooledBufferStream(1024);
-        SoapReplyWriter.WriteFault(reply, version, fault);
+        SoapReplyWriter.WriteFault(
+            reply, version, fault, WsAddressing.ReplyHeaders(request, fault.Action),
+            reason == SoapFaultReason.MustUnderstand && version.Is12 ? (refusal.First!, refusal.Second!) : null);
         if (reason is SoapFaultReason.BodyTooLarge)
         {
             // The rest of the body is not read: don't keep the connection for it.
@@ -242,13 +285,25 @@ public sealed partial class ChatSoapEndpoint
         return WriteReplyAsync(context, version, fault.Status, reply.WrittenSpan.ToArray());
     }
 
-    private static async Task WriteReplyAsync(HttpContext context, SoapVersion version, int status, ReadOnlyMemory<byte> bytes)
+    /// <summary>Sends <paramref name="bytes"/>, with <paramref name="headers"/> (WS-Addressing) first in its <c>s:Header</c>.</summary>
+    private static async Task WriteReplyAsync(HttpContext context, SoapVersion version, int status, ReadOnlyMemory<byte> bytes, ReadOnlyMemory<byte> headers = default)
     {
         var response = context.Response;
         response.StatusCode = status;
         response.ContentType = version.ContentType;
-        response.ContentLength = bytes.Length;
-        await response.Body.WriteAsync(bytes, context.RequestAborted);
+        response.ContentLength = bytes.Length + headers.Length;
+        var at = headers.IsEmpty ? -1 : bytes.Span.IndexOf("<s:Header>"u8);
+        if (at < 0)
+        {
+            await response.Body.WriteAsync(bytes, context.RequestAborted);
+            return;
+        }
+
+        // Every reply writer opens the header as <s:Header> (cached replies too, which is why they are spliced here).
+        at += "<s:Header>"u8.Length;
+        await response.Body.WriteAsync(bytes[..at], context.RequestAborted);
+        await response.Body.WriteAsync(headers, context.RequestAborted);
+        await response.Body.WriteAsync(bytes[at..], context.RequestAborted);
     }
 
     [LoggerMessage(EventId = 3100, Level = LogLevel.Error, Message = "Unexpected failure in SOAP operation {Operation}")]

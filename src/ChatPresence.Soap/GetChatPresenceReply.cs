@@ -42,7 +42,7 @@ internal static class GetChatPresenceReply
     public static void Write(PooledBufferStream output, SoapVersion version, TimeZoneEcho timeZone, ChatPresenceList list)
     {
         var items = list.Items;
-        WriteStart(output, version, timeZone, items.Count);
+        WriteStart(output, version, timeZone, items.Count, default);
         if (items.Count == 0)
         {
             return;
@@ -70,11 +70,11 @@ internal static class GetChatPresenceReply
     /// <paramref name="chunkBytes"/> as they are written: for a large directory the first byte leaves at once and the
     /// whole reply is never held in memory.
     /// </summary>
-    public static async Task WriteStreamingAsync(Stream body, SoapVersion version, TimeZoneEcho timeZone, ChatPresenceList list, int chunkBytes, CancellationToken cancellationToken)
+    public static async Task WriteStreamingAsync(Stream body, SoapVersion version, TimeZoneEcho timeZone, ChatPresenceList list, int chunkBytes, ReadOnlyMemory<byte> extraHeaders, CancellationToken cancellationToken)
     {
         var items = list.Items;
         using var chunk = new PooledBufferStream(chunkBytes + 4096);
-        WriteStart(chunk, version, timeZone, items.Count);
+        WriteStart(chunk, version, timeZone, items.Count, extraHeaders.Span);
         var rows = new RowFragments();
         for (var i = 0; i < items.Count; i++)
         {
@@ -96,10 +96,17 @@ internal static class GetChatPresenceReply
 
     private static ReadOnlySpan<byte> End => "</t:Response></t:GetChatPresenceResponse></s:Body></s:Envelope>"u8;
 
-    /// <summary>Everything before the first row (for an empty list: the whole reply).</summary>
-    private static void WriteStart(PooledBufferStream output, SoapVersion version, TimeZoneEcho timeZone, int count)
+    /// <summary>
+    /// Everything before the first row (for an empty list: the whole reply); <paramref name="extraHeaders"/> (WS-Addressing)
+    /// first in the header.
+    /// </summary>
+    private static void WriteStart(PooledBufferStream output, SoapVersion version, TimeZoneEcho timeZone, int count, ReadOnlySpan<byte> extraHeaders)
     {
-        output.Write(version.Is12 ? Start12 : Start11);
+        var start = version.Is12 ? Start12 : Start11;
+        var headerOpen = start.Length - HeaderStart.Length + "<s:Header>".Length;
+        output.Write(start.AsSpan(0, headerOpen));
+        output.Write(extraHeaders);
+        output.Write(start.AsSpan(headerOpen));
         if (!timeZone.Present)
         {
             output.Write("<t:TimeZone i:nil=\"true\" />"u8);

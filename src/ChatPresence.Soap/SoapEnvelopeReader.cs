@@ -44,6 +44,11 @@ public sealed class SoapEnvelopeReader
             using var reader = XmlReader.Create(body, settings);
             ReadEnvelope(reader, version, service, httpOperation, request);
         }
+        catch (SoapFaultException fault) when (fault.Request is null)
+        {
+            // The fault reply needs the WS-Addressing headers read so far.
+            throw fault.With(request);
+        }
         catch (XmlException)
         {
             SoapFaultException.Throw(LooksLikeDtd(body) ? SoapFaultReason.DtdProhibited : SoapFaultReason.MalformedXml);
@@ -102,7 +107,12 @@ public sealed class SoapEnvelopeReader
             }
         }
 
-        if (!sawBody || request.Operation == SoapOperation.None)
+        if (request.NotUnderstood is { } header)
+        {
+            SoapFaultException.Throw(SoapFaultReason.MustUnderstand, header.Name, header.Namespace);
+        }
+
+        if (!sawBody || (request.Operation == SoapOperation.None && !request.HasUnknownBody))
         {
             SoapFaultException.Throw(SoapFaultReason.EmptyBody);
         }
@@ -140,10 +150,27 @@ public sealed class SoapEnvelopeReader
                     return;
             }
         }
-        else if (reader.NamespaceURI is SoapNames.Addressing10 or SoapNames.Addressing200408
-            && reader.LocalName is "Action" or "To" or "MessageID" or "ReplyTo" or "From" or "RelatesTo")
+        else if (envelopeNs == SoapVersion.Soap12.EnvelopeNamespace
+            && WsAddressing.FromNamespace(reader.NamespaceURI) is var addressing and not SoapAddressing.None
+            && (request.Addressing == SoapAddressing.None || request.Addressing == addressing)
+            && reader.LocalName is "Action" or "To" or "MessageID" or "ReplyTo" or "From" or "RelatesTo" or "FaultTo")
         {
-            // WS-Addressing headers some stacks add: understood (the HTTP action is what dispatches).
+            // SOAP 1.2 with WS-Addressing: wsa:Action dispatches (WsAddressing.CheckDispatch). On SOAP 1.1 these are
+            // unknown headers, as under BasicHttpBinding (AddressingVersion.None).
+            request.Addressing = addressing;
+            switch (reader.LocalName)
+            {
+                case "Action":
+                    request.AddressingAction = ReadString(reader)?.Trim() ?? string.Empty;
+                    return;
+                case "MessageID":
+                    request.MessageId = ReadString(reader)?.Trim();
+                    return;
+                case "ReplyTo":
+                    request.ReplyTo = ReadAddress(reader);
+                    return;
+            }
+
             Skip(reader);
             return;
         }
@@ -151,7 +178,8 @@ public sealed class SoapEnvelopeReader
         var mustUnderstand = reader.GetAttribute("mustUnderstand", envelopeNs);
         if (mustUnderstand is not null && (mustUnderstand.Trim() is "1" or "true"))
         {
-            SoapFaultException.Throw(SoapFaultReason.MustUnderstand);
+            // Refused once all headers are read, so that the fault can relate to the request's wsa:MessageID.
+            request.NotUnderstood ??= (reader.LocalName, reader.NamespaceURI);
         }
 
         Skip(reader);
@@ -184,8 +212,11 @@ public sealed class SoapEnvelopeReader
 
     private void ReadTimeZone(XmlReader reader, SoapRequest request)
     {
-        request.HasTimeZone = true;
-        if (IsNil(reader) || reader.IsEmptyElement)
+        // As the DataContractSerializer reads it: nil is no TimeZone (echoed nil), an empty element one with default members.
+        request.HasTimeZone = !IsNil(reader);
+        request.TimeZoneId = null;
+        request.TimeZoneLocationCode = null;
+        if (!request.HasTimeZone || reader.IsEmptyElement)
         {
             Skip(reader);
             return;
@@ -212,6 +243,32 @@ public sealed class SoapEnvelopeReader
         reader.Read();
     }
 
+    /// <summary>The <c>wsa:Address</c> of an endpoint reference (ReplyTo); empty when it has none.</summary>
+    private string ReadAddress(XmlReader reader)
+    {
+        var address = string.Empty;
+        var ns = reader.NamespaceURI;
+        if (IsNil(reader) || !EnterChildren(reader, out var depth))
+        {
+            return address;
+        }
+
+        while (NextChildElement(reader, depth))
+        {
+            if (reader.LocalName == "Address" && reader.NamespaceURI == ns)
+            {
+                address = ReadString(reader)?.Trim() ?? string.Empty;
+            }
+            else
+            {
+                Skip(reader);
+            }
+        }
+
+        reader.Read();
+        return address;
+    }
+
     /// <summary>Steps into the current element's children; false (with the reader past the element) when it has none.</summary>
     private static bool EnterChildren(XmlReader reader, out int depth)
     {
@@ -230,7 +287,7 @@ public sealed class SoapEnvelopeReader
 
         while (NextChildElement(reader, depth))
         {
-            if (request.Operation != SoapOperation.None)
+            if (request.Operation != SoapOperation.None || request.HasUnknownBody)
             {
                 Skip(reader);
                 continue;
@@ -239,14 +296,25 @@ public sealed class SoapEnvelopeReader
             var operation = reader.NamespaceURI == SoapNames.Tns
                 ? SoapOperations.FromElement(service, reader.LocalName)
                 : SoapOperation.None;
-            if (operation == SoapOperation.None)
+            if (request.Addressing != SoapAddressing.None)
             {
-                SoapFaultException.Throw(httpOperation == SoapOperation.None ? SoapFaultReason.ActionNotSupported : SoapFaultReason.ActionMismatch);
+                // wsa:Action names the operation: checked against the body once all is read.
+                request.HasUnknownBody = operation == SoapOperation.None;
+                if (request.HasUnknownBody)
+                {
+                    Skip(reader);
+                    continue;
+                }
             }
-
-            if (httpOperation != SoapOperation.None && httpOperation != operation)
+            else if (operation == SoapOperation.None)
             {
-                SoapFaultException.Throw(SoapFaultReason.ActionMismatch);
+                // Without an HTTP action the body names the operation (the documentation samples send none).
+                SoapFaultException.Throw(httpOperation == SoapOperation.None ? SoapFaultReason.ActionNotSupported : SoapFaultReason.InternalError);
+            }
+            else if (httpOperation != SoapOperation.None && httpOperation != operation)
+            {
+                // WCF dispatches on the action and its formatter then finds another body element: its internal fault.
+                SoapFaultException.Throw(SoapFaultReason.InternalError);
             }
 
             request.Operation = operation;

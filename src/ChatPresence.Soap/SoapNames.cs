@@ -10,6 +10,10 @@ internal static class SoapNames
     public const string Addressing10 = "http://www.w3.org/2005/08/addressing";
     public const string Addressing200408 = "http://schemas.xmlsoap.org/ws/2004/08/addressing";
     public const string Dispatcher = "http://schemas.microsoft.com/net/2005/12/windowscommunicationfoundation/dispatcher";
+    public const string DispatcherFaultAction = Dispatcher + "/fault";
+
+    /// <summary>WCF's namespace for AddressingVersion.None: the ActionNotSupported code of BasicHttpBinding and plain SOAP 1.2.</summary>
+    public const string AddressingNone = "http://schemas.microsoft.com/ws/2005/05/addressing/none";
 
     public const string ChatActionPrefix = Tns + "/Chat/";
     public const string SoPrincipalActionPrefix = Tns + "/SoPrincipal/";
@@ -69,6 +73,16 @@ internal static class SoapOperations
             _ => name is "AuthenticateUsernamePassword" ? SoapOperation.AuthenticateUsernamePassword : SoapOperation.None,
         };
     }
+
+    /// <summary>The input action of <paramref name="operation"/> (the WSDL's soapAction and wsaw:Action).</summary>
+    public static string Action(SoapOperation operation) => operation switch
+    {
+        SoapOperation.GetChatPresence => SoapNames.ChatActionPrefix + "GetChatPresence",
+        SoapOperation.SaveChatPresence => SoapNames.ChatActionPrefix + "SaveChatPresence",
+        SoapOperation.IsWithinOpeningHours => SoapNames.ChatActionPrefix + "IsWithinOpeningHours",
+        SoapOperation.AuthenticateUsernamePassword => SoapNames.SoPrincipalActionPrefix + "AuthenticateUsernamePassword",
+        _ => string.Empty,
+    };
 
     public static string ResponseElement(SoapOperation operation) => operation switch
     {

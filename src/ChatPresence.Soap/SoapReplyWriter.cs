@@ -41,8 +41,8 @@ public static class SoapReplyWriter
         GetChatPresenceReply.Write(output, version, timeZone, list);
 
     /// <summary>The GetChatPresence reply sent to <paramref name="body"/> piece by piece (large directories).</summary>
-    public static Task WriteGetChatPresenceStreamingAsync(Stream body, SoapVersion version, TimeZoneEcho timeZone, ChatPresenceList list, CancellationToken cancellationToken, int chunkBytes = 32 * 1024) =>
-        GetChatPresenceReply.WriteStreamingAsync(body, version, timeZone, list, chunkBytes, cancellationToken);
+    public static Task WriteGetChatPresenceStreamingAsync(Stream body, SoapVersion version, TimeZoneEcho timeZone, ChatPresenceList list, CancellationToken cancellationToken, int chunkBytes = 32 * 1024, ReadOnlyMemory<byte> extraHeaders = default) =>
+        GetChatPresenceReply.WriteStreamingAsync(body, version, timeZone, list, chunkBytes, extraHeaders, cancellationToken);
 
     public static void WriteEmptyResponse(Stream output, SoapVersion version, SoapOperation operation, TimeZoneEcho timeZone, SoapExceptionInfo? failure)
     {
@@ -92,48 +92,97 @@ public static class SoapReplyWriter
         End(w);
     }
 
-    /// <summary>A SOAP fault in <paramref name="version"/>: fixed text, no internals.</summary>
-    public static void WriteFault(Stream output, SoapVersion version, SoapFault fault)
+    /// <summary>
+    /// A SOAP fault in <paramref name="version"/> as WCF writes it (MessageFault.WriteTo11/WriteTo12): in SOAP 1.1 the
+    /// subcode, when there is one, is the <c>faultcode</c>. <paramref name="headers"/> are WS-Addressing reply headers
+    /// (XML); <paramref name="notUnderstood"/> adds SOAP 1.2's NotUnderstood header.
+    /// </summary>
+    public static void WriteFault(Stream output, SoapVersion version, SoapFault fault, string headers = "", (string Name, string Namespace)? notUnderstood = null)
     {
         using var w = XmlWriter.Create(output, Settings);
         w.WriteStartElement(S, "Envelope", version.EnvelopeNamespace);
+        if (headers.Length > 0 || notUnderstood is not null)
+        {
+            w.WriteStartElement(S, "Header", version.EnvelopeNamespace);
+            w.WriteRaw(headers);
+            if (notUnderstood is { } header)
+            {
+                w.WriteStartElement(S, "NotUnderstood", version.EnvelopeNamespace);
+                w.WriteAttributeString("xmlns", "h", SoapNames.Xmlns, header.Namespace);
+                w.WriteAttributeString("qname", "h:" + header.Name);
+                w.WriteEndElement();
+            }
+
+            w.WriteEndElement();
+        }
+
         w.WriteStartElement(S, "Body", version.EnvelopeNamespace);
         w.WriteStartElement(S, "Fault", version.EnvelopeNamespace);
         if (version.Is12)
         {
             w.WriteStartElement(S, "Code", version.EnvelopeNamespace);
-            w.WriteStartElement(S, "Value", version.EnvelopeNamespace);
-            w.WriteString(S + ":" + fault.CodeName(version, dotted: false));
-            w.WriteEndElement();
+            w.WriteElementString(S, "Value", version.EnvelopeNamespace, S + ":" + fault.CodeName(version));
             if (fault.Subcode is not null)
             {
                 w.WriteStartElement(S, "Subcode", version.EnvelopeNamespace);
-                w.WriteStartElement(S, "Value", version.EnvelopeNamespace);
-                w.WriteAttributeString("xmlns", "a", SoapNames.Xmlns, fault.SubcodeNamespace);
-                w.WriteString("a:" + fault.Subcode);
-                w.WriteEndElement();
+                WriteSubcodeValue(w, version, fault.SubcodeNamespace, fault.Subcode);
+                if (fault.InnerSubcode is not null)
+                {
+                    w.WriteStartElement(S, "Subcode", version.EnvelopeNamespace);
+                    WriteSubcodeValue(w, version, fault.SubcodeNamespace, fault.InnerSubcode);
+                    w.WriteEndElement();
+                }
+
                 w.WriteEndElement();
             }
 
             w.WriteEndElement();
             w.WriteStartElement(S, "Reason", version.EnvelopeNamespace);
             w.WriteStartElement(S, "Text", version.EnvelopeNamespace);
-            w.WriteAttributeString("xml", "lang", null, "en");
+            w.WriteAttributeString("xml", "lang", null, SoapFault.Language);
             w.WriteString(fault.Text);
             w.WriteEndElement();
             w.WriteEndElement();
+            if (fault.ProblemHeader is not null)
+            {
+                // WSAddressing10ProblemHeaderQNameFault: the header at fault, in the detail (SOAP 1.2).
+                w.WriteStartElement(S, "Detail", version.EnvelopeNamespace);
+                w.WriteStartElement("a", "ProblemHeaderQName", SoapNames.Addressing10);
+                w.WriteString("a:" + fault.ProblemHeader);
+                w.WriteEndElement();
+                w.WriteEndElement();
+            }
         }
         else
         {
-            w.WriteElementString("faultcode", S + ":" + fault.CodeName(version, dotted: true));
+            w.WriteStartElement("faultcode");
+            if (fault.Subcode is null)
+            {
+                w.WriteString(S + ":" + fault.CodeName(version));
+            }
+            else
+            {
+                w.WriteAttributeString("xmlns", "a", SoapNames.Xmlns, fault.SubcodeNamespace);
+                w.WriteString("a:" + fault.Subcode);
+            }
+
+            w.WriteEndElement();
             w.WriteStartElement("faultstring");
-            w.WriteAttributeString("xml", "lang", null, "en");
+            w.WriteAttributeString("xml", "lang", null, SoapFault.Language);
             w.WriteString(fault.Text);
             w.WriteEndElement();
         }
 
         w.WriteEndElement();
         w.WriteEndElement();
+        w.WriteEndElement();
+    }
+
+    private static void WriteSubcodeValue(XmlWriter w, SoapVersion version, string? ns, string name)
+    {
+        w.WriteStartElement(S, "Value", version.EnvelopeNamespace);
+        w.WriteAttributeString("xmlns", "a", SoapNames.Xmlns, ns);
+        w.WriteString("a:" + name);
         w.WriteEndElement();
     }
 
