@@ -20,13 +20,16 @@ internal static class WcfBindings
     /// <summary>SOAP 1.2 + WS-Addressing 1.0 (what WSHttpBinding without security sends): the action only in a:Action.</summary>
     public const string Soap12Addressing = "soap12-wsa10";
 
+    /// <summary>SOAP 1.2 + WS-Addressing August 2004 (older WSHttpBinding clients).</summary>
+    public const string Soap12Addressing2004 = "soap12-wsa2004";
+
     /// <summary>SOAP 1.2 in UTF-16.</summary>
     public const string Soap12Utf16 = "soap12-utf16";
 
     /// <summary>BasicHttpBinding in UTF-16.</summary>
     public const string BasicUtf16 = "basic-soap11-utf16";
 
-    public static readonly string[] All = [Basic, Soap12, Soap12Addressing, Soap12Utf16, BasicUtf16];
+    public static readonly string[] All = [Basic, Soap12, Soap12Addressing, Soap12Addressing2004, Soap12Utf16, BasicUtf16];
 
     public static Binding Create(string name) => name switch
     {
@@ -34,11 +37,10 @@ internal static class WcfBindings
         BasicUtf16 => new BasicHttpBinding { TextEncoding = Encoding.Unicode },
         Soap12 => Text(MessageVersion.CreateVersion(EnvelopeVersion.Soap12, AddressingVersion.None), Encoding.UTF8),
         Soap12Addressing => Text(MessageVersion.Soap12WSAddressing10, Encoding.UTF8),
+        Soap12Addressing2004 => Text(MessageVersion.Soap12WSAddressingAugust2004, Encoding.UTF8),
         Soap12Utf16 => Text(MessageVersion.CreateVersion(EnvelopeVersion.Soap12, AddressingVersion.None), Encoding.Unicode),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
-
-    public static bool HasAddressing(string name) => name == Soap12Addressing;
 
     private static CustomBinding Text(MessageVersion version, Encoding encoding) =>
         new(new TextMessageEncodingBindingElement(version, encoding), new HttpTransportBindingElement());

@@ -37,6 +37,7 @@ public sealed class WcfClientTests(InteropHostFixture fixture) : IClassFixture<I
         // Only an addressed request has an a:Action that can disagree with the HTTP action, or a reply to correlate.
         data.Add(WcfBindings.Soap12Addressing, "action-mismatch");
         data.Add(WcfBindings.Soap12Addressing, "reply-addressing");
+        data.Add(WcfBindings.Soap12Addressing2004, "reply-addressing");
         return data;
     }
 
