@@ -209,35 +209,37 @@ public sealed class WcfClientTests(InteropHostFixture fixture) : IClassFixture<I
         where TEnum : struct, Enum =>
         text is null or "" or "None" ? default : Enum.Parse<TEnum>(text, ignoreCase: false);
 
+    /// <summary>An agent may save their own row: it is saved.</summary>
     private async Task SaveOwnAsync(string binding)
     {
-        var ticket = await WcfCalls.TicketAsync(Host, binding, "agent4");
-        await using var chat = WcfCalls.Chat(Host, binding);
-        var before = await PresentAsync(chat.Channel, ticket, 4);
-        var reply = await chat.Channel.SaveChatPresenceAsync(new()
-        {
-            Credentials = new() { Ticket = ticket },
-            ChatPresence = [new ChatPresence { UserId = 4, Present = !before }],
-        });
+        var (reply, before, after) = await FlipPresenceAsync(binding, "agent4", 4);
         Assert.True(reply.Succeeded, reply.ExceptionInfo?.Message);
         Assert.Null(reply.ExceptionInfo);
-        Assert.Equal(!before, await PresentAsync(chat.Channel, ticket, 4));
+        Assert.Equal(!before, after);
     }
 
+    /// <summary>An agent may not save another's row: Succeeded=false with ExceptionInfo (not a fault), and nothing is saved.</summary>
     private async Task SaveOtherRefusedAsync(string binding)
     {
-        var ticket = await WcfCalls.TicketAsync(Host, binding, "agent5");
-        await using var chat = WcfCalls.Chat(Host, binding);
-        var before = await PresentAsync(chat.Channel, ticket, 3);
-        var reply = await chat.Channel.SaveChatPresenceAsync(new()
-        {
-            Credentials = new() { Ticket = ticket },
-            ChatPresence = [new ChatPresence { UserId = 3, Present = !before }],
-        });
+        var (reply, before, after) = await FlipPresenceAsync(binding, "agent5", 3);
         Assert.False(reply.Succeeded);
         Assert.Equal("Forbidden", reply.ExceptionInfo!.ExceptionType);
         Assert.False(string.IsNullOrEmpty(reply.ExceptionInfo.Message));
-        Assert.Equal(before, await PresentAsync(chat.Channel, ticket, 3));
+        Assert.Equal(before, after);
+    }
+
+    /// <summary><paramref name="user"/> saves the opposite of <paramref name="userId"/>'s presence; the row before and after.</summary>
+    private async Task<(SaveChatPresenceResponse Reply, bool Before, bool After)> FlipPresenceAsync(string binding, string user, int userId)
+    {
+        var ticket = await WcfCalls.TicketAsync(Host, binding, user);
+        await using var chat = WcfCalls.Chat(Host, binding);
+        var before = await PresentAsync(chat.Channel, ticket, userId);
+        var reply = await chat.Channel.SaveChatPresenceAsync(new()
+        {
+            Credentials = new() { Ticket = ticket },
+            ChatPresence = [new ChatPresence { UserId = userId, Present = !before }],
+        });
+        return (reply, before, await PresentAsync(chat.Channel, ticket, userId));
     }
 
     private static async Task<bool> PresentAsync(Chat chat, string ticket, int userId)
