@@ -82,7 +82,7 @@ internal sealed class WcfProxy<T> : IAsyncDisposable
 
             await Task.Factory.FromAsync(factory.BeginClose, factory.EndClose, null);
         }
-        catch (CommunicationException)
+        catch (Exception e) when (e is CommunicationException or TimeoutException)
         {
             channel.Abort();
             factory.Abort();
