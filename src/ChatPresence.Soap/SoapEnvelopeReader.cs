@@ -228,7 +228,7 @@ public sealed class SoapEnvelopeReader
         {
             if (reader.NamespaceURI == SoapNames.Tns && reader.LocalName == "SoTimeZoneId")
             {
-                request.TimeZoneId = ReadInt(reader);
+                request.TimeZoneId = ReadHeaderInt(reader);
             }
             else if (reader.NamespaceURI == SoapNames.Tns && reader.LocalName == "SoTimeZoneLocationCode")
             {
@@ -470,6 +470,22 @@ public sealed class SoapEnvelopeReader
         if (!int.TryParse(text.AsSpan().Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
         {
             SoapFaultException.Throw(SoapFaultReason.DeserializationFailed);
+        }
+
+        return value;
+    }
+
+    /// <summary>
+    /// An int member of a header. The DataContractSerializer reads neither nil, nothing nor text into an int, and WCF
+    /// reads headers outside the formatter's parameter-level catch: its internal service fault, not DeserializationFailed.
+    /// </summary>
+    private int ReadHeaderInt(XmlReader reader)
+    {
+        var text = IsNil(reader) ? null : ReadString(reader);
+        if (text is null || !int.TryParse(text.AsSpan().Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        {
+            SoapFaultException.Throw(SoapFaultReason.InternalError);
+            return 0;
         }
 
         return value;

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Xml.Linq;
+using ChatPresence.Domain.Security;
 using ChatPresence.Soap.Tests.Infrastructure;
 using static ChatPresence.Soap.Tests.Infrastructure.Soap;
 
@@ -12,8 +13,6 @@ namespace ChatPresence.Soap.Tests;
 /// </summary>
 public sealed class WcfFidelityTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
-    private const string Wsa10 = "http://www.w3.org/2005/08/addressing";
-    private const string Wsa2004 = "http://schemas.xmlsoap.org/ws/2004/08/addressing";
     private const string AddressingNone = "http://schemas.microsoft.com/ws/2005/05/addressing/none";
     private const string Dispatcher = "http://schemas.microsoft.com/net/2005/12/windowscommunicationfoundation/dispatcher";
     private const string MessageId = "urn:uuid:6c1b7a8e-34c2-4d58-9a3f-0d5e8c3b2a11";
@@ -77,6 +76,26 @@ public sealed class WcfFidelityTests(ServerFixture fixture) : IClassFixture<Serv
         return (QName(code), text.Value, (string?)text.Attribute(XNamespace.Xml + "lang"));
     }
 
+    /// <summary>SOAP 1.2 ActionNotSupported for the action …/Chat/DeleteEverything, its subcode in <paramref name="ns"/>.</summary>
+    private static void AssertActionNotSupported12(Reply reply, string ns)
+    {
+        Assert.Equal(500, reply.Status);
+        var (code, subcode, reason, lang) = Fault12(reply);
+        Assert.Equal(XName.Get("Sender", Env12), code);
+        Assert.Equal(XName.Get("ActionNotSupported", ns), subcode);
+        Assert.StartsWith($"The message with Action '{Tns}/Chat/DeleteEverything' {ContractFilterText}", reason);
+        Assert.Equal("en-US", lang);
+    }
+
+    private static void AssertFault11(Reply reply, XName expectedCode, string reasonStart)
+    {
+        Assert.Equal(500, reply.Status);
+        var (code, reason, lang) = Fault11(reply);
+        Assert.Equal(expectedCode, code);
+        Assert.StartsWith(reasonStart, reason);
+        Assert.Equal("en-US", lang);
+    }
+
     /// <summary>An element's text as a QName resolved against its in-scope namespaces.</summary>
     private static XName QName(XElement element)
     {
@@ -96,12 +115,7 @@ public sealed class WcfFidelityTests(ServerFixture fixture) : IClassFixture<Serv
         var ticket = await LoginAsync(client, "agent2", "agent2");
         var reply = await SendAsync(client, Soap12(ChatPath, Envelope(true, "<t:GetChatPresence/>", ticket, AddressingHeaders(wsa, Tns + "/Chat/DeleteEverything"))));
 
-        Assert.Equal(500, reply.Status);
-        var (code, subcode, reason, lang) = Fault12(reply);
-        Assert.Equal(XName.Get("Sender", Env12), code);
-        Assert.Equal(XName.Get("ActionNotSupported", wsa), subcode);
-        Assert.StartsWith($"The message with Action '{Tns}/Chat/DeleteEverything' {ContractFilterText}", reason);
-        Assert.Equal("en-US", lang);
+        AssertActionNotSupported12(reply, wsa);
         Assert.Equal(wsa + "/fault", AddressingHeader(reply, wsa, "Action")?.Value);
         Assert.Equal(MessageId, AddressingHeader(reply, wsa, "RelatesTo")?.Value);
     }
@@ -235,11 +249,7 @@ public sealed class WcfFidelityTests(ServerFixture fixture) : IClassFixture<Serv
         var envelope = Envelope(false, "<t:GetChatPresence/>", ticket, $"<a:Action s:mustUnderstand=\"1\" xmlns:a=\"{Wsa10}\">{Action("GetChatPresence")}</a:Action>");
         var reply = await SendAsync(client, Request(false, ChatPath, "GetChatPresence", envelope));
 
-        Assert.Equal(500, reply.Status);
-        var (code, reason, lang) = Fault11(reply);
-        Assert.Equal(XName.Get("MustUnderstand", Env11), code);
-        Assert.StartsWith($"The header 'Action' from the namespace '{Wsa10}' was not understood by the recipient of this message", reason);
-        Assert.Equal("en-US", lang);
+        AssertFault11(reply, XName.Get("MustUnderstand", Env11), $"The header 'Action' from the namespace '{Wsa10}' was not understood by the recipient of this message");
     }
 
     [Fact]
@@ -262,11 +272,7 @@ public sealed class WcfFidelityTests(ServerFixture fixture) : IClassFixture<Serv
     {
         var reply = await SendAsync(client, Request(false, ChatPath, "DeleteEverything", Envelope(false, "<t:GetChatPresence/>")));
 
-        Assert.Equal(500, reply.Status);
-        var (code, reason, lang) = Fault11(reply);
-        Assert.Equal(XName.Get("ActionNotSupported", AddressingNone), code);
-        Assert.StartsWith($"The message with Action '{Tns}/Chat/DeleteEverything' {ContractFilterText}", reason);
-        Assert.Equal("en-US", lang);
+        AssertFault11(reply, XName.Get("ActionNotSupported", AddressingNone), $"The message with Action '{Tns}/Chat/DeleteEverything' {ContractFilterText}");
     }
 
     [Fact]
@@ -274,12 +280,7 @@ public sealed class WcfFidelityTests(ServerFixture fixture) : IClassFixture<Serv
     {
         var reply = await SendAsync(client, Request(true, ChatPath, "DeleteEverything", Envelope(true, "<t:GetChatPresence/>")));
 
-        Assert.Equal(500, reply.Status);
-        var (code, subcode, reason, lang) = Fault12(reply);
-        Assert.Equal(XName.Get("Sender", Env12), code);
-        Assert.Equal(XName.Get("ActionNotSupported", AddressingNone), subcode);
-        Assert.StartsWith($"The message with Action '{Tns}/Chat/DeleteEverything' {ContractFilterText}", reason);
-        Assert.Equal("en-US", lang);
+        AssertActionNotSupported12(reply, AddressingNone);
         Assert.Empty(reply.Xml.Root!.Elements(XName.Get("Header", Env12)).Elements());
     }
 
@@ -355,6 +356,23 @@ public sealed class WcfFidelityTests(ServerFixture fixture) : IClassFixture<Serv
     }
 
     [Theory]
+    [InlineData("<t:SoTimeZoneId>abc</t:SoTimeZoneId>")]
+    [InlineData("<t:SoTimeZoneId/>")]
+    [InlineData("<t:SoTimeZoneId i:nil=\"true\" xmlns:i=\"http://www.w3.org/2001/XMLSchema-instance\"/>")]
+    public async Task A_TimeZone_the_DataContractSerializer_cannot_read_is_WCFs_internal_service_fault(string id)
+    {
+        // SoTimeZoneId is an int: DCS reads neither text, nothing nor nil into it, and a header it cannot read fails
+        // the request outside the formatter's parameter-level catch (OperationFormatter.DeserializeRequest).
+        var ticket = await LoginAsync(client, "agent2", "agent2");
+        var reply = await SendAsync(client, Request(true, ChatPath, "GetChatPresence", Envelope(true, "<t:GetChatPresence/>", ticket, $"<t:TimeZone>{id}</t:TimeZone>")));
+
+        Assert.Equal(500, reply.Status);
+        var (code, subcode, _, _) = Fault12(reply);
+        Assert.Equal(XName.Get("Receiver", Env12), code);
+        Assert.Equal(XName.Get("InternalServiceFault", Dispatcher), subcode);
+    }
+
+    [Theory]
     [InlineData("<t:Credentials i:nil=\"true\" xmlns:i=\"http://www.w3.org/2001/XMLSchema-instance\"/>")]
     [InlineData("<t:Credentials/>")]
     [InlineData("<t:Credentials><t:Ticket i:nil=\"true\" xmlns:i=\"http://www.w3.org/2001/XMLSchema-instance\"/></t:Credentials>")]
@@ -364,6 +382,29 @@ public sealed class WcfFidelityTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.Equal(200, reply.Status);
         Assert.Equal("false", reply.Header("Succeeded")!.Value);
         Assert.Equal("NotAuthenticated", reply.Header("ExceptionInfo")!.Element(T + "ExceptionType")!.Value);
+    }
+
+    [Theory]
+    [InlineData("<t:ApplicationToken i:nil=\"true\" xmlns:i=\"http://www.w3.org/2001/XMLSchema-instance\"/>", false)]
+    [InlineData("<t:ApplicationToken/>", false)]
+    [InlineData("<t:ApplicationToken>app-token-1</t:ApplicationToken>", true)]
+    public async Task In_Online_mode_a_nil_or_empty_ApplicationToken_is_no_registered_token(string header, bool accepted)
+    {
+        await using var server = await TestSoapServer.StartAsync(security: new SecurityOptions { Mode = InstallationMode.Online, ApplicationTokens = ["app-token-1"] });
+        using var http = server.CreateClient();
+        var login = await SendAsync(http, Request(false, PrincipalPath, "AuthenticateUsernamePassword", Envelope(false,
+            "<t:AuthenticateUsernamePassword><t:UserName>agent2</t:UserName><t:Password>agent2</t:Password></t:AuthenticateUsernamePassword>",
+            extraHeaders: "<t:ApplicationToken>app-token-1</t:ApplicationToken>")));
+        var ticket = login.Xml.Descendants(T + "Ticket").Single().Value;
+
+        var reply = await SendAsync(http, Request(false, ChatPath, "GetChatPresence", Envelope(false, "<t:GetChatPresence/>", ticket, header)));
+
+        Assert.Equal(200, reply.Status);
+        Assert.Equal(accepted ? "true" : "false", reply.Header("Succeeded")!.Value);
+        if (!accepted)
+        {
+            Assert.Equal("ApplicationTokenRequired", reply.Header("ExceptionInfo")!.Element(T + "ExceptionType")!.Value);
+        }
     }
 
     // ---- 4. Help page and metadata ----

@@ -12,6 +12,8 @@ public static class Soap
     public const string Xsi = "http://www.w3.org/2001/XMLSchema-instance";
     public const string Env11 = "http://schemas.xmlsoap.org/soap/envelope/";
     public const string Env12 = "http://www.w3.org/2003/05/soap-envelope";
+    public const string Wsa10 = "http://www.w3.org/2005/08/addressing";
+    public const string Wsa2004 = "http://schemas.xmlsoap.org/ws/2004/08/addressing";
     public const string ChatPath = "Remote/Services86/Chat.svc";
     public const string PrincipalPath = "Remote/Services86/SoPrincipal.svc";
 

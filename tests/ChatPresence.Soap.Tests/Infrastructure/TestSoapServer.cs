@@ -32,7 +32,7 @@ public sealed class TestSoapServer : IAsyncDisposable
 
     public IServiceProvider Services => app.Services;
 
-    public static async Task<TestSoapServer> StartAsync(Action<IDictionary<string, string?>>? configure = null, string environment = "Production")
+    public static async Task<TestSoapServer> StartAsync(Action<IDictionary<string, string?>>? configure = null, string environment = "Production", SecurityOptions? security = null)
     {
         var settings = new Dictionary<string, string?>();
         configure?.Invoke(settings);
@@ -55,7 +55,7 @@ public sealed class TestSoapServer : IAsyncDisposable
         builder.Services.AddSingleton<IChatAgent>(new ChatAgent(cache, store, TimeProvider.System));
         builder.Services.AddSingleton(tickets);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(new CallerAuthenticator(tickets, cache, new NoBearerTokens(), new SecurityOptions(), TimeProvider.System));
+        builder.Services.AddSingleton(new CallerAuthenticator(tickets, cache, new NoBearerTokens(), security ?? new SecurityOptions(), TimeProvider.System));
         builder.Services.AddChatSoap(builder.Configuration);
 
         var app = builder.Build();
