@@ -113,12 +113,17 @@ public sealed class WcfClientTests(InteropHostFixture fixture) : IClassFixture<I
             {
                 var ticket = await WcfCalls.TicketAsync(Host, binding, "agent3");
                 await using var chat = WcfCalls.Chat(Host, binding);
-                var sent = new SoTimeZone { SoTimeZoneId = 217, SoTimeZoneLocationCode = "NOOS" };
-                var reply = await chat.Channel.IsWithinOpeningHoursAsync(new() { Credentials = new() { Ticket = ticket }, TimeZone = sent, ChatTopicId = 1 });
-                Assert.True(reply.Succeeded);
-                Assert.NotNull(reply.TimeZone);
-                Assert.Equal(217, reply.TimeZone.SoTimeZoneId);
-                Assert.Equal("NOOS", reply.TimeZone.SoTimeZoneLocationCode);
+                // A whole TimeZone, and one whose location code is nil (the serializer writes i:nil for it).
+                foreach (var (id, code) in new[] { (217, (string?)"NOOS"), (5, null) })
+                {
+                    var sent = new SoTimeZone { SoTimeZoneId = id, SoTimeZoneLocationCode = code };
+                    var reply = await chat.Channel.IsWithinOpeningHoursAsync(new() { Credentials = new() { Ticket = ticket }, TimeZone = sent, ChatTopicId = 1 });
+                    Assert.True(reply.Succeeded);
+                    Assert.NotNull(reply.TimeZone);
+                    Assert.Equal(id, reply.TimeZone.SoTimeZoneId);
+                    Assert.Equal(code, reply.TimeZone.SoTimeZoneLocationCode);
+                }
+
                 break;
             }
 
