@@ -33,6 +33,15 @@ public sealed class SoapOptions
     public int StreamRepliesAboveRows { get; set; } = 10_000;
 
     /// <summary>
+    /// Send GetChatPresence replies gzip- or Brotli-compressed to clients whose <c>Accept-Encoding</c> allows it
+    /// (cached replies are compressed once per cache entry). Other replies (logins, saves, faults) are never compressed.
+    /// </summary>
+    public bool CompressReplies { get; set; } = true;
+
+    /// <summary>A GetChatPresence reply smaller than this is sent uncompressed whatever the client accepts.</summary>
+    public int CompressionMinimumBytes { get; set; } = 1024;
+
+    /// <summary>
     /// Send stack traces in ExceptionInfo. Null means: only when the host environment is Development.
     /// </summary>
     public bool? IncludeExceptionDetail { get; set; }
