@@ -24,6 +24,7 @@ public sealed partial class ChatSoapEndpoint
     private readonly SoapEnvelopeReader reader;
     private readonly ReplyCache replies;
     private readonly ReplyCompression compression;
+    private readonly RowFragmentCache fragments;
     private readonly bool includeDetail;
     private readonly ILogger<ChatSoapEndpoint> logger;
 
@@ -40,6 +41,7 @@ public sealed partial class ChatSoapEndpoint
         this.logger = logger;
         reader = new SoapEnvelopeReader(this.options);
         replies = new ReplyCache(this.options.ReplyCacheEntries, this.options.ReplyCacheBytes);
+        fragments = new RowFragmentCache(this.options.RowFragmentCacheBytes);
         compression = new ReplyCompression(this.options.CompressReplies, this.options.CompressionMinimumBytes);
         includeDetail = this.options.IncludeExceptionDetail ?? environment.IsDevelopment();
     }
@@ -138,7 +140,7 @@ public sealed partial class ChatSoapEndpoint
                         return;
                     }
 
-                    SoapReplyWriter.WriteGetChatPresence(reply, version, timeZone, list);
+                    SoapReplyWriter.WriteGetChatPresence(reply, version, timeZone, list, fragments);
                     if (replies.Accepts(reply.WrittenSpan.Length))
                     {
                         var encoded = new EncodedReply(reply.WrittenSpan.ToArray());

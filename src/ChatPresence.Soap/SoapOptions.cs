@@ -33,6 +33,12 @@ public sealed class SoapOptions
     public int StreamRepliesAboveRows { get; set; } = 10_000;
 
     /// <summary>
+    /// How many bytes of encoded GetChatPresence rows are kept across data versions (per rights view, language and
+    /// user), so that the reply after a save encodes only the rows that changed. 0 switches it off.
+    /// </summary>
+    public long RowFragmentCacheBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
     /// Send GetChatPresence replies gzip- or Brotli-compressed to clients whose <c>Accept-Encoding</c> allows it
     /// (cached replies are compressed once per cache entry). Other replies (logins, saves, faults) are never compressed.
     /// </summary>
