@@ -57,6 +57,7 @@ internal static class GetChatPresenceReply
 
         // Remembers the last two rights objects seen: a list has two (the caller's own row and everyone else's).
         var rows = new RowFragments();
+        var cursor = default(RowFragmentCache.ViewCursor);
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
@@ -72,7 +73,7 @@ internal static class GetChatPresenceReply
             }
             else
             {
-                output.Write(fragments.Get(item, EncodeRow));
+                output.Write(fragments.Get(item, EncodeRow, ref cursor));
             }
         }
 

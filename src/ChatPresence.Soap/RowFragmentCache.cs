@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using ChatPresence.Domain.Presence;
 using ChatPresence.Domain.Rights;
 
@@ -19,9 +20,29 @@ internal sealed class RowFragmentCache(long maxBytes)
     public bool IsEnabled => maxBytes > 0;
 
     /// <summary>The encoded row, encoded by <paramref name="encode"/> only when no kept row has the same content.</summary>
-    public byte[] Get(ChatPresenceCarrier row, Func<ChatPresenceCarrier, byte[]> encode)
+    public byte[] Get(ChatPresenceCarrier row, Func<ChatPresenceCarrier, byte[]> encode) => Get(row, encode, ref Unsafe.NullRef<ViewCursor>());
+
+    /// <summary>
+    /// As <see cref="Get(ChatPresenceCarrier, Func{ChatPresenceCarrier, byte[]})"/>, remembering in
+    /// <paramref name="cursor"/> the rows of the last rights objects seen (a reply has two), so consecutive rows with
+    /// the same rights skip the lookup by rights.
+    /// </summary>
+    public byte[] Get(ChatPresenceCarrier row, Func<ChatPresenceCarrier, byte[]> encode, ref ViewCursor cursor)
     {
-        var rows = views.GetOrAdd((row.TableRight, row.FieldProperties), static _ => new ConcurrentDictionary<int, Fragment>());
+        ConcurrentDictionary<int, Fragment> rows;
+        if (!Unsafe.IsNullRef(ref cursor) && cursor.Rows is not null && ReferenceEquals(cursor.Table, row.TableRight) && ReferenceEquals(cursor.Fields, row.FieldProperties))
+        {
+            rows = cursor.Rows;
+        }
+        else
+        {
+            rows = views.GetOrAdd((row.TableRight, row.FieldProperties), static _ => new ConcurrentDictionary<int, Fragment>());
+            if (!Unsafe.IsNullRef(ref cursor))
+            {
+                cursor = new ViewCursor(row.TableRight, row.FieldProperties, rows);
+            }
+        }
+
         if (rows.TryGetValue(row.UserId, out var kept) && kept.EncodedFrom(row))
         {
             return kept.Bytes;
@@ -39,7 +60,10 @@ internal sealed class RowFragmentCache(long maxBytes)
         return fragment.Bytes;
     }
 
-    private sealed class Fragment(ChatPresenceCarrier row, byte[] bytes)
+    /// <summary>The rows of one rights view, as last looked up (see <see cref="Get(ChatPresenceCarrier, Func{ChatPresenceCarrier, byte[]}, ref ViewCursor)"/>).</summary>
+    internal readonly record struct ViewCursor(TableRight? Table, FieldPropertyDictionary? Fields, ConcurrentDictionary<int, Fragment>? Rows);
+
+    internal sealed class Fragment(ChatPresenceCarrier row, byte[] bytes)
     {
         public byte[] Bytes { get; } = bytes;
 

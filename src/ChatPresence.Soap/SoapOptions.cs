@@ -34,9 +34,11 @@ public sealed class SoapOptions
 
     /// <summary>
     /// How many bytes of encoded GetChatPresence rows are kept across data versions (per rights view, language and
-    /// user), so that the reply after a save encodes only the rows that changed. 0 switches it off.
+    /// user), so that the reply after a save encodes only the rows that changed. 0 (the default) switches it off:
+    /// the plain writer already copies the shared rights bytes and encodes only a few values per row, and no
+    /// measurement yet shows the kept rows to be faster (bench: SoapColdAfterSaveBenchmarks, Fresh vs ReusingRows).
     /// </summary>
-    public long RowFragmentCacheBytes { get; set; } = 64L * 1024 * 1024;
+    public long RowFragmentCacheBytes { get; set; }
 
     /// <summary>
     /// Send GetChatPresence replies gzip- or Brotli-compressed to clients whose <c>Accept-Encoding</c> allows it

@@ -16,7 +16,11 @@ public sealed class RowFragmentCacheTests
     public async Task After_any_saves_the_reply_equals_one_encoded_afresh()
     {
         // Reply caches off on both, so every read is cold; a tiny fragment budget on a third host exercises starting over.
-        await using var reusing = await TestSoapServer.StartAsync(s => s["ChatPresence:Soap:ReplyCacheEntries"] = "0");
+        await using var reusing = await TestSoapServer.StartAsync(s =>
+        {
+            s["ChatPresence:Soap:ReplyCacheEntries"] = "0";
+            s["ChatPresence:Soap:RowFragmentCacheBytes"] = "67108864";
+        });
         await using var tight = await TestSoapServer.StartAsync(s =>
         {
             s["ChatPresence:Soap:ReplyCacheEntries"] = "0";
