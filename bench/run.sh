@@ -12,11 +12,14 @@ repo="$PWD"
 smoke=0
 [ "${1:-}" = "--smoke" ] && smoke=1
 # Smoke: short runs and few connections (a 5,000-user reply can take longer than a second at 32 connections).
+# Every compared pair is warmed up (JIT tiering done) and then measured in alternating rounds (A, B, A, B, …); the
+# ratio reported is the median of the per-round ratios, with their spread. Smoke: one round, for form.
 if [ "$smoke" = 1 ]; then
-  duration=1; slow_duration=2; scale_users=10000; connections=4
+  duration=1; slow_duration=4; scale_users=10000; connections=4; rounds=1; warmup=1
 else
-  duration=10; slow_duration=10; scale_users=100000; connections=32
+  duration=10; slow_duration=10; scale_users=100000; connections=32; rounds=3; warmup=5
 fi
+warming=0
 durable_clients=32
 ns="http://www.superoffice.net/ws/crm/NetServer/Services86"
 broken=()
@@ -77,6 +80,10 @@ build() {
     { cat "$work/publish-ceiling.log"; exit 1; }
   dotnet publish bench/ChatPresence.LoadDriver -c Release -o "$work/driver" -nologo -v q >"$work/publish-driver.log" 2>&1 ||
     { cat "$work/publish-driver.log"; exit 1; }
+  if [ -f bench/peers/soapcore/ChatPresence.SoapCorePeer.csproj ]; then
+    dotnet publish bench/peers/soapcore -c Release -o "$work/soapcore" -nologo -v q >"$work/publish-soapcore.log" 2>&1 ||
+      { cat "$work/publish-soapcore.log"; exit 1; }
+  fi
   wait "$gsoap_build" || { cat "$work"/gsoap/*.log; exit 1; }
 }
 
@@ -152,10 +159,12 @@ load() {
   local name="$1" users="$2" url="$3"; shift 3
   local seconds="$duration"
   [ "$users" -le 50 ] || seconds="$slow_duration"
+  [ "$warming" = 0 ] || seconds="$warmup"
   local out="$work/wrk-$name.txt"
   env "$@" "${load_cpu[@]}" wrk -t1 -c"$connections" -d"${seconds}s" --timeout 60s -s bench/wrk/request.lua "$url" >"$out" 2>&1 || true
   local line; line="$(grep '^WRKRESULT' "$out" || true)"
-  order+=("$name"); users_of[$name]="$users"
+  [ "$warming" = 1 ] || order+=("$name")
+  users_of[$name]="$users"
   if [ -z "$line" ]; then
     rps[$name]=0; p50[$name]=-; p99[$name]=-; errs[$name]=-
     broke "$name: wrk printed no result ($(tail -3 "$out"))"
@@ -172,7 +181,8 @@ load() {
   p50[$name]="$(awk -v u="$p50_us" 'BEGIN { printf "%.2f", u / 1000 }')"
   p99[$name]="$(awk -v u="$p99_us" 'BEGIN { printf "%.2f", u / 1000 }')"
   errs[$name]=$((status_errors + socket_errors))
-  [ "$requests" -gt 0 ] || broke "$name: no requests completed"
+  # A warm-up that completes nothing (a slow 5,000-user peer in a one-second smoke warm-up) is not a broken scenario.
+  [ "$requests" -gt 0 ] || [ "$warming" = 1 ] || broke "$name: no requests completed"
   [ "${errs[$name]}" = 0 ] || broke "$name: $status_errors HTTP errors, $socket_errors socket errors"
 }
 
@@ -224,65 +234,155 @@ host_scenarios_50() {
   curl -sS "$host_url/api/v1/Presence/GetAll" -H "$auth" -D "$work/rest-reply.headers" -o "$work/rest-reply.json"
   etag="$(sed -n 's/^ETag: *\(.*\)\r$/\1/Ip' "$work/rest-reply.headers")"
 
-  load_soap soap11-get 50 "$host_url" 11 GetChatPresence "$work/get11.xml"
   load_soap soap12-get 50 "$host_url" 12 GetChatPresence "$work/get12.xml"
-  load rest-getall 50 "$host_url/api/v1/Presence/GetAll" WRK_METHOD=GET "WRK_HEADERS=$auth"
   load rest-getall-304 50 "$host_url/api/v1/Presence/GetAll" WRK_METHOD=GET "WRK_HEADERS=$auth|If-None-Match: $etag"
   load rest-agent-select 50 "$host_url/api/v1/Agents/Chat/GetChatPresence?\$select=UserId,Present" "WRK_HEADERS=$auth"
   load_soap soap11-save 50 "$host_url" 11 SaveChatPresence "$work/save-true.xml" "$work/save-false.xml"
-  stop "$host_pid"
+  # The saves changed the data: one read refills the cache; the host stays up for the compared rounds.
+  soap_post "$host_url" Chat GetChatPresence "$work/get11.xml" -o /dev/null
+  cp "$work/get11.xml" "$work/get11-steady50.xml"
+  rest_ticket="$ticket"
+  hosts[steady50]="$host_url"; host_pids[steady50]="$host_pid"
 }
 
-# cold_and_steady USERS: GetChatPresence with the reply cache switched off; for 5,000 users also steady state.
-host_get() { # NAME USERS [VAR=value…]
+# start_get_host NAME USERS [VAR=value…]: a host left running for compared rounds; hosts[NAME] is its URL and
+# $work/get11-NAME.xml a GetChatPresence request with an admin ticket of its own database.
+declare -A hosts host_pids
+start_get_host() {
   local name="$1" users="$2"; shift 2
   say "host, $users users ($name)"
-  start_host "$name" "$users" "$@" || return 0
+  start_host "$name" "$users" "$@" || return 1
   local ticket; ticket="$(login "$host_url" admin)"
-  requests_for "$ticket"
-  soap_post "$host_url" Chat GetChatPresence "$work/get11.xml" -o "$work/$name-reply.xml"
+  [ -n "$ticket" ] || { broke "$name: login as admin failed"; return 1; }
+  sed "s|{{TICKET}}|$ticket|" samples/soap/GetChatPresence.soap11.xml >"$work/get11-$name.xml"
+  soap_post "$host_url" Chat GetChatPresence "$work/get11-$name.xml" -o "$work/$name-reply.xml" -D "$work/$name-reply.headers"
   expect_users "$name" "$work/$name-reply.xml" "$users" || true
-  load_soap "$name" "$users" "$host_url" 11 GetChatPresence "$work/get11.xml"
-  stop "$host_pid"
+  hosts[$name]="$host_url"; host_pids[$name]="$host_pid"
 }
 
-ceiling() { # NAME REPLY HEADERS: Kestrel answering with the captured bytes
-  local name="$1" reply="$2" content_type
+# capture NAME USERS: the exact reply bytes of the host NAME, identity and coded (gzip, br), SOAP and REST JSON, for
+# the ceilings and the bytes ratios; a coded reply must decode to the identity bytes.
+capture() {
+  local name="$1" users="$2" url="${hosts[$1]}" enc ticket
+  ticket="$(sed -n 's|.*<t:Ticket>\([^<]*\)</t:Ticket>.*|\1|p' "$work/get11-$name.xml")"
+  for enc in identity gzip br; do
+    soap_post "$url" Chat GetChatPresence "$work/get11-$name.xml" -H "Accept-Encoding: $enc" \
+      -D "$work/bytes-soap-$users-$enc.headers" -o "$work/bytes-soap-$users-$enc"
+    curl -sS "$url/api/v1/Presence/GetAll" -H "Authorization: SoTicket $ticket" -H "Accept-Encoding: $enc" \
+      -D "$work/bytes-json-$users-$enc.headers" -o "$work/bytes-json-$users-$enc"
+    fact[bytes-soap-$users-$enc]="$(wc -c <"$work/bytes-soap-$users-$enc")"
+    fact[bytes-json-$users-$enc]="$(wc -c <"$work/bytes-json-$users-$enc")"
+  done
+  local kind
+  for kind in soap json; do
+    grep -qi '^Content-Encoding: *gzip' "$work/bytes-$kind-$users-gzip.headers" || broke "bytes-$kind-$users: no gzip reply"
+    grep -qi '^Content-Encoding: *br' "$work/bytes-$kind-$users-br.headers" || broke "bytes-$kind-$users: no br reply"
+    gzip -dc "$work/bytes-$kind-$users-gzip" | cmp -s - "$work/bytes-$kind-$users-identity" ||
+      broke "bytes-$kind-$users: the gzip reply does not decode to the identity reply"
+  done
+  expect_users "bytes-soap-$users" "$work/bytes-soap-$users-identity" "$users" || true
+}
+
+# start_ceiling NAME REPLY-FILE HEADERS-FILE [ENCODING]: Kestrel answering with the captured bytes (ceilings[NAME])
+declare -A ceilings ceiling_pids
+start_ceiling() {
+  local name="$1" reply="$2" content_type port pid
   content_type="$(sed -n 's/^Content-Type: *\(.*\)\r$/\1/Ip' "$3")"
-  say "ceiling ($name: $(wc -c <"$reply") bytes, $content_type)"
-  local port; port="$(free_port)"
-  ASPNETCORE_URLS="http://127.0.0.1:$port" "${server_cpu[@]}" dotnet "$work/ceiling/ChatPresence.Ceiling.dll" "$reply" "$content_type" \
-    >"$work/ceiling-$name.log" 2>&1 &
-  local pid=$!
+  say "ceiling ($name: $(wc -c <"$reply") bytes, $content_type${4:+, $4})"
+  port="$(free_port)"
+  CEILING_CONTENT_ENCODING="${4:-}" ASPNETCORE_URLS="http://127.0.0.1:$port" "${server_cpu[@]}" \
+    dotnet "$work/ceiling/ChatPresence.Ceiling.dll" "$reply" "$content_type" >"$work/ceiling-$name.log" 2>&1 &
+  pid=$!
   started+=("$pid")
-  wait_http "http://127.0.0.1:$port/" 60 || { broke "ceiling did not start"; return 0; }
+  wait_http "http://127.0.0.1:$port/" 60 || { broke "ceiling $name did not start"; return 1; }
   curl -sS -X POST "http://127.0.0.1:$port/" --data-binary @"$work/get11.xml" -o "$work/$name-echo"
   cmp -s "$reply" "$work/$name-echo" || broke "$name: ceiling reply differs from the captured one"
-  if [ "$name" = ceiling-soap ]; then
-    load_soap "$name" 50 "http://127.0.0.1:$port" 11 GetChatPresence "$work/get11.xml"
-  else
-    load "$name" 50 "http://127.0.0.1:$port/api/v1/Presence/GetAll" WRK_METHOD=GET "WRK_HEADERS=Authorization: SoTicket x"
-  fi
-  stop "$pid"
+  ceilings[$name]="http://127.0.0.1:$port"; ceiling_pids[$name]="$pid"
 }
 
-peer() { # KIND USERS
+# start_peer KIND USERS: peers[KIND-USERS] is its URL
+declare -A peers peer_pids
+start_peer() {
   local kind="$1" users="$2" port pid
   directory "$users"
   port="$(free_port)"
   say "peer $kind, $users users"
-  if [ "$kind" = node-soap ]; then
-    "${server_cpu[@]}" node bench/peers/node-soap/server.js "$repo/wsdl/Services86-Chat.wsdl" "$work/dir-$users.tsv" "$port" >"$work/$kind-$users.log" 2>&1 &
-  else
-    "${server_cpu[@]}" "$work/gsoap/gsoap-peer" "$work/dir-$users.tsv" "$port" >"$work/$kind-$users.log" 2>&1 &
-  fi
+  case "$kind" in
+    node-soap) "${server_cpu[@]}" node bench/peers/node-soap/server.js "$repo/wsdl/Services86-Chat.wsdl" "$work/dir-$users.tsv" "$port" >"$work/$kind-$users.log" 2>&1 & ;;
+    gsoap) "${server_cpu[@]}" "$work/gsoap/gsoap-peer" "$work/dir-$users.tsv" "$port" >"$work/$kind-$users.log" 2>&1 & ;;
+    soapcore) "${server_cpu[@]}" dotnet "$work/soapcore/ChatPresence.SoapCorePeer.dll" "$work/dir-$users.tsv" "$port" >"$work/$kind-$users.log" 2>&1 & ;;
+  esac
   pid=$!
   started+=("$pid")
-  wait_http "http://127.0.0.1:$port/" 60 || { broke "$kind did not start"; return 0; }
+  wait_http "http://127.0.0.1:$port/" 120 || { broke "$kind did not start ($(tail -3 "$work/$kind-$users.log"))"; return 1; }
   soap_post "http://127.0.0.1:$port" Chat GetChatPresence "$work/get11.xml" -o "$work/$kind-$users-reply.xml"
   expect_users "$kind-$users" "$work/$kind-$users-reply.xml" "$users" || true
-  load_soap "$kind-get-$users" "$users" "http://127.0.0.1:$port" 11 GetChatPresence "$work/get11.xml"
-  stop "$pid"
+  peers[$kind-$users]="http://127.0.0.1:$port"
+  peer_pids[$kind-$users]="$pid"
+}
+
+# read_load NAME USERS KIND URL BODY [ENCODING]: one wrk run of a read; KIND soap (1.1 GetChatPresence, BODY the
+# request file) or json (GET /api/v1/Presence/GetAll, BODY the ticket)
+read_load() {
+  local name="$1" users="$2" kind="$3" url="$4" body="$5" enc="${6:-}" extra=""
+  [ -z "$enc" ] || extra="|Accept-Encoding: $enc"
+  if [ "$kind" = soap ]; then
+    load "$name" "$users" "$url/Remote/Services86/Chat.svc" \
+      "WRK_HEADERS=Content-Type: text/xml; charset=utf-8|SOAPAction: \"$ns/Chat/GetChatPresence\"$extra" "WRK_BODY=$body"
+  else
+    load "$name" "$users" "$url/api/v1/Presence/GetAll" WRK_METHOD=GET "WRK_HEADERS=Authorization: SoTicket $body$extra"
+  fi
+}
+
+# alternate PAIR USERS "A" "B": A and B are read_load arguments after NAME USERS. Both are warmed up, then measured
+# in $rounds alternating rounds; fact[ratio-PAIR] is the median of the A/B ratios, fact[spread-PAIR] min-max,
+# fact[rps-PAIR] the median req/s of each.
+alternate() {
+  local pair="$1" users="$2" a="$3" b="$4" r ratios=() as=() bs=()
+  # shellcheck disable=SC2086 # the specs are word lists
+  { warming=1; read_load "$pair-warm-a" "$users" $a; read_load "$pair-warm-b" "$users" $b; warming=0; }
+  for r in $(seq 1 "$rounds"); do
+    # shellcheck disable=SC2086
+    read_load "$pair-a$r" "$users" $a
+    # shellcheck disable=SC2086
+    read_load "$pair-b$r" "$users" $b
+    ratios+=("$(ratio "${rps[$pair-a$r]}" "${rps[$pair-b$r]}")"); as+=("${rps[$pair-a$r]}"); bs+=("${rps[$pair-b$r]}")
+  done
+  fact[ratio-$pair]="$(median "${ratios[@]}")"
+  fact[spread-$pair]="$(printf '%s\n' "${ratios[@]}" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "-" hi }')"
+  fact[rps-$pair]="$(median "${as[@]}") vs $(median "${bs[@]}") req/s"
+}
+
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print ""; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# USERS: the host (steady and cold) against the ceilings (identity and gzip bytes) and the peers
+compare_at() {
+  local users="$1" steady cold kind
+  if [ "$users" = 50 ]; then steady=steady50; else steady="steady$users"; start_get_host "$steady" "$users" || return 0; fi
+  cold="cold$users"
+  start_get_host "$cold" "$users" ChatPresence__Soap__ReplyCacheEntries=0 ChatPresence__Rest__ReplyCacheEntries=1 || return 0
+  capture "$steady" "$users"
+  start_ceiling "ceiling-soap-$users" "$work/bytes-soap-$users-identity" "$work/bytes-soap-$users-identity.headers" || return 0
+  start_ceiling "ceiling-soap-gzip-$users" "$work/bytes-soap-$users-gzip" "$work/bytes-soap-$users-gzip.headers" gzip || return 0
+  local s="${hosts[$steady]}" c="${hosts[$cold]}" sb="$work/get11-$steady.xml" cb="$work/get11-$cold.xml"
+  alternate "soap-$users" "$users" "soap $s $sb" "soap ${ceilings[ceiling-soap-$users]} $sb"
+  alternate "soap-gzip-$users" "$users" "soap $s $sb gzip" "soap ${ceilings[ceiling-soap-gzip-$users]} $sb gzip"
+  alternate "soap-cold-$users" "$users" "soap $c $cb" "soap ${ceilings[ceiling-soap-$users]} $sb"
+  if [ "$users" = 50 ]; then
+    start_ceiling "ceiling-json-50" "$work/bytes-json-50-identity" "$work/bytes-json-50-identity.headers" || return 0
+    alternate "json-50" 50 "json $s $rest_ticket" "json ${ceilings[ceiling-json-50]} x"
+  fi
+  for kind in gsoap soapcore node-soap; do
+    [ "$kind" != soapcore ] || [ -f bench/peers/soapcore/ChatPresence.SoapCorePeer.csproj ] || continue
+    start_peer "$kind" "$users" || continue
+    alternate "$kind-$users" "$users" "soap $s $sb" "soap ${peers[$kind-$users]} $sb"
+    [ "$kind" = node-soap ] || alternate "$kind-cold-$users" "$users" "soap $c $cb" "soap ${peers[$kind-$users]} $sb"
+    stop "${peer_pids[$kind-$users]}"
+  done
+  local n
+  for n in "${!ceiling_pids[@]}"; do stop "${ceiling_pids[$n]}"; done
+  for n in "${!host_pids[@]}"; do stop "${host_pids[$n]}"; done
+  ceiling_pids=(); host_pids=()
 }
 
 # The big directory: time to first and last byte of GetChatPresence, and the host's peak RSS.
@@ -348,6 +448,20 @@ at_least() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a == "-"
 at_most() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a == "-" || b == "-") print ""; else print (a + 0 <= b + 0) ? 1 : 0 }'; }
 times() { awk -v a="$1" -v k="$2" 'BEGIN { printf "%.0f", a * k }'; }
 
+# ratio_target TEXT PAIR MINIMUM: the median of the pair's alternating rounds, with its spread
+ratio_target() {
+  local r="${fact[ratio-$2]:-}"
+  if [ -z "$r" ]; then target "$1" "" "not measured"; return; fi
+  target "$1" "$(at_least "$r" "$3")" "median $r x over $rounds round(s) (spread ${fact[spread-$2]}; ${fact[rps-$2]})"
+}
+
+# bytes_target TEXT KIND USERS N: gzip bytes <= identity / N (deterministic: the same on any machine)
+bytes_target() {
+  local identity="${fact[bytes-$2-$3-identity]:-}" gzip="${fact[bytes-$2-$3-gzip]:-}" br="${fact[bytes-$2-$3-br]:-}"
+  if [ -z "$identity" ] || [ -z "$gzip" ]; then target "$1" "" "not measured"; return; fi
+  target "$1" "$(at_most "$(awk -v g="$gzip" -v n="$4" 'BEGIN { print g * n }')" "$identity")"     "$gzip of $identity bytes = 1/$(awk -v i="$identity" -v g="$gzip" 'BEGIN { printf "%.0f", i / g }') (br: $br bytes = 1/$(awk -v i="$identity" -v b="${br:-0}" 'BEGIN { if (b > 0) printf "%.0f", i / b; else print "?" }'))"
+}
+
 report() {
   local n
   echo
@@ -355,6 +469,8 @@ report() {
     "$(awk '/MemTotal/ { printf "%.0f", $2 / 1024 }' /proc/meminfo)" "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)"
   printf 'wrk: 1 thread, %s connections, %s s per scenario (%s s for 5,000 users); pinned: %s\n' \
     "$connections" "$duration" "$slow_duration" "${server_cpu[*]:+server on core 0, load on core 1}"
+  printf 'method: each compared pair warmed up %s s each, then %s alternating round(s) (A, B, A, B, ...); ratio = median of the round ratios (spread min-max)\n' \
+    "$warmup" "$rounds"
   printf '%-26s %7s %10s %9s %9s %7s\n' scenario users 'req/s' 'p50 ms' 'p99 ms' errors
   for n in "${order[@]}"; do
     printf '%-26s %7s %10s %9s %9s %7s\n' "$n" "${users_of[$n]}" "${rps[$n]}" "${p50[$n]}" "${p99[$n]}" "${errs[$n]}"
@@ -376,22 +492,31 @@ report() {
   echo
   [ "$smoke" = 0 ] || echo "(smoke run: the figures are too short to mean anything; the verdicts below are printed for form)"
 
-  local ceil="${rps[ceiling-soap]:-0}" ceil_json="${rps[ceiling-json]:-0}" s
-  target "SOAP GetChatPresence 50 users steady >= 0.8 x ceiling" "$(at_least "${rps[soap11-get]:-}" "$(awk -v c="$ceil" 'BEGIN { print c * 0.8 }')")" \
-    "${rps[soap11-get]:-?} vs ceiling $ceil req/s = $(ratio "${rps[soap11-get]:-0}" "$ceil") x"
-  target "REST GetAll JSON 50 users steady >= 0.8 x ceiling (JSON bytes)" "$(at_least "${rps[rest-getall]:-}" "$(awk -v c="$ceil_json" 'BEGIN { print c * 0.8 }')")" \
-    "${rps[rest-getall]:-?} vs ceiling $ceil_json req/s = $(ratio "${rps[rest-getall]:-0}" "$ceil_json") x (vs SOAP-bytes ceiling: $(ratio "${rps[rest-getall]:-0}" "$ceil") x)"
-  target "SOAP GetChatPresence 50 users cold (ReplyCacheEntries=0) >= 0.35 x ceiling" \
-    "$(at_least "${rps[soap11-get-cold]:-}" "$(awk -v c="$ceil" 'BEGIN { print c * 0.35 }')")" \
-    "${rps[soap11-get-cold]:-?} vs ceiling $ceil req/s = $(ratio "${rps[soap11-get-cold]:-0}" "$ceil") x"
-  local users ours cold node gsoap
+  printf 'bytes per GetChatPresence (SOAP 1.1) / GetAll (JSON), identity / gzip / br:\n'
+  local users kind
   for users in 50 5000; do
-    if [ "$users" = 50 ]; then ours="${rps[soap11-get]:-}"; cold="${rps[soap11-get-cold]:-}"; else ours="${rps[soap11-get-5000]:-}"; cold="${rps[soap11-get-5000-cold]:-}"; fi
-    node="${rps[node-soap-get-$users]:-}"; gsoap="${rps[gsoap-get-$users]:-}"
-    target "SOAP GetChatPresence $users users steady >= 5 x node-soap" "$(at_least "$ours" "$(times "${node:-0}" 5)")" \
-      "$ours vs $node req/s = $(ratio "${ours:-0}" "${node:-0}") x (cold: $(ratio "${cold:-0}" "${node:-0}") x)"
-    target "SOAP GetChatPresence $users users steady >= 1 x gSOAP" "$(at_least "$ours" "${gsoap:-}")" \
-      "$ours vs $gsoap req/s = $(ratio "${ours:-0}" "${gsoap:-0}") x (cold: $(ratio "${cold:-0}" "${gsoap:-0}") x)"
+    for kind in soap json; do
+      printf '  %-4s %5s users: %s / %s / %s\n' "$kind" "$users" "${fact[bytes-$kind-$users-identity]:-?}" \
+        "${fact[bytes-$kind-$users-gzip]:-?}" "${fact[bytes-$kind-$users-br]:-?}"
+    done
+  done
+  echo
+  bytes_target "SOAP GetChatPresence 5,000 users, gzip bytes <= 1/50 of identity" soap 5000 50
+  bytes_target "REST GetAll JSON 5,000 users, gzip bytes <= 1/30 of identity" json 5000 30
+  bytes_target "REST GetAll JSON 50 users, gzip bytes <= 1/30 of identity" json 50 30
+  ratio_target "SOAP GetChatPresence 50 users steady >= 0.8 x ceiling" soap-50 0.8
+  ratio_target "SOAP GetChatPresence 5,000 users steady >= 0.8 x ceiling" soap-5000 0.8
+  ratio_target "SOAP GetChatPresence gzip 50 users steady >= 0.8 x gzip ceiling" soap-gzip-50 0.8
+  ratio_target "SOAP GetChatPresence gzip 5,000 users steady >= 0.8 x gzip ceiling" soap-gzip-5000 0.8
+  ratio_target "REST GetAll JSON 50 users steady >= 0.8 x ceiling (JSON bytes)" json-50 0.8
+  ratio_target "SOAP GetChatPresence 50 users cold (ReplyCacheEntries=0) >= 0.7 x ceiling" soap-cold-50 0.7
+  ratio_target "SOAP GetChatPresence 5,000 users cold (ReplyCacheEntries=0) >= 0.5 x ceiling" soap-cold-5000 0.5
+  for users in 50 5000; do
+    ratio_target "SOAP GetChatPresence $users users steady >= 5 x SoapCore" "soapcore-$users" 5
+    ratio_target "SOAP GetChatPresence $users users cold >= 5 x SoapCore" "soapcore-cold-$users" 5
+    ratio_target "SOAP GetChatPresence $users users steady >= 2 x gSOAP (threaded)" "gsoap-$users" 2
+    ratio_target "SOAP GetChatPresence $users users cold >= 1 x gSOAP (threaded)" "gsoap-cold-$users" 1
+    ratio_target "SOAP GetChatPresence $users users steady >= 5 x node-soap" "node-soap-$users" 5
   done
   if [ -n "${fact[alloc-50]:-}" ]; then
     target "allocated per cold SOAP GetChatPresence (50 users) <= 16 KB" "$(at_most "${fact[alloc-50]}" 16384)" \
@@ -425,15 +550,8 @@ report() {
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 build
 host_scenarios_50
-host_get soap11-get-cold 50 ChatPresence__Soap__ReplyCacheEntries=0
-ceiling ceiling-soap "$work/soap-reply.xml" "$work/soap-reply.headers"
-ceiling ceiling-json "$work/rest-reply.json" "$work/rest-reply.headers"
-host_get soap11-get-5000 5000
-host_get soap11-get-5000-cold 5000 ChatPresence__Soap__ReplyCacheEntries=0
-peer node-soap 50
-peer gsoap 50
-peer node-soap 5000
-peer gsoap 5000
+compare_at 50
+compare_at 5000
 scale
 durable
 allocations

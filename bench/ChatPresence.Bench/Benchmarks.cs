@@ -53,6 +53,41 @@ public class SoapReplyBenchmarks
     public long WriteGetChatPresence() => ColdReply.WriteSoap(list);
 }
 
+/// <summary>
+/// The cold reply after a save that changed one row: every write alternates between two data versions that differ in
+/// one user's presence (each built as a new directory view, as after a save), so with kept row fragments one row is
+/// encoded and the rest copied; <c>Fresh</c> encodes every row, as before.
+/// </summary>
+[MemoryDiagnoser]
+public class SoapColdAfterSaveBenchmarks
+{
+    private readonly ChatPresenceList[] versions = new ChatPresenceList[2];
+    private RowFragmentCache fragments = null!;
+    private int next;
+
+    [Params(50, 5000)]
+    public int Users { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        versions[0] = PresenceLists.For(Users);
+        versions[1] = PresenceLists.For(Users, flippedUser: 3, changeStamp: 43);
+        fragments = new RowFragmentCache(64L * 1024 * 1024);
+    }
+
+    [Benchmark(Baseline = true)]
+    public long Fresh() => ColdReply.WriteSoap(versions[next++ & 1]);
+
+    [Benchmark]
+    public long ReusingRows()
+    {
+        using var reply = new PooledBufferStream(1024);
+        SoapReplyWriter.WriteGetChatPresence(reply, SoapVersion.Soap11, default, versions[next++ & 1], fragments);
+        return reply.Length;
+    }
+}
+
 /// <summary>Writing the REST GetAll reply body (JSON) that the reply cache then keeps.</summary>
 [MemoryDiagnoser]
 public class RestReplyBenchmarks

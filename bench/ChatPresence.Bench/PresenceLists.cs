@@ -10,7 +10,8 @@ namespace ChatPresence.Bench;
 /// </summary>
 public static class PresenceLists
 {
-    public static ChatPresenceList For(int users)
+    /// <param name="flippedUser">A user whose presence is the opposite: the list after one save.</param>
+    public static ChatPresenceList For(int users, int? flippedUser = null, long changeStamp = 42)
     {
         var people = new List<ChatUser> { new(1, "admin", "Ada Admin", ChatRole.Administrator, true) };
         var memberships = new List<TopicMembership>();
@@ -30,11 +31,11 @@ public static class PresenceLists
                 ongoing[id] = id % 4;
             }
 
-            presence[id] = id % 2 == 0;
+            presence[id] = (id % 2 == 0) != (id == flippedUser);
         }
 
         var topics = new[] { new ChatTopic(1, "Sales", OpeningHours.AlwaysOpen), new ChatTopic(2, "Support", OpeningHours.AlwaysOpen) };
-        var view = new DirectoryView(new DirectorySnapshot(42, new ChatDirectory(people, topics, memberships, ongoing), presence));
+        var view = new DirectoryView(new DirectorySnapshot(changeStamp, new ChatDirectory(people, topics, memberships, ongoing), presence));
         return view.ListFor(view.FindUser(2)!, "en");
     }
 }

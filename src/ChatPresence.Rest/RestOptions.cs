@@ -37,4 +37,13 @@ public sealed class RestOptions
     /// large directory does not hold whole replies in memory.
     /// </summary>
     public int StreamRepliesAboveRows { get; set; } = 10_000;
+
+    /// <summary>
+    /// Send presence replies gzip- or Brotli-compressed to clients whose <c>Accept-Encoding</c> allows it (cached
+    /// replies are compressed once per cache entry). Logins and error bodies are never compressed.
+    /// </summary>
+    public bool CompressReplies { get; set; } = true;
+
+    /// <summary>A presence reply smaller than this is sent uncompressed whatever the client accepts.</summary>
+    public int CompressionMinimumBytes { get; set; } = 1024;
 }

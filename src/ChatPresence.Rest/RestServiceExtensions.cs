@@ -27,6 +27,7 @@ public static class RestServiceExtensions
         services.AddOptions<RestOptions>()
             .Bind(configuration.GetSection(RestOptions.SectionName))
             .Validate(o => o.BodyLimits.IsValid && o.ReplyCacheEntries > 0 && o.ReplyCacheBytes > 0, "ChatPresence:Rest: MaxBodyBytes, MaxBodyDepth, MaxBodyNodes, MaxBodyNameLength, MaxBodyStringLength, ReplyCacheEntries and ReplyCacheBytes must be positive")
+            .Validate(o => o.CompressionMinimumBytes >= 0, "ChatPresence:Rest:CompressionMinimumBytes must not be negative")
             .ValidateOnStart();
         services.AddSingleton<RestCallerResolver>();
         services.AddSingleton(sp =>

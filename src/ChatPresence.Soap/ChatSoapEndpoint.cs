@@ -1,4 +1,5 @@
 using System.Text;
+using ChatPresence.Compression;
 using ChatPresence.Domain;
 using ChatPresence.Domain.Identity;
 using ChatPresence.Domain.Security;
@@ -23,6 +24,8 @@ public sealed partial class ChatSoapEndpoint
     private readonly SoapOptions options;
     private readonly SoapEnvelopeReader reader;
     private readonly ReplyCache replies;
+    private readonly ReplyCompression compression;
+    private readonly RowFragmentCache fragments;
     private readonly bool includeDetail;
     private readonly ILogger<ChatSoapEndpoint> logger;
 
@@ -39,6 +42,8 @@ public sealed partial class ChatSoapEndpoint
         this.logger = logger;
         reader = new SoapEnvelopeReader(this.options);
         replies = new ReplyCache(this.options.ReplyCacheEntries, this.options.ReplyCacheBytes);
+        fragments = new RowFragmentCache(this.options.RowFragmentCacheBytes);
+        compression = new ReplyCompression(this.options.CompressReplies, this.options.CompressionMinimumBytes);
         includeDetail = this.options.IncludeExceptionDetail ?? environment.IsDevelopment();
     }
 
@@ -133,25 +138,33 @@ public sealed partial class ChatSoapEndpoint
                     var list = await agent.GetChatPresenceAsync(caller, cancellationToken);
                     if (list.Items.Count > options.StreamRepliesAboveRows)
                     {
-                        // Chunked: the length is not known before the last row is written.
-                        context.Response.StatusCode = StatusCodes.Status200OK;
-                        context.Response.ContentType = version.ContentType;
-                        await SoapReplyWriter.WriteGetChatPresenceStreamingAsync(context.Response.Body, version, timeZone, list, cancellationToken, extraHeaders: addressing);
+                        await WriteStreamedPresenceAsync(context, version, timeZone, list, addressing, cancellationToken);
                         return;
                     }
 
-                    if (replies.TryGet(version, list.Tag, timeZone, out var bytes))
+                    if (replies.TryGetEncoded(version, list.Tag, timeZone, out var cached))
                     {
-                        await WriteReplyAsync(context, version, StatusCodes.Status200OK, bytes, addressing);
+                        await WritePresenceAsync(context, version, cached, cacheKept: true, addressing);
                         return;
                     }
 
-                    SoapReplyWriter.WriteGetChatPresence(reply, version, timeZone, list);
+                    SoapReplyWriter.WriteGetChatPresence(reply, version, timeZone, list, fragments);
                     if (replies.Accepts(reply.WrittenSpan.Length))
                     {
-                        replies.Add(version, list.Tag, timeZone, reply.WrittenSpan.ToArray());
+                        var encoded = new EncodedReply(reply.WrittenSpan.ToArray());
+                        replies.Add(version, list.Tag, timeZone, encoded);
+                        await WritePresenceAsync(context, version, encoded, cacheKept: true, addressing);
+                        return;
                     }
 
+                    if (compression.Choose(context.Request, reply.Length) != ContentCoding.Identity)
+                    {
+                        // Nothing keeps this reply (cache off or too large): compressed for this request alone.
+                        await WritePresenceAsync(context, version, new EncodedReply(reply.WrittenSpan.ToArray()), cacheKept: false, addressing);
+                        return;
+                    }
+
+                    SetVary(context.Response);
                     break;
                 }
 
@@ -200,6 +213,52 @@ public sealed partial class ChatSoapEndpoint
         }
 
         await WriteReplyAsync(context, version, StatusCodes.Status200OK, reply.WrittenMemory, addressing);
+    }
+
+    /// <summary>
+    /// A GetChatPresence reply, the only SOAP reply ever compressed (a presence list carries no secret; see
+    /// <see cref="ReplyCompression"/>): in the coding the client accepts, made once per cache entry. A reply to a
+    /// WS-Addressing request is sent as identity: its per-request headers are spliced into the cached bytes.
+    /// </summary>
+    private async Task WritePresenceAsync(HttpContext context, SoapVersion version, EncodedReply reply, bool cacheKept, ReadOnlyMemory<byte> addressing)
+    {
+        var coding = addressing.IsEmpty ? compression.Choose(context.Request, reply.Identity.Length) : ContentCoding.Identity;
+        var bytes = reply.For(coding, out var made);
+        if (made && cacheKept)
+        {
+            replies.Compressed(bytes.Length);
+        }
+
+        SetVary(context.Response);
+        ReplyCompression.SetContentEncoding(context.Response, coding);
+        await WriteReplyAsync(context, version, StatusCodes.Status200OK, bytes, addressing);
+    }
+
+    /// <summary>Chunked (the length is not known before the last row is written), compressed on the way when accepted.</summary>
+    private async Task WriteStreamedPresenceAsync(HttpContext context, SoapVersion version, TimeZoneEcho timeZone, Domain.Presence.ChatPresenceList list, ReadOnlyMemory<byte> addressing, CancellationToken cancellationToken)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = version.ContentType;
+        SetVary(response);
+        var coding = compression.Choose(context.Request, length: null);
+        if (coding == ContentCoding.Identity)
+        {
+            await SoapReplyWriter.WriteGetChatPresenceStreamingAsync(response.Body, version, timeZone, list, cancellationToken, extraHeaders: addressing);
+            return;
+        }
+
+        ReplyCompression.SetContentEncoding(response, coding);
+        await using var compressed = ReplyCompression.Open(response.Body, coding);
+        await SoapReplyWriter.WriteGetChatPresenceStreamingAsync(compressed, version, timeZone, list, cancellationToken, extraHeaders: addressing);
+    }
+
+    private void SetVary(HttpResponse response)
+    {
+        if (compression.Enabled)
+        {
+            response.Headers.Vary = "Accept-Encoding";
+        }
     }
 
     private ValueTask<Caller> AuthenticateAsync(HttpContext context, SoapRequest soap, string language, CancellationToken cancellationToken) =>

@@ -39,7 +39,14 @@ internal static class GetChatPresenceReply
         "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F\uFFFE\uFFFF" +
         string.Concat(Enumerable.Range(0xD800, 0x800).Select(c => (char)c)));
 
-    public static void Write(PooledBufferStream output, SoapVersion version, TimeZoneEcho timeZone, ChatPresenceList list)
+    public static void Write(PooledBufferStream output, SoapVersion version, TimeZoneEcho timeZone, ChatPresenceList list) =>
+        Write(output, version, timeZone, list, fragments: null);
+
+    /// <summary>
+    /// The same bytes, with each row taken from <paramref name="fragments"/> when it was encoded before with the same
+    /// content and rights: after a save, only the changed rows are encoded.
+    /// </summary>
+    public static void Write(PooledBufferStream output, SoapVersion version, TimeZoneEcho timeZone, ChatPresenceList list, RowFragmentCache? fragments)
     {
         var items = list.Items;
         WriteStart(output, version, timeZone, items.Count, default);
@@ -50,6 +57,7 @@ internal static class GetChatPresenceReply
 
         // Remembers the last two rights objects seen: a list has two (the caller's own row and everyone else's).
         var rows = new RowFragments();
+        var cursor = default(RowFragmentCache.ViewCursor);
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
@@ -59,10 +67,25 @@ internal static class GetChatPresenceReply
                 output.EnsureCapacity(output.Length + (items.Count * (rows.TableRight(item.TableRight).Length + rows.FieldProperties(item.FieldProperties).Length + 320)) + 128);
             }
 
-            WritePresence(output, item, ref rows);
+            if (fragments is null)
+            {
+                WritePresence(output, item, ref rows);
+            }
+            else
+            {
+                output.Write(fragments.Get(item, EncodeRow, ref cursor));
+            }
         }
 
         output.Write(End);
+    }
+
+    private static byte[] EncodeRow(ChatPresenceCarrier item)
+    {
+        using var row = new PooledBufferStream(2048);
+        var rights = new RowFragments();
+        WritePresence(row, item, ref rights);
+        return row.WrittenSpan.ToArray();
     }
 
     /// <summary>

@@ -33,6 +33,23 @@ public sealed class SoapOptions
     public int StreamRepliesAboveRows { get; set; } = 10_000;
 
     /// <summary>
+    /// How many bytes of encoded GetChatPresence rows are kept across data versions (per rights view, language and
+    /// user), so that the reply after a save encodes only the rows that changed. 0 (the default) switches it off:
+    /// the plain writer already copies the shared rights bytes and encodes only a few values per row, and no
+    /// measurement yet shows the kept rows to be faster (bench: SoapColdAfterSaveBenchmarks, Fresh vs ReusingRows).
+    /// </summary>
+    public long RowFragmentCacheBytes { get; set; }
+
+    /// <summary>
+    /// Send GetChatPresence replies gzip- or Brotli-compressed to clients whose <c>Accept-Encoding</c> allows it
+    /// (cached replies are compressed once per cache entry). Other replies (logins, saves, faults) are never compressed.
+    /// </summary>
+    public bool CompressReplies { get; set; } = true;
+
+    /// <summary>A GetChatPresence reply smaller than this is sent uncompressed whatever the client accepts.</summary>
+    public int CompressionMinimumBytes { get; set; } = 1024;
+
+    /// <summary>
     /// Send stack traces in ExceptionInfo. Null means: only when the host environment is Development.
     /// </summary>
     public bool? IncludeExceptionDetail { get; set; }

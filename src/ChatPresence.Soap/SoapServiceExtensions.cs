@@ -19,7 +19,9 @@ public static class SoapServiceExtensions
     public static IServiceCollection AddChatSoap(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<SoapOptions>().Bind(configuration.GetSection(SoapOptions.SectionName));
+        services.AddOptions<SoapOptions>().Bind(configuration.GetSection(SoapOptions.SectionName))
+            .Validate(o => o.CompressionMinimumBytes >= 0, "ChatPresence:Soap:CompressionMinimumBytes must not be negative")
+            .ValidateOnStart();
         services.AddSingleton<ChatSoapEndpoint>();
         return services;
     }

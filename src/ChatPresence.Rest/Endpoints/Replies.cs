@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Reflection;
 using System.Text.Json;
+using ChatPresence.Compression;
 using ChatPresence.Domain.Directory;
 using ChatPresence.Domain.Presence;
 using ChatPresence.Rest.Formatting;
@@ -18,22 +19,30 @@ namespace ChatPresence.Rest.Endpoints;
 public sealed class PresenceReply : IResult, IEndpointMetadataProvider
 {
     /// <summary>What the reply varies with, besides the URL.</summary>
-    internal const string VaryOn = "Accept, Accept-Language, SO-Language, Authorization, Cookie";
+    internal const string VaryOn = "Accept, Accept-Encoding, Accept-Language, SO-Language, Authorization, Cookie";
 
     private const int ChunkBytes = 32 * 1024;
 
     private readonly (ChatPresenceList List, ReplyFormat Format, Selection Selection)? streamed;
+    private readonly ContentCoding coding;
 
     public PresenceReply(CachedReply reply)
+        : this(reply, ContentCoding.Identity)
     {
-        Reply = reply;
-        ETag = reply.ETag;
     }
 
-    private PresenceReply(ChatPresenceList list, ReplyFormat format, Selection selection, string etag)
+    internal PresenceReply(CachedReply reply, ContentCoding coding)
+    {
+        Reply = reply;
+        this.coding = coding;
+        ETag = ReplyCompression.ETagFor(reply.ETag, coding);
+    }
+
+    private PresenceReply(ChatPresenceList list, ReplyFormat format, Selection selection, string etag, ContentCoding coding)
     {
         streamed = (list, format, selection);
-        ETag = etag;
+        this.coding = coding;
+        ETag = ReplyCompression.ETagFor(etag, coding);
     }
 
     /// <summary>The cached bytes; null for a streamed reply.</summary>
@@ -41,26 +50,41 @@ public sealed class PresenceReply : IResult, IEndpointMetadataProvider
 
     public string ETag { get; }
 
-    public static PresenceReply Streamed(ChatPresenceList list, ReplyFormat format, Selection selection, string etag) => new(list, format, selection, etag);
+    /// <summary>The ETag is the identity one; the reply's own adds the coding's suffix.</summary>
+    internal static PresenceReply Streamed(ChatPresenceList list, ReplyFormat format, Selection selection, string etag, ContentCoding coding) => new(list, format, selection, etag, coding);
 
-    public Task ExecuteAsync(HttpContext httpContext)
+    public async Task ExecuteAsync(HttpContext httpContext)
     {
         var response = httpContext.Response;
         response.StatusCode = StatusCodes.Status200OK;
         SetValidators(response, ETag);
+        ReplyCompression.SetContentEncoding(response, coding);
         if (Reply is not null)
         {
+            // Compressed at most once per cache entry, whoever asks.
+            var body = Reply.Encoded.For(coding);
             response.ContentType = Reply.ContentType;
-            response.ContentLength = Reply.Body.Length;
-            return response.Body.WriteAsync(Reply.Body, httpContext.RequestAborted).AsTask();
+            response.ContentLength = body.Length;
+            await response.Body.WriteAsync(body, httpContext.RequestAborted);
+            return;
         }
 
         var (list, format, selection) = streamed!.Value;
         response.ContentType = format.ContentType;
-        return format.Format == WireFormat.Xml
-            ? PresenceXml.WriteStreamingAsync(response.Body, list.Items, selection, ChunkBytes, httpContext.RequestAborted)
-            : PresenceJson.WriteStreamingAsync(response.Body, list.Items, selection, ChunkBytes, httpContext.RequestAborted);
+        if (coding == ContentCoding.Identity)
+        {
+            await WriteStreamingAsync(response.Body, list, format, selection, httpContext.RequestAborted);
+            return;
+        }
+
+        await using var compressed = ReplyCompression.Open(response.Body, coding);
+        await WriteStreamingAsync(compressed, list, format, selection, httpContext.RequestAborted);
     }
+
+    private static Task WriteStreamingAsync(Stream body, ChatPresenceList list, ReplyFormat format, Selection selection, CancellationToken cancellationToken) =>
+        format.Format == WireFormat.Xml
+            ? PresenceXml.WriteStreamingAsync(body, list.Items, selection, ChunkBytes, cancellationToken)
+            : PresenceJson.WriteStreamingAsync(body, list.Items, selection, ChunkBytes, cancellationToken);
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
     {

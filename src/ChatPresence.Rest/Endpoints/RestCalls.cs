@@ -1,3 +1,4 @@
+using ChatPresence.Compression;
 using ChatPresence.Domain;
 using ChatPresence.Domain.Identity;
 using ChatPresence.Domain.Presence;
@@ -30,6 +31,9 @@ public sealed partial class RestCalls(
 {
     private readonly BodyLimits bodyLimits = options.Value.BodyLimits;
 
+    // Presence lists only; Login replies (which set the ticket cookie) and error bodies are never compressed.
+    private readonly ReplyCompression compression = new(options.Value.CompressReplies, options.Value.CompressionMinimumBytes);
+
     public async Task<Results<PresenceReply, NotModifiedReply, ErrorResult>> GetPresenceAsync(HttpContext http, string source, string? select)
     {
         var request = http.Request;
@@ -45,15 +49,19 @@ public sealed partial class RestCalls(
             {
                 // Too large to hold: the ETag comes from the list tag alone, so a 304 costs nothing and a 200 is streamed.
                 var etag = ReplyCache.ETagFor(list.Tag, reply.MediaType, selection.Key);
-                return NotModifiedReply.Matches(request.Headers.IfNoneMatch, etag)
-                    ? new NotModifiedReply(etag)
-                    : PresenceReply.Streamed(list, reply, selection, etag);
+                var streamedCoding = compression.Choose(request, length: null);
+                var streamedETag = ReplyCompression.ETagFor(etag, streamedCoding);
+                return NotModifiedReply.Matches(request.Headers.IfNoneMatch, streamedETag)
+                    ? new NotModifiedReply(streamedETag)
+                    : PresenceReply.Streamed(list, reply, selection, etag, streamedCoding);
             }
 
             var cached = replies.Get(list, reply, selection);
-            return NotModifiedReply.Matches(request.Headers.IfNoneMatch, cached.ETag)
-                ? new NotModifiedReply(cached.ETag)
-                : new PresenceReply(cached);
+            var coding = compression.Choose(request, cached.Body.Length);
+            var cachedETag = ReplyCompression.ETagFor(cached.ETag, coding);
+            return NotModifiedReply.Matches(request.Headers.IfNoneMatch, cachedETag)
+                ? new NotModifiedReply(cachedETag)
+                : new PresenceReply(cached, coding);
         }
         catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
         {

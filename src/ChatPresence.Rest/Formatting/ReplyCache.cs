@@ -1,14 +1,18 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using ChatPresence.Compression;
 using ChatPresence.Domain.Presence;
 
 namespace ChatPresence.Rest.Formatting;
 
-/// <summary>A serialized presence reply and its strong ETag.</summary>
+/// <summary>A serialized presence reply and its strong ETag (of the identity bytes; coded forms add a suffix).</summary>
 public sealed class CachedReply(byte[] body, string etag, string contentType)
 {
-    public byte[] Body { get; } = body;
+    public byte[] Body => Encoded.Identity;
+
+    /// <summary>The body and its compressed forms, each made at most once.</summary>
+    internal EncodedReply Encoded { get; } = new(body);
 
     public string ETag { get; } = etag;
 
@@ -19,7 +23,8 @@ public sealed class CachedReply(byte[] body, string etag, string contentType)
 /// Serialized presence replies keyed by (<see cref="ChatPresenceList.Tag"/>, media type, <c>$select</c> key).
 /// The list tag is equal exactly when the content is (data version, rights view, language), so an entry never
 /// goes stale: a change makes a new tag. Bounded in entries and in bytes (a reply grows with the directory, and every
-/// agent has a rights view of their own): when either is exceeded, the oldest entries are dropped first.
+/// agent has a rights view of their own): when either is exceeded, the oldest entries are dropped first. The bytes
+/// counted are the identity bodies; compressed forms made on demand add typically a thirtieth to a hundredth more.
 /// </summary>
 public sealed class ReplyCache(int capacity, long maxBytes = ReplyCache.DefaultMaxBytes)
 {

@@ -1,9 +1,21 @@
 // node-soap client for the interop tests.
 // Usage: node node_client.js CHAT_WSDL PRINCIPAL_WSDL VERSION(11|12) SCENARIO USER PASSWORD
-// Scenarios: login, get, save, isopen, badticket. Prints one JSON object.
+// Scenarios: login, get, save, isopen, badticket, compressed. Prints one JSON object.
 'use strict';
 const path = require('path');
 const soap = require(path.join(__dirname, 'node_modules', 'soap'));
+const axios = require(path.join(__dirname, 'node_modules', 'axios'));
+
+// axios (node-soap's HTTP client) decodes gzip/br and then drops Content-Encoding from the parsed headers; the raw
+// headers of the last reply keep it.
+let lastContentEncoding = null;
+const http = axios.create();
+http.interceptors.response.use((response) => {
+  const raw = (response.request && response.request.res && response.request.res.rawHeaders) || [];
+  const at = raw.findIndex((name, i) => i % 2 === 0 && name.toLowerCase() === 'content-encoding');
+  lastContentEncoding = at >= 0 ? raw[at + 1] : null;
+  return response;
+});
 
 const NS = 'http://www.superoffice.net/ws/crm/NetServer/Services86';
 const [chatWsdl, principalWsdl, version, scenario, user, password] = process.argv.slice(2);
@@ -12,12 +24,12 @@ const port = (service) => (soap12 ? 'Soap12Binding_' : 'BasicHttpBinding_') + se
 const escape = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
 const envelopeNamespace = (xml) => (/<(?:[\w-]+:)?Envelope[^>]*xmlns(?::[\w-]+)?="([^"]+)"/.exec(xml) || [])[1];
 
-function call(client, serviceName, operation, args, headers) {
+function call(client, serviceName, operation, args, headers, httpHeaders) {
   client.clearSoapHeaders();
   for (const header of headers) client.addSoapHeader(header);
   const method = client[serviceName][port(serviceName === 'WcfChatService' ? 'Chat' : 'SoPrincipal')][operation];
   return new Promise((resolve, reject) => {
-    method(args, (err, result, rawResponse, soapHeader) => (err ? reject(err) : resolve({ result, rawResponse, soapHeader })));
+    method(args, (err, result, rawResponse, soapHeader) => (err ? reject(err) : resolve({ result, rawResponse, soapHeader })), {}, httpHeaders);
   });
 }
 
@@ -29,7 +41,7 @@ const ownRow = (list, id) => list.find((r) => Number(r.UserId) === id);
 const bool = (x) => x === true || x === 'true';
 
 async function main() {
-  const options = { forceSoap12Headers: soap12 };
+  const options = { forceSoap12Headers: soap12, request: http };
   const chat = await soap.createClientAsync(chatWsdl, options);
   const principal = await soap.createClientAsync(principalWsdl, options);
   const out = { client: 'node-soap', version, scenario };
@@ -66,6 +78,14 @@ async function main() {
       const second = await call(chat, 'WcfChatService', 'GetChatPresence', {}, credentials(ticket));
       out.before = before;
       out.after = bool(ownRow(rows(second.result), userId).Present);
+    } else if (scenario === 'compressed') {
+      // node-soap sends "Accept-Encoding: none" unless told otherwise; its HTTP client (axios) decodes gzip and br.
+      const acceptEncoding = 'gzip, deflate, br';
+      const { result, soapHeader } = await call(chat, 'WcfChatService', 'GetChatPresence', {}, credentials(ticket), { 'Accept-Encoding': acceptEncoding });
+      out.succeeded = bool(soapHeader.Succeeded);
+      out.userIds = rows(result).map((r) => Number(r.UserId));
+      out.acceptEncoding = acceptEncoding;
+      out.contentEncoding = lastContentEncoding;
     } else if (scenario === 'isopen') {
       const { result, soapHeader } = await call(chat, 'WcfChatService', 'IsWithinOpeningHours', { ChatTopicId: 1 }, credentials(ticket));
       out.succeeded = bool(soapHeader.Succeeded);

@@ -1,7 +1,7 @@
 <?php
 // PHP SoapClient for the interop tests.
 // Usage: php php_client.php CHAT_WSDL PRINCIPAL_WSDL VERSION(11|12) SCENARIO USER PASSWORD
-// Scenarios: login, get, save, isopen, badticket. Prints one JSON object.
+// Scenarios: login, get, save, isopen, badticket, compressed. Prints one JSON object.
 const NS = 'http://www.superoffice.net/ws/crm/NetServer/Services86';
 
 [$self, $chatWsdl, $principalWsdl, $version, $scenario, $user, $password] = $argv;
@@ -12,6 +12,10 @@ $options = [
     'trace' => true,
     'features' => SOAP_SINGLE_ELEMENT_ARRAYS,
 ];
+if ($scenario === 'compressed') {
+    // Accept gzip replies (requests stay plain: no level bits, so PHP does not compress what it sends).
+    $options['compression'] = SOAP_COMPRESSION_ACCEPT | SOAP_COMPRESSION_GZIP;
+}
 $principal = new SoapClient($principalWsdl, $options);
 $chat = new SoapClient($chatWsdl, $options);
 
@@ -73,6 +77,14 @@ if ($scenario === 'badticket') {
         [$result] = call($chat, 'GetChatPresence', [], credentials($ticket));
         $out['before'] = $before;
         $out['after'] = (bool)ownRow(rows($result), $userId)->Present;
+    } elseif ($scenario === 'compressed') {
+        [$result, $headers] = call($chat, 'GetChatPresence', [], credentials($ticket));
+        $out['succeeded'] = (bool)$headers['Succeeded'];
+        $out['userIds'] = array_map(fn ($r) => (int)$r->UserId, rows($result));
+        preg_match('/^Accept-Encoding:\s*(.*?)\r?$/mi', (string)$chat->__getLastRequestHeaders(), $sent);
+        preg_match('/^Content-Encoding:\s*(.*?)\r?$/mi', (string)$chat->__getLastResponseHeaders(), $got);
+        $out['acceptEncoding'] = $sent[1] ?? null;
+        $out['contentEncoding'] = $got[1] ?? null;
     } elseif ($scenario === 'isopen') {
         [$result, $headers] = call($chat, 'IsWithinOpeningHours', ['ChatTopicId' => 1], credentials($ticket));
         $out['succeeded'] = (bool)$headers['Succeeded'];

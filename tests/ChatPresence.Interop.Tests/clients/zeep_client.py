@@ -2,19 +2,24 @@
 """python3-zeep client for the interop tests.
 
 Usage: zeep_client.py CHAT_WSDL PRINCIPAL_WSDL VERSION(11|12) SCENARIO USER PASSWORD
-Scenarios: login, get, save, isopen, badticket. Prints one JSON object.
+Scenarios: login, get, save, isopen, badticket, compressed. Prints one JSON object.
 """
 import json
 import sys
 
 from zeep import Client
 from zeep.plugins import HistoryPlugin
+from zeep.transports import Transport
 
 chat_wsdl, principal_wsdl, version, scenario, user, password = sys.argv[1:7]
 suffix = "Soap12Binding_" if version == "12" else "BasicHttpBinding_"
 history = HistoryPlugin()
+# requests (zeep's HTTP) sends "Accept-Encoding: gzip, deflate" by default; the hook records what came back.
+transport = Transport()
+http_replies = []
+transport.session.hooks["response"].append(lambda r, *args, **kwargs: http_replies.append(r))
 principal = Client(principal_wsdl, plugins=[history]).bind("WcfSoPrincipalService", suffix + "SoPrincipal")
-chat = Client(chat_wsdl, plugins=[history]).bind("WcfChatService", suffix + "Chat")
+chat = Client(chat_wsdl, plugins=[history], transport=transport).bind("WcfChatService", suffix + "Chat")
 
 
 def login():
@@ -68,6 +73,12 @@ else:
         _, rows = presence(ticket)
         out["before"] = before
         out["after"] = bool(own_row(rows, user_id).Present)
+    elif scenario == "compressed":
+        result, rows = presence(ticket)
+        out["succeeded"] = bool(result.header.Succeeded)
+        out["userIds"] = [r.UserId for r in rows]
+        out["acceptEncoding"] = http_replies[-1].request.headers.get("Accept-Encoding")
+        out["contentEncoding"] = http_replies[-1].headers.get("Content-Encoding")
     elif scenario == "isopen":
         result = chat.IsWithinOpeningHours(ChatTopicId=1, _soapheaders=headers(ticket))
         out["succeeded"] = bool(result.header.Succeeded)
