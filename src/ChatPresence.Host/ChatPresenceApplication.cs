@@ -43,13 +43,17 @@ public static class ChatPresenceApplication
         services.TryAddSingleton(TimeProvider.System); // tests put a manual clock in first
         services.AddSingleton<IChatStore>(sp => sp.GetRequiredService<IOptions<ChatPresenceOptions>>().Value switch
         {
-            { Storage: StorageEngine.Postgres } => new PostgresChatStore(configuration.GetConnectionString("ChatPresence")
-                ?? throw new InvalidOperationException("ChatPresence:Storage is Postgres, but ConnectionStrings:ChatPresence is not set.")),
+            { Storage: StorageEngine.Postgres } => new PostgresChatStore(
+                configuration.GetConnectionString("ChatPresence")
+                    ?? throw new InvalidOperationException("ChatPresence:Storage is Postgres, but ConnectionStrings:ChatPresence is not set."),
+                configuration.GetSection(PostgresStoreOptions.Section).Get<PostgresStoreOptions>() ?? new PostgresStoreOptions(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger<PostgresChatStore>()),
             var options => new SqliteChatStore(options.ResolveDatabasePath()),
         });
         services.AddSingleton<IChatDirectoryStore>(sp => sp.GetRequiredService<IChatStore>());
         services.AddSingleton<ICredentialStore>(sp => sp.GetRequiredService<IChatStore>());
         services.AddSingleton<DirectoryCache>();
+        services.AddHostedService<DirectoryFollower>();
         services.AddSingleton<IChatAgent, ChatAgent>();
         services.AddSingleton<TicketAuthority>();
         services.AddSingleton(SecurityOptionsFrom(configuration));

@@ -126,8 +126,8 @@ public sealed class PostgresChatStoreTests : ChatStoreContractTests
         await Task.WhenAll(first.MigrateAsync(None), second.MigrateAsync(None));
         await first.MigrateAsync(None);
 
-        Assert.Equal(1L, await PostgresTestServer.ScalarAsync(connectionString, "SELECT count(*) FROM schema_version;"));
-        Assert.Equal(1, await PostgresTestServer.ScalarAsync(connectionString, "SELECT max(version) FROM schema_version;"));
+        Assert.Equal(2L, await PostgresTestServer.ScalarAsync(connectionString, "SELECT count(*) FROM schema_version;"));
+        Assert.Equal(2, await PostgresTestServer.ScalarAsync(connectionString, "SELECT max(version) FROM schema_version;"));
     }
 
     [Fact]
