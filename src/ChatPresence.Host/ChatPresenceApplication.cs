@@ -23,11 +23,22 @@ public static class ChatPresenceApplication
         customize?.Invoke(builder);
         builder.AddChatPresence();
         var app = builder.Build();
-        await app.PrepareStoreAsync(loadInitialDirectory, app.Lifetime.ApplicationStopping);
-        if (loadInitialDirectory)
+        try
         {
-            // Load the read model before the first request, so the first poll does not pay for it.
-            await app.Services.GetRequiredService<DirectoryCache>().GetAsync(app.Lifetime.ApplicationStopping);
+            await StartupRetry.RunAsync(app, loadInitialDirectory, async ct =>
+            {
+                await app.PrepareStoreAsync(loadInitialDirectory, ct);
+                if (loadInitialDirectory)
+                {
+                    // Load the read model before the first request, so the first poll does not pay for it.
+                    await app.Services.GetRequiredService<DirectoryCache>().GetAsync(ct);
+                }
+            });
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
         }
 
         app.MapChatPresence();

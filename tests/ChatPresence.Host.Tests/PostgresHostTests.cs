@@ -12,12 +12,13 @@ namespace ChatPresence.Host.Tests;
 /// each seeing what the other saved. The server is <c>CHATPRESENCE_TEST_POSTGRES</c> or the local one
 /// <c>.ci/run</c> starts; unreachable fails with directions, like the storage tests.
 /// </summary>
+[Collection(PostgresHostCollection.Name)]
 public sealed class PostgresHostTests : IAsyncLifetime
 {
     private const string Variable = "CHATPRESENCE_TEST_POSTGRES";
-    private const string TestDatabase = "chatpresence_tests";
+    internal const string TestDatabase = "chatpresence_tests";
 
-    private static readonly string ServerConnectionString =
+    internal static readonly string ServerConnectionString =
         Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } configured
             ? configured
             : "Host=127.0.0.1;Username=chatpresence;Password=chatpresence;Database=postgres";
@@ -108,7 +109,7 @@ public sealed class PostgresHostTests : IAsyncLifetime
         return rows.RootElement.EnumerateArray().Single(r => r.GetProperty("UserId").GetInt32() == userId).GetProperty("Present").GetBoolean();
     }
 
-    private static async Task<object?> ExecuteAsync(string connectionString, string sql)
+    internal static async Task<object?> ExecuteAsync(string connectionString, string sql)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false };
         await using var connection = new NpgsqlConnection(builder.ConnectionString);
@@ -132,4 +133,11 @@ public sealed class PostgresHostTests : IAsyncLifetime
         await using var command = new NpgsqlCommand(sql, connection);
         return await command.ExecuteScalarAsync();
     }
+}
+
+/// <summary>Host tests on PostgreSQL run one at a time: they count the process's database commands.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class PostgresHostCollection
+{
+    public const string Name = "PostgreSQL hosts";
 }

@@ -80,6 +80,7 @@ internal sealed class PostgresChangeListener(string connectionString, PostgresOu
         var token = stopping.Token;
         while (!token.IsCancellationRequested)
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 await using var connection = new NpgsqlConnection(connectionString);
@@ -98,7 +99,7 @@ internal sealed class PostgresChangeListener(string connectionString, PostgresOu
 
                 // Listening from here on: whatever was committed before is read from the log.
                 backoff = FirstBackoff;
-                outage.Recovered();
+                outage.Recovered(started);
                 Signal();
                 while (true)
                 {

@@ -67,12 +67,19 @@ public sealed class PostgresChatStore : IChatStore, IDirectoryChangeLog, IAsyncD
     /// <summary>"PostgreSQL database 'x' on host:port": how messages name this store's database.</summary>
     public string DatabaseName => outage.Database;
 
-    public Task MigrateAsync(CancellationToken cancellationToken) =>
-        GuardAsync(async () =>
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        try
         {
             await MigrateAsync(always: true, cancellationToken).ConfigureAwait(false);
-            return true;
-        });
+        }
+        catch (Exception exception) when (!disposed && (exception is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException))
+        {
+            // At start any failure to reach or log in to the database is "unavailable": a wrong password or a missing
+            // database is reported in one line with what to check, like a stopped server.
+            throw outage.Unavailable(exception);
+        }
+    }
 
     public async Task<bool> CheckHealthAsync(CancellationToken cancellationToken)
     {
@@ -362,12 +369,13 @@ public sealed class PostgresChatStore : IChatStore, IDirectoryChangeLog, IAsyncD
     /// <summary>Runs a database call; an unreachable database becomes a <see cref="StoreUnavailableException"/>, logged once per outage.</summary>
     private async Task<T> GuardAsync<T>(Func<Task<T>> call)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             var result = await call().ConfigureAwait(false);
             if (outage.IsDown)
             {
-                outage.Recovered();
+                outage.Recovered(started);
             }
 
             return result;

@@ -16,6 +16,7 @@ internal sealed class PostgresOutage(string database, ILogger? logger)
     private readonly ILogger logger = logger ?? NullLogger.Instance;
     private readonly Lock gate = new();
     private DateTimeOffset? since;
+    private long sinceTimestamp;
 
     /// <summary>"PostgreSQL database chatpresence on db1:5432", for every message about it.</summary>
     public string Database { get; } = database;
@@ -68,6 +69,7 @@ internal sealed class PostgresOutage(string database, ILogger? logger)
             }
 
             since = DateTimeOffset.UtcNow;
+            sinceTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
         }
 
         // The message only: the stack trace says nothing an operator can act on.
@@ -77,12 +79,14 @@ internal sealed class PostgresOutage(string database, ILogger? logger)
             FirstLine(exception));
     }
 
-    public void Recovered()
+    /// <param name="startedTimestamp">When the call that succeeded began (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>):
+    /// a call already under way when the outage began proves nothing, and would make one outage log twice.</param>
+    public void Recovered(long startedTimestamp)
     {
         DateTimeOffset started;
         lock (gate)
         {
-            if (since is not { } value)
+            if (since is not { } value || startedTimestamp < sinceTimestamp)
             {
                 return;
             }
