@@ -73,6 +73,12 @@ public sealed class ChatAgent(DirectoryCache directory, IChatDirectoryStore stor
     /// </summary>
     private async Task SeeOwnWriteAsync(CancellationToken cancellationToken)
     {
+        if (!directory.FollowsChangeLog)
+        {
+            // SQLite: the next read sees the moved stamp and reloads once for all saves since (no reload per save).
+            return;
+        }
+
         try
         {
             await directory.RefreshAsync(cancellationToken);

@@ -199,9 +199,20 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
             }
         })).ToArray();
 
+        // A SOAP client with a ticket host A already knows.
+        var ticket = (await hostA.Services.GetRequiredService<TicketAuthority>().AuthenticateUsernamePasswordAsync("admin", "admin", "en", CancellationToken.None)).Ticket!;
+        Assert.Matches("Succeeded[^>]*>true<", await SoapSaveAsync(hostA, ticket));
+
         await Task.Delay(1000);
         proxy.Cut();
-        await Task.Delay(3000);
+        await Task.Delay(1500);
+
+        // SOAP during the outage: HTTP 200, Succeeded=false, ExceptionInfo says unavailable (no fault, no stack trace).
+        var soapReply = await SoapSaveAsync(hostA, ticket);
+        Assert.Matches("Succeeded[^>]*>false<", soapReply);
+        Assert.Contains("Unavailable", soapReply, StringComparison.Ordinal);
+        Assert.DoesNotContain("Npgsql", soapReply, StringComparison.Ordinal);
+        await Task.Delay(1500);
         proxy.Restore();
         await Task.Delay(2500);
         await stop.CancelAsync();
@@ -237,6 +248,22 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
             Assert.Single(host.Log.Entries, e => e.Contains(" Warning ", StringComparison.Ordinal) && e.Contains("unreachable", StringComparison.Ordinal));
             Assert.DoesNotContain(host.Log.Entries, e => e.Contains(" Error ", StringComparison.Ordinal) || e.Contains(" Critical ", StringComparison.Ordinal));
         }
+    }
+
+    private static async Task<string> SoapSaveAsync(ChatPresenceHost host, string ticket)
+    {
+        using var client = host.CreateClient();
+        var envelope = $"""
+            <s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:t="http://www.superoffice.net/ws/crm/NetServer/Services86">
+              <s:Header><t:Credentials><t:Ticket>{ticket}</t:Ticket></t:Credentials></s:Header>
+              <s:Body><t:SaveChatPresence><t:ChatPresence><t:ChatPresence><t:UserId>1</t:UserId><t:Present>true</t:Present></t:ChatPresence></t:ChatPresence></t:SaveChatPresence></s:Body>
+            </s:Envelope>
+            """;
+        using var body = new StringContent(envelope, Encoding.UTF8, "text/xml");
+        body.Headers.Add("SOAPAction", "\"http://www.superoffice.net/ws/crm/NetServer/Services86/Chat/SaveChatPresence\"");
+        using var response = await client.PostAsync(new Uri("Remote/Services86/Chat.svc", UriKind.Relative), body);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
     }
 
     private string ConnectionString() =>

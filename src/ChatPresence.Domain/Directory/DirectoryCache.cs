@@ -31,8 +31,11 @@ public sealed class DirectoryCache
     /// <summary>
     /// The view-change signal: raised once per applied change, after the new view is current, with
     /// <c>(previous, current)</c>; <c>current.ChangeStamp</c> is greater than <c>previous.ChangeStamp</c>. Not raised for
-    /// the first load. Raised for saves and imports of every host (PostgreSQL) or of this host (SQLite); handlers run on
-    /// the thread that applied the change (a saver or the change follower), so they must be quick and must not throw.
+    /// the first load. PostgreSQL: raised for saves and imports of every host as soon as they are applied (a save of this
+    /// host before it is acknowledged, others' within milliseconds). SQLite: raised when a read finds the stamp moved
+    /// and reloads (the first read after one or more saves), so a consumer that must not wait for a reader calls
+    /// <see cref="GetAsync"/> itself now and then (it costs nothing while nothing changed). Handlers run on the thread
+    /// that applied the change (a request or the change follower), so they must be quick and must not throw.
     /// To find what changed, compare the two views (e.g. <see cref="DirectoryView.IsPresent"/> per user).
     /// </summary>
     public event Action<DirectoryView, DirectoryView>? ViewChanged;
