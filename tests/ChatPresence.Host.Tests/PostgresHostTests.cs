@@ -87,21 +87,21 @@ public sealed class PostgresHostTests : IAsyncLifetime
         Assert.False(await PresentAsync(clientA, 5));
     }
 
-    private static HttpClient AdminClient(ChatPresenceHost host)
+    internal static HttpClient AdminClient(ChatPresenceHost host)
     {
         var client = host.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:admin")));
         return client;
     }
 
-    private static async Task SaveAsync(HttpClient client, int userId, bool present)
+    internal static async Task SaveAsync(HttpClient client, int userId, bool present)
     {
         using var body = new StringContent($"[{{\"UserId\":{userId},\"Present\":{(present ? "true" : "false")}}}]", Encoding.UTF8, "application/json");
         using var response = await client.PostAsync(new Uri("api/v1/Presence/SaveAll", UriKind.Relative), body);
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
     }
 
-    private static async Task<bool> PresentAsync(HttpClient client, int userId)
+    internal static async Task<bool> PresentAsync(HttpClient client, int userId)
     {
         using var response = await client.GetAsync(new Uri("api/v1/Presence/GetAll", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

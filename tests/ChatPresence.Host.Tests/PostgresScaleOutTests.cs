@@ -57,37 +57,37 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
         await using var hostA = await StartAsync();
         await using var hostB = await StartAsync();
         await using var hostC = await StartAsync();
-        using var clientA = AdminClient(hostA);
-        using var clientB = AdminClient(hostB);
-        using var clientC = AdminClient(hostC);
+        using var clientA = PostgresHostTests.AdminClient(hostA);
+        using var clientB = PostgresHostTests.AdminClient(hostB);
+        using var clientC = PostgresHostTests.AdminClient(hostC);
 
         // Warm up: each host verifies the Basic header once (a password read), then remembers it.
         foreach (var client in new[] { clientA, clientB, clientC })
         {
-            Assert.False(await PresentAsync(client, 5));
+            Assert.False(await PostgresHostTests.PresentAsync(client, 5));
         }
 
         // The counter sees request-path commands: a save makes some (that the test could fail is shown here).
         commands.Reset();
-        await SaveAsync(clientA, 5, true);
+        await PostgresHostTests.SaveAsync(clientA, 5, true);
         Assert.True(commands.Count > 0, "the counter saw no command for a save: it counts nothing");
 
         // Seen on B and C by the change feed, well within a second, with no query on their request path.
         var saved = Stopwatch.StartNew();
-        await EventuallyAsync(async () => await PresentAsync(clientB, 5) && await PresentAsync(clientC, 5), TimeSpan.FromSeconds(2));
+        await EventuallyAsync(async () => await PostgresHostTests.PresentAsync(clientB, 5) && await PostgresHostTests.PresentAsync(clientC, 5), TimeSpan.FromSeconds(2));
         Assert.True(saved.Elapsed < TimeSpan.FromSeconds(2));
         commands.Reset();
         for (var i = 0; i < 20; i++)
         {
-            Assert.True(await PresentAsync(clientB, 5));
-            Assert.True(await PresentAsync(clientC, 5));
+            Assert.True(await PostgresHostTests.PresentAsync(clientB, 5));
+            Assert.True(await PostgresHostTests.PresentAsync(clientC, 5));
         }
 
         Assert.Equal(0, commands.Count);
 
         // And back: B's save reaches A and C.
-        await SaveAsync(clientB, 5, false);
-        await EventuallyAsync(async () => !await PresentAsync(clientA, 5) && !await PresentAsync(clientC, 5), TimeSpan.FromSeconds(2));
+        await PostgresHostTests.SaveAsync(clientB, 5, false);
+        await EventuallyAsync(async () => !await PostgresHostTests.PresentAsync(clientA, 5) && !await PostgresHostTests.PresentAsync(clientC, 5), TimeSpan.FromSeconds(2));
     }
 
     [Fact]
@@ -155,10 +155,10 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
         var viaProxy = new NpgsqlConnectionStringBuilder(ConnectionString()) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 3 }.ConnectionString;
         await using var hostA = await StartAsync(viaProxy);
         await using var hostB = await StartAsync(viaProxy);
-        using var clientA = AdminClient(hostA);
-        using var clientB = AdminClient(hostB);
-        Assert.False(await PresentAsync(clientA, 2));
-        Assert.False(await PresentAsync(clientB, 2));
+        using var clientA = PostgresHostTests.AdminClient(hostA);
+        using var clientB = PostgresHostTests.AdminClient(hostB);
+        Assert.False(await PostgresHostTests.PresentAsync(clientA, 2));
+        Assert.False(await PostgresHostTests.PresentAsync(clientB, 2));
 
         // Six savers (users 2..7, each its own, alternating through A and B) and two readers.
         using var stop = new CancellationTokenSource();
@@ -239,7 +239,7 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
         foreach (var user in attempts.Keys)
         {
             var stored = (bool)(await PostgresHostTests.ExecuteAsync(ConnectionString(), $"SELECT present FROM presence WHERE user_id = {user};"))!;
-            await EventuallyAsync(async () => await PresentAsync(clientA, user) == stored && await PresentAsync(clientB, user) == stored, TimeSpan.FromSeconds(15));
+            await EventuallyAsync(async () => await PostgresHostTests.PresentAsync(clientA, user) == stored && await PostgresHostTests.PresentAsync(clientB, user) == stored, TimeSpan.FromSeconds(15));
         }
 
         // One Warning per host for the outage, never an Error with a stack trace per request.
@@ -292,13 +292,6 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
         }
     }
 
-    private static HttpClient AdminClient(ChatPresenceHost host)
-    {
-        var client = host.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:admin")));
-        return client;
-    }
-
     private static HttpClient TicketClient(ChatPresenceHost host, string ticket)
     {
         var client = host.CreateClient();
@@ -310,21 +303,6 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
     {
         using var response = await client.GetAsync(new Uri("api/v1/Presence/GetAll", UriKind.Relative));
         return response.StatusCode;
-    }
-
-    private static async Task SaveAsync(HttpClient client, int userId, bool present)
-    {
-        using var body = new StringContent($"[{{\"UserId\":{userId},\"Present\":{(present ? "true" : "false")}}}]", Encoding.UTF8, "application/json");
-        using var response = await client.PostAsync(new Uri("api/v1/Presence/SaveAll", UriKind.Relative), body);
-        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-    }
-
-    private static async Task<bool> PresentAsync(HttpClient client, int userId)
-    {
-        using var response = await client.GetAsync(new Uri("api/v1/Presence/GetAll", UriKind.Relative));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using var rows = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return rows.RootElement.EnumerateArray().Single(r => r.GetProperty("UserId").GetInt32() == userId).GetProperty("Present").GetBoolean();
     }
 
     /// <summary>

@@ -49,7 +49,7 @@ internal sealed class PostgresPresenceWriter : IAsyncDisposable
 
     /// <param name="open">Opens a ready (migrated) connection from the store's pool.</param>
     /// <param name="committed">Told the change-log position of each commit after its callers were answered (it
-    /// notifies the other hosts); never throws.</param>
+    /// notifies the other hosts), without waiting for it; never throws.</param>
     public PostgresPresenceWriter(Func<CancellationToken, ValueTask<NpgsqlConnection>> open, Func<long, Task> committed)
     {
         this.open = open;
@@ -116,7 +116,8 @@ internal sealed class PostgresPresenceWriter : IAsyncDisposable
 
                     if (position is { } logged)
                     {
-                        await committed(logged).ConfigureAwait(false);
+                        // Not awaited: the next batch need not wait for the notification's round trip.
+                        _ = committed(logged);
                     }
 
                     return;
