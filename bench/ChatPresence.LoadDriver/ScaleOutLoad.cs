@@ -32,7 +32,7 @@ public static class ScaleOutLoad
 
         using var stop = new CancellationTokenSource(duration);
         var stopwatch = Stopwatch.StartNew();
-        var savers = logins.Take(clients).Select((login, i) => SaveAsync(soap[i % soap.Length], login, stop.Token)).ToArray();
+        var savers = logins.Take(clients).Select((login, i) => SaveLoad.RunClientAsync(soap[i % soap.Length], login.Ticket, login.UserId, stop.Token)).ToArray();
         var readers = Enumerable.Range(0, pollers).Select(i => PollAsync(soap[i % soap.Length], logins[0].Ticket, stop.Token)).ToArray();
         var probe = ProbeAsync(soap[0], soap[1 % soap.Length], logins[clients], stop.Token);
         var saveResults = await Task.WhenAll(savers);
@@ -44,8 +44,8 @@ public static class ScaleOutLoad
         var errors = saveResults.Sum(r => r.Errors);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESULT scale-out hosts={hosts.Length} clients={clients} pollers={pollers} saves={latencies.Length} errors={errors} seconds={elapsed.TotalSeconds:F2} "
-            + $"per_second={latencies.Length / elapsed.TotalSeconds:F0} p50_ms={Percentile(latencies, 0.50):F2} p99_ms={Percentile(latencies, 0.99):F2} "
-            + $"reads={reads} visibility_samples={visibility.Length} visibility_p50_ms={Percentile(visibility, 0.50):F2} visibility_p99_ms={Percentile(visibility, 0.99):F2}"));
+            + $"per_second={latencies.Length / elapsed.TotalSeconds:F0} p50_ms={SaveLoad.Percentile(latencies, 0.50):F2} p99_ms={SaveLoad.Percentile(latencies, 0.99):F2} "
+            + $"reads={reads} visibility_samples={visibility.Length} visibility_p50_ms={SaveLoad.Percentile(visibility, 0.50):F2} visibility_p99_ms={SaveLoad.Percentile(visibility, 0.99):F2}"));
         return errors == 0 && latencies.Length > 0 && visibility.Length > 0 ? 0 : 1;
     }
 
@@ -68,35 +68,6 @@ public static class ScaleOutLoad
         var reads = (await Task.WhenAll(Enumerable.Range(0, pollers).Select(i => PollAsync(soap[i % soap.Length], login.Ticket, stop.Token)))).Sum();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT scale-out-reads hosts={hosts.Length} reads={reads}"));
         return reads > 0 ? 0 : 1;
-    }
-
-    private static async Task<SaveResult> SaveAsync(SoapClient soap, (string Ticket, int UserId) login, CancellationToken stop)
-    {
-        var latencies = new List<double>();
-        var errors = 0;
-        var present = false;
-        while (!stop.IsCancellationRequested)
-        {
-            present = !present;
-            var started = Stopwatch.GetTimestamp();
-            try
-            {
-                if (await soap.SaveAsync(login.Ticket, login.UserId, present, CancellationToken.None))
-                {
-                    latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                }
-                else
-                {
-                    errors++;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                errors++;
-            }
-        }
-
-        return new SaveResult(latencies, errors);
     }
 
     private static async Task<int> PollAsync(SoapClient soap, string ticket, CancellationToken stop)
@@ -137,9 +108,4 @@ public static class ScaleOutLoad
 
         return delays;
     }
-
-    private static double Percentile(double[] sorted, double p) =>
-        sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
-
-    private sealed record SaveResult(List<double> LatenciesMs, int Errors);
 }
