@@ -14,5 +14,19 @@ if (args.Length >= 3 && args[0] == "verify")
     return await AckCheck.RunAsync(new Uri(args[1]), args[2]);
 }
 
-await Console.Error.WriteLineAsync("Usage: save URL CLIENTS SECONDS ACKS | verify URL ACKS");
+// scaleout: URL[,URL…] CLIENTS POLLERS SECONDS — several hosts on one PostgreSQL (bench/scaleout.sh).
+// scaleout-reads: URL[,URL…] POLLERS SECONDS — reads only, started after a line on stdin (the script counts transactions).
+if (args.Length >= 5 && args[0] == "scaleout")
+{
+    return await ScaleOutLoad.RunAsync(Urls(args[1]), int.Parse(args[2]), int.Parse(args[3]), TimeSpan.FromSeconds(double.Parse(args[4])));
+}
+
+if (args.Length >= 4 && args[0] == "scaleout-reads")
+{
+    return await ScaleOutLoad.ReadOnlyAsync(Urls(args[1]), int.Parse(args[2]), TimeSpan.FromSeconds(double.Parse(args[3])));
+}
+
+await Console.Error.WriteLineAsync("Usage: save URL CLIENTS SECONDS ACKS | verify URL ACKS | scaleout URLS CLIENTS POLLERS SECONDS | scaleout-reads URLS POLLERS SECONDS");
 return 2;
+
+static Uri[] Urls(string list) => list.Split(',').Select(u => new Uri(u)).ToArray();

@@ -33,7 +33,7 @@ public static class SaveLoad
         return errors == 0 && saves > 0 ? 0 : 1;
     }
 
-    private static async Task<ClientResult> RunClientAsync(SoapClient soap, string ticket, int userId, CancellationToken stop)
+    internal static async Task<ClientResult> RunClientAsync(SoapClient soap, string ticket, int userId, CancellationToken stop)
     {
         var latencies = new List<double>();
         bool? lastAcknowledged = null;
@@ -65,8 +65,8 @@ public static class SaveLoad
         return new ClientResult(userId, lastAcknowledged, latencies, errors);
     }
 
-    private static double Percentile(double[] sorted, double p) =>
+    internal static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
-    private sealed record ClientResult(int UserId, bool? LastAcknowledged, List<double> LatenciesMs, int Errors);
+    internal sealed record ClientResult(int UserId, bool? LastAcknowledged, List<double> LatenciesMs, int Errors);
 }

@@ -59,6 +59,34 @@ public sealed class ChatAgent(DirectoryCache directory, IChatDirectoryStore stor
             // The directory changed between the check above and the write.
             throw UnknownUser(caller, e.UserId);
         }
+        catch (StoreUnavailableException e)
+        {
+            throw e.ToRefusal(caller.Language);
+        }
+
+        await SeeOwnWriteAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The save is committed: bring this host's view up to date before acknowledging, so the caller's next read here
+    /// shows it. If that fails (the database went away just now) the save still stands and the change feed catches up.
+    /// </summary>
+    private async Task SeeOwnWriteAsync(CancellationToken cancellationToken)
+    {
+        if (!directory.FollowsChangeLog)
+        {
+            // SQLite: the next read sees the moved stamp and reloads once for all saves since (no reload per save).
+            return;
+        }
+
+        try
+        {
+            await directory.RefreshAsync(cancellationToken);
+        }
+        catch (StoreUnavailableException)
+        {
+            // Acknowledged anyway: it is durable, and the view follows once the database answers again.
+        }
     }
 
     public async Task<bool> IsWithinOpeningHoursAsync(Caller caller, int chatTopicId, CancellationToken cancellationToken)

@@ -4,7 +4,43 @@ using ChatPresence.Domain.Presence;
 namespace ChatPresence.Domain;
 
 /// <summary>Everything GetChatPresence needs, read in one consistent view, and the change stamp it was read at.</summary>
-public sealed record DirectorySnapshot(long ChangeStamp, ChatDirectory Directory, IReadOnlyDictionary<int, bool> Presence);
+public sealed record DirectorySnapshot(long ChangeStamp, ChatDirectory Directory, IReadOnlyDictionary<int, bool> Presence)
+{
+    /// <summary>With a store that keeps a change log: where reading the changes after this snapshot starts.</summary>
+    public string? ChangeCursor { get; init; }
+}
+
+/// <summary>
+/// What was committed after a change-log cursor, merged: presence (the later write per user wins), whether the
+/// directory itself changed (an import: reload instead), and revoked tickets.
+/// </summary>
+/// <param name="Cursor">Where the next read starts.</param>
+/// <param name="ChangeStamp">The highest change-log position of a directory or presence change read (0 when none).</param>
+/// <param name="RevokedTickets">SHA-256 hashes of single tickets revoked (logouts).</param>
+/// <param name="RevokedUsers">Users all of whose tickets were revoked.</param>
+public sealed record ChangeLogPage(
+    string Cursor,
+    long ChangeStamp,
+    bool DirectoryChanged,
+    IReadOnlyDictionary<int, bool> Presence,
+    IReadOnlyList<byte[]> RevokedTickets,
+    IReadOnlyList<int> RevokedUsers);
+
+/// <summary>
+/// A store with a durable change log that every host can follow (PostgreSQL): hosts apply what others committed as
+/// deltas, and learn of it through <see cref="WaitForChangesAsync"/> instead of asking on every read.
+/// </summary>
+public interface IDirectoryChangeLog
+{
+    /// <summary>Everything committed that the snapshot at <paramref name="cursor"/> did not see, exactly once.</summary>
+    Task<ChangeLogPage> ReadChangesAsync(string cursor, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Completes when something may have been committed since the last call (any host's notification, or a
+    /// reconnect after which notifications may have been missed), or after <paramref name="timeout"/>.
+    /// </summary>
+    Task WaitForChangesAsync(TimeSpan timeout, CancellationToken cancellationToken);
+}
 
 /// <summary>
 /// Where the directory and presence live. Implemented by the embedded SQLite store and by the PostgreSQL store;

@@ -23,11 +23,22 @@ public static class ChatPresenceApplication
         customize?.Invoke(builder);
         builder.AddChatPresence();
         var app = builder.Build();
-        await app.PrepareStoreAsync(loadInitialDirectory, app.Lifetime.ApplicationStopping);
-        if (loadInitialDirectory)
+        try
         {
-            // Load the read model before the first request, so the first poll does not pay for it.
-            await app.Services.GetRequiredService<DirectoryCache>().GetAsync(app.Lifetime.ApplicationStopping);
+            await StartupRetry.RunAsync(app, loadInitialDirectory, async ct =>
+            {
+                await app.PrepareStoreAsync(loadInitialDirectory, ct);
+                if (loadInitialDirectory)
+                {
+                    // Load the read model before the first request, so the first poll does not pay for it.
+                    await app.Services.GetRequiredService<DirectoryCache>().GetAsync(ct);
+                }
+            });
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
         }
 
         app.MapChatPresence();
@@ -43,13 +54,17 @@ public static class ChatPresenceApplication
         services.TryAddSingleton(TimeProvider.System); // tests put a manual clock in first
         services.AddSingleton<IChatStore>(sp => sp.GetRequiredService<IOptions<ChatPresenceOptions>>().Value switch
         {
-            { Storage: StorageEngine.Postgres } => new PostgresChatStore(configuration.GetConnectionString("ChatPresence")
-                ?? throw new InvalidOperationException("ChatPresence:Storage is Postgres, but ConnectionStrings:ChatPresence is not set.")),
+            { Storage: StorageEngine.Postgres } => new PostgresChatStore(
+                configuration.GetConnectionString("ChatPresence")
+                    ?? throw new InvalidOperationException("ChatPresence:Storage is Postgres, but ConnectionStrings:ChatPresence is not set."),
+                configuration.GetSection(PostgresStoreOptions.Section).Get<PostgresStoreOptions>() ?? new PostgresStoreOptions(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger<PostgresChatStore>()),
             var options => new SqliteChatStore(options.ResolveDatabasePath()),
         });
         services.AddSingleton<IChatDirectoryStore>(sp => sp.GetRequiredService<IChatStore>());
         services.AddSingleton<ICredentialStore>(sp => sp.GetRequiredService<IChatStore>());
         services.AddSingleton<DirectoryCache>();
+        services.AddHostedService<DirectoryFollower>();
         services.AddSingleton<IChatAgent, ChatAgent>();
         services.AddSingleton<TicketAuthority>();
         services.AddSingleton(SecurityOptionsFrom(configuration));

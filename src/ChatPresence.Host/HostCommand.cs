@@ -1,3 +1,4 @@
+using ChatPresence.Domain;
 using ChatPresence.Domain.Directory;
 using ChatPresence.Domain.Identity;
 
@@ -57,6 +58,11 @@ public sealed class HostCommand
         {
             await error.WriteLineAsync(e.Message);
             return 1;
+        }
+        catch (StoreUnavailableException e)
+        {
+            await error.WriteLineAsync(StartupRetry.Describe(e).Replace("cannot start", $"cannot run {Name}", StringComparison.Ordinal));
+            return StartupRetry.ExitCode;
         }
     }
 

@@ -1,8 +1,20 @@
+using ChatPresence.Domain;
 using ChatPresence.Host;
 
 // `import <file>`, `set-password <login>` and `revoke-tickets <login>` run against the database and exit.
 var command = HostCommand.Parse(args, out var hostArgs);
-var app = await ChatPresenceApplication.CreateAsync(hostArgs, loadInitialDirectory: command is null);
+WebApplication app;
+try
+{
+    app = await ChatPresenceApplication.CreateAsync(hostArgs, loadInitialDirectory: command is null);
+}
+catch (StoreUnavailableException exception)
+{
+    // One line, no stack trace: what is unreachable and what to check.
+    await Console.Error.WriteLineAsync(StartupRetry.Describe(exception));
+    return StartupRetry.ExitCode;
+}
+
 if (command is not null)
 {
     return await command.RunAsync(app.Services, Console.In, Console.Out, Console.Error, app.Lifetime.ApplicationStopping);

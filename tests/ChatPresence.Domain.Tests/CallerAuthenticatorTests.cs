@@ -101,15 +101,64 @@ public sealed class CallerAuthenticatorTests
         var authenticator = Authenticator(world, InstallationMode.Onsite, o => o.BasicCredentialLifetime = TimeSpan.FromSeconds(60));
         await authenticator.AuthenticateAsync(CallerCredential.Basic("a", "secret"), null, Address, "en", None);
 
-        // The password changes in the store: within the lifetime the remembered credential still works (not verified again)…
+        // The password changes in the store: within the lifetime the remembered credential still works (not verified
+        // again; expiry is jittered between 80 and 100 % of the lifetime)…
         await world.Tickets.SetPasswordAsync(AgentA, "changed", None);
-        world.Clock.Advance(TimeSpan.FromSeconds(59));
+        world.Clock.Advance(TimeSpan.FromSeconds(47));
         Assert.Equal(AgentA, (await authenticator.AuthenticateAsync(CallerCredential.Basic("a", "secret"), null, Address, "en", None)).UserId);
 
         // …and after it, the password is checked again, and the old one fails.
-        world.Clock.Advance(TimeSpan.FromSeconds(2));
+        world.Clock.Advance(TimeSpan.FromSeconds(14));
         Assert.Equal(TextId.WrongUserNameOrPassword, (await RefusedAsync(authenticator, CallerCredential.Basic("a", "secret"))).TextId);
         Assert.Equal(AgentA, (await authenticator.AuthenticateAsync(CallerCredential.Basic("a", "changed"), null, Address, "en", None)).UserId);
+    }
+
+    [Fact]
+    public async Task Concurrent_requests_with_one_unverified_Basic_credential_verify_the_password_once()
+    {
+        // The thundering herd: a remembered credential expires while 32 requests carry it; each used to run PBKDF2.
+        await using var world = await WorldAsync();
+        var counting = new CountingPasswords(world.Store);
+        var tickets = new TicketAuthority(world.Directory, counting, world.Clock, new IdentityOptions { PasswordIterations = 1000 });
+        var authenticator = new CallerAuthenticator(tickets, world.Directory, new FakeBearer(), new SecurityOptions(), world.Clock);
+
+        var callers = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(async () =>
+            await authenticator.AuthenticateAsync(CallerCredential.Basic("a", "secret"), null, Address, "en", None))));
+
+        Assert.All(callers, c => Assert.Equal(AgentA, c.UserId));
+        Assert.Equal(1, counting.PasswordReads);
+
+        // A wrong password shares nothing with the right one, and is refused to every concurrent caller.
+        var refusals = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => RefusedAsync(authenticator, CallerCredential.Basic("a", "wrong"), null))));
+        Assert.All(refusals, r => Assert.Equal(TextId.WrongUserNameOrPassword, r.TextId));
+        Assert.Equal(2, counting.PasswordReads);
+    }
+
+    /// <summary>The real store, with password reads counted and slowed down so concurrent requests overlap.</summary>
+    private sealed class CountingPasswords(ICredentialStore inner) : ICredentialStore
+    {
+        private int passwordReads;
+
+        public int PasswordReads => Volatile.Read(ref passwordReads);
+
+        public async Task<StoredPassword?> GetPasswordAsync(int userId, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref passwordReads);
+            await Task.Delay(200, cancellationToken);
+            return await inner.GetPasswordAsync(userId, cancellationToken);
+        }
+
+        public Task SetPasswordAsync(int userId, StoredPassword password, CancellationToken cancellationToken) => inner.SetPasswordAsync(userId, password, cancellationToken);
+
+        public Task AddTicketAsync(StoredTicket ticket, CancellationToken cancellationToken) => inner.AddTicketAsync(ticket, cancellationToken);
+
+        public Task<StoredTicket?> FindTicketAsync(byte[] ticketHash, CancellationToken cancellationToken) => inner.FindTicketAsync(ticketHash, cancellationToken);
+
+        public Task TouchTicketAsync(byte[] ticketHash, DateTimeOffset lastUsed, CancellationToken cancellationToken) => inner.TouchTicketAsync(ticketHash, lastUsed, cancellationToken);
+
+        public Task<int> RevokeTicketsAsync(int userId, CancellationToken cancellationToken) => inner.RevokeTicketsAsync(userId, cancellationToken);
+
+        public Task<bool> RevokeTicketAsync(byte[] ticketHash, CancellationToken cancellationToken) => inner.RevokeTicketAsync(ticketHash, cancellationToken);
     }
 
     [Fact]

@@ -12,12 +12,13 @@ namespace ChatPresence.Host.Tests;
 /// each seeing what the other saved. The server is <c>CHATPRESENCE_TEST_POSTGRES</c> or the local one
 /// <c>.ci/run</c> starts; unreachable fails with directions, like the storage tests.
 /// </summary>
+[Collection(PostgresHostCollection.Name)]
 public sealed class PostgresHostTests : IAsyncLifetime
 {
     private const string Variable = "CHATPRESENCE_TEST_POSTGRES";
-    private const string TestDatabase = "chatpresence_tests";
+    internal const string TestDatabase = "chatpresence_tests";
 
-    private static readonly string ServerConnectionString =
+    internal static readonly string ServerConnectionString =
         Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } configured
             ? configured
             : "Host=127.0.0.1;Username=chatpresence;Password=chatpresence;Database=postgres";
@@ -77,30 +78,43 @@ public sealed class PostgresHostTests : IAsyncLifetime
             Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
         }
 
-        // Read first, so host B has a cached view that host A's save must invalidate.
+        // Read first, so host B has a view that host A's save must change. The saving host shows its own save at
+        // once; the other follows the change feed (milliseconds; 5 s allows for a loaded machine).
         Assert.False(await PresentAsync(clientB, 5));
         await SaveAsync(clientA, 5, true);
-        Assert.True(await PresentAsync(clientB, 5));
+        Assert.True(await PresentAsync(clientA, 5));
+        await EventuallyAsync(() => PresentAsync(clientB, 5), TimeSpan.FromSeconds(5));
 
         await SaveAsync(clientB, 5, false);
-        Assert.False(await PresentAsync(clientA, 5));
+        Assert.False(await PresentAsync(clientB, 5));
+        await EventuallyAsync(async () => !await PresentAsync(clientA, 5), TimeSpan.FromSeconds(5));
     }
 
-    private static HttpClient AdminClient(ChatPresenceHost host)
+    internal static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan within)
+    {
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(deadline.Elapsed < within, $"not so within {within.TotalSeconds} s");
+            await Task.Delay(20);
+        }
+    }
+
+    internal static HttpClient AdminClient(ChatPresenceHost host)
     {
         var client = host.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:admin")));
         return client;
     }
 
-    private static async Task SaveAsync(HttpClient client, int userId, bool present)
+    internal static async Task SaveAsync(HttpClient client, int userId, bool present)
     {
         using var body = new StringContent($"[{{\"UserId\":{userId},\"Present\":{(present ? "true" : "false")}}}]", Encoding.UTF8, "application/json");
         using var response = await client.PostAsync(new Uri("api/v1/Presence/SaveAll", UriKind.Relative), body);
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
     }
 
-    private static async Task<bool> PresentAsync(HttpClient client, int userId)
+    internal static async Task<bool> PresentAsync(HttpClient client, int userId)
     {
         using var response = await client.GetAsync(new Uri("api/v1/Presence/GetAll", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -108,7 +122,7 @@ public sealed class PostgresHostTests : IAsyncLifetime
         return rows.RootElement.EnumerateArray().Single(r => r.GetProperty("UserId").GetInt32() == userId).GetProperty("Present").GetBoolean();
     }
 
-    private static async Task<object?> ExecuteAsync(string connectionString, string sql)
+    internal static async Task<object?> ExecuteAsync(string connectionString, string sql)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false };
         await using var connection = new NpgsqlConnection(builder.ConnectionString);
@@ -132,4 +146,11 @@ public sealed class PostgresHostTests : IAsyncLifetime
         await using var command = new NpgsqlCommand(sql, connection);
         return await command.ExecuteScalarAsync();
     }
+}
+
+/// <summary>Host tests on PostgreSQL run one at a time: they count the process's database commands.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class PostgresHostCollection
+{
+    public const string Name = "PostgreSQL hosts";
 }

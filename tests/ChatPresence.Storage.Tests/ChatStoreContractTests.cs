@@ -532,7 +532,7 @@ public abstract class ChatStoreContractTests : IAsyncLifetime
     private static StoredPassword Password(byte seed) =>
         new("PBKDF2-SHA256", 600_000 + seed, Enumerable.Range(0, 16).Select(i => (byte)(i * seed)).ToArray(), Enumerable.Range(0, 32).Select(i => (byte)(255 - i - seed)).ToArray());
 
-    private static StoredTicket Ticket(byte seed, int userId)
+    protected static StoredTicket Ticket(byte seed, int userId)
     {
         var created = new DateTimeOffset(2025, 3, 4, 10, 15, 30, 123, TimeSpan.FromHours(2)).AddSeconds(seed);
         return new StoredTicket(Enumerable.Range(0, 32).Select(i => (byte)(i ^ seed)).ToArray(), userId, created, created.AddMilliseconds(seed));

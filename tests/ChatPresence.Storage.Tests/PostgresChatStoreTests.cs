@@ -1,3 +1,5 @@
+using ChatPresence.Domain;
+using ChatPresence.Domain.Directory;
 using ChatPresence.Domain.Presence;
 using ChatPresence.Storage.Postgres;
 using Npgsql;
@@ -118,6 +120,91 @@ public sealed class PostgresChatStoreTests : ChatStoreContractTests
     }
 
     [Fact]
+    public async Task A_transaction_held_open_on_one_user_stops_no_save_on_others_and_commits_out_of_order_are_followed_exactly()
+    {
+        // A frozen host mid-save holds its users' rows and an uncommitted change-log row with a lower position.
+        var connectionString = await CreateSchemaAsync();
+        var options = new PostgresStoreOptions { LockTimeout = TimeSpan.FromSeconds(1) };
+        await using var hostA = new PostgresChatStore(connectionString, options, logger: null);
+        await using var hostB = new PostgresChatStore(connectionString, options, logger: null);
+        await hostA.MigrateAsync(None);
+        await hostA.ImportAsync(ManyUsers(4), None);
+        var follower = new DirectoryCache(hostB);
+        await follower.GetAsync(None);
+
+        await using var frozen = new NpgsqlConnection(connectionString);
+        await frozen.OpenAsync();
+        await using var held = await frozen.BeginTransactionAsync();
+        await using (var stalledSave = new NpgsqlCommand("""
+            SELECT id FROM users WHERE id = 1 FOR SHARE;
+            INSERT INTO presence (user_id, present) VALUES (1, true) ON CONFLICT (user_id) DO UPDATE SET present = excluded.present;
+            INSERT INTO presence_change (kind, user_ids, present) VALUES ('P', '{1}', '{t}');
+            """, frozen, held))
+        {
+            await stalledSave.ExecuteNonQueryAsync();
+        }
+
+        // Saves on other users, through either host, go ahead at once (main: every write waited for the stamp row).
+        await hostA.SavePresenceAsync([new PresenceUpdate(2, true)], None).WaitAsync(TimeSpan.FromSeconds(5));
+        await hostB.SavePresenceAsync([new PresenceUpdate(3, true), new PresenceUpdate(4, true)], None).WaitAsync(TimeSpan.FromSeconds(5));
+
+        // A save on the held user waits at most lock_timeout, then fails as unavailable; nothing of it is written.
+        var started = DateTime.UtcNow;
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => hostB.SavePresenceAsync([new PresenceUpdate(1, false), new PresenceUpdate(2, false)], None));
+        Assert.InRange(DateTime.UtcNow - started, TimeSpan.Zero, TimeSpan.FromSeconds(4));
+
+        var view = await follower.RefreshAsync(None);
+        Assert.True(view.IsPresent(2) && view.IsPresent(3) && view.IsPresent(4));
+        Assert.False(view.IsPresent(1));
+
+        // The stalled save commits last, with the lowest position: the follower still sees it.
+        await held.CommitAsync();
+        view = await follower.RefreshAsync(None);
+        Assert.True(view.IsPresent(1));
+        Assert.True(view.IsPresent(2), "the refused save must not have written user 2");
+        AssertSameView(await hostA.LoadAsync(None), view);
+    }
+
+    [Fact]
+    public async Task A_follower_applies_saves_as_deltas_reloads_on_imports_and_hears_revocations()
+    {
+        var connectionString = await CreateSchemaAsync();
+        await using var writer = new PostgresChatStore(connectionString);
+        await using var reader = new PostgresChatStore(connectionString);
+        await writer.MigrateAsync(None);
+        await writer.ImportAsync(SampleDirectory(), None);
+        var follower = new DirectoryCache(reader);
+        var first = await follower.GetAsync(None);
+        var changes = new List<(long From, long To)>();
+        follower.ViewChanged += (previous, current) => changes.Add((previous.ChangeStamp, current.ChangeStamp));
+        var revoked = new List<int>();
+        follower.TicketsRevoked += (_, users) => revoked.AddRange(users);
+
+        // Notified: the listener wakes the follower well before the safety timeout.
+        var waiting = reader.WaitForChangesAsync(TimeSpan.FromSeconds(30), None);
+        await waiting; // the first wait returns at once: the listener just connected
+        waiting = reader.WaitForChangesAsync(TimeSpan.FromSeconds(30), None);
+        await writer.SavePresenceAsync([new PresenceUpdate(1, true)], None);
+        await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+        var afterSave = await follower.RefreshAsync(None);
+        Assert.True(afterSave.IsPresent(1));
+        Assert.Same(first.FindUser(1), afterSave.FindUser(1)); // a delta: the directory indexes are shared, not reloaded
+
+        await writer.ImportAsync(SampleDirectory() with { OngoingChats = new Dictionary<int, int> { [1] = 4 } }, None);
+        var afterImport = await follower.RefreshAsync(None);
+        Assert.NotSame(first.FindUser(1), afterImport.FindUser(1));
+        Assert.True(afterImport.IsPresent(1));
+
+        await writer.AddTicketAsync(Ticket(1, userId: 3), None);
+        await writer.RevokeTicketsAsync(3, None);
+        var afterRevoke = await follower.RefreshAsync(None);
+        Assert.Same(afterImport, afterRevoke); // a revocation is no directory change
+        Assert.Equal([3], revoked);
+        Assert.Equal(2, changes.Count);
+        Assert.All(changes, c => Assert.True(c.To > c.From));
+    }
+
+    [Fact]
     public async Task Migrating_again_or_from_two_instances_at_once_adds_no_schema_version()
     {
         var connectionString = await CreateSchemaAsync();
@@ -126,8 +213,8 @@ public sealed class PostgresChatStoreTests : ChatStoreContractTests
         await Task.WhenAll(first.MigrateAsync(None), second.MigrateAsync(None));
         await first.MigrateAsync(None);
 
-        Assert.Equal(1L, await PostgresTestServer.ScalarAsync(connectionString, "SELECT count(*) FROM schema_version;"));
-        Assert.Equal(1, await PostgresTestServer.ScalarAsync(connectionString, "SELECT max(version) FROM schema_version;"));
+        Assert.Equal(2L, await PostgresTestServer.ScalarAsync(connectionString, "SELECT count(*) FROM schema_version;"));
+        Assert.Equal(2, await PostgresTestServer.ScalarAsync(connectionString, "SELECT max(version) FROM schema_version;"));
     }
 
     [Fact]
@@ -159,6 +246,14 @@ public sealed class PostgresChatStoreTests : ChatStoreContractTests
         await using var store = new PostgresChatStore(builder.ConnectionString);
 
         Assert.False(await store.CheckHealthAsync(None));
+    }
+
+    private static void AssertSameView(DirectorySnapshot expected, DirectoryView actual)
+    {
+        foreach (var user in expected.Directory.Users)
+        {
+            Assert.Equal(expected.Presence.GetValueOrDefault(user.Id), actual.IsPresent(user.Id));
+        }
     }
 
     private async Task<string> CreateSchemaAsync()

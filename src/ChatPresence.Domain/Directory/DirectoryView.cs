@@ -41,7 +41,44 @@ public sealed class DirectoryView
         presence = snapshot.Presence;
     }
 
+    /// <summary>The same directory with other presence: shares every index, copies only the presence map.</summary>
+    private DirectoryView(DirectoryView source, long changeStamp, IReadOnlyDictionary<int, bool> presence)
+    {
+        ChangeStamp = changeStamp;
+        usersById = source.usersById;
+        usersByLogin = source.usersByLogin;
+        topicsById = source.topicsById;
+        topicManagers = source.topicManagers;
+        chatUsers = source.chatUsers;
+        chatUserIds = source.chatUserIds;
+        topicsByUser = source.topicsByUser;
+        ongoing = source.ongoing;
+        this.presence = presence;
+    }
+
     public long ChangeStamp { get; }
+
+    /// <summary>Whether the user is present in this view (false for an unknown user).</summary>
+    public bool IsPresent(int userId) => presence.GetValueOrDefault(userId);
+
+    /// <summary>
+    /// This view with <paramref name="changes"/> applied (a delta from the change log): O(users) in memory, no
+    /// database read. Users the directory does not know are ignored (an import that removed them is on its way).
+    /// </summary>
+    public DirectoryView WithPresence(long changeStamp, IReadOnlyDictionary<int, bool> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var next = new Dictionary<int, bool>(presence);
+        foreach (var (userId, present) in changes)
+        {
+            if (usersById.ContainsKey(userId))
+            {
+                next[userId] = present;
+            }
+        }
+
+        return new DirectoryView(this, changeStamp, next);
+    }
 
     public ChatUser? FindUser(int userId) => usersById.GetValueOrDefault(userId);
 

@@ -13,9 +13,12 @@ public sealed record LoginResult(bool Succeeded, ChatUser? User, string? Ticket,
 /// <summary>
 /// Logs users in and turns tickets back into callers. A ticket is <c>7T:</c> + 256 random bits; only its SHA-256
 /// is stored. Expiry is sliding. Validated tickets are remembered in memory for a short while so that a polling
-/// client costs no database round trip; a revocation therefore takes effect within <see cref="RecheckInterval"/>.
+/// client costs no database round trip. A revocation takes effect at once on this host, on other hosts when the
+/// change log tells them (PostgreSQL: within the notification delay), and at the latest after <see cref="RecheckInterval"/>.
+/// While the database cannot be reached, a ticket remembered here keeps working (a revocation cannot be written then
+/// either); an unknown one is refused as unavailable.
 /// </summary>
-public sealed class TicketAuthority(DirectoryCache directory, ICredentialStore credentials, TimeProvider clock, IdentityOptions options)
+public sealed class TicketAuthority
 {
     public const string TicketPrefix = "7T:";
 
@@ -23,12 +26,27 @@ public sealed class TicketAuthority(DirectoryCache directory, ICredentialStore c
     public static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(30);
 
     private readonly ConcurrentDictionary<UInt128, KnownTicket> known = new();
-    private readonly PasswordHasher hasher = new(options.PasswordIterations);
+    private readonly DirectoryCache directory;
+    private readonly ICredentialStore credentials;
+    private readonly TimeProvider clock;
+    private readonly IdentityOptions options;
+    private readonly PasswordHasher hasher;
     private long nextSweepTicks;
 
     // Verified when the login is unknown, so a refusal costs the same time either way and does not tell
     // which logins exist.
-    private readonly Lazy<StoredPassword> decoy = new(() => new PasswordHasher(options.PasswordIterations).Hash("decoy"));
+    private readonly Lazy<StoredPassword> decoy;
+
+    public TicketAuthority(DirectoryCache directory, ICredentialStore credentials, TimeProvider clock, IdentityOptions options)
+    {
+        this.directory = directory;
+        this.credentials = credentials;
+        this.clock = clock;
+        this.options = options;
+        hasher = new PasswordHasher(options.PasswordIterations);
+        decoy = new Lazy<StoredPassword>(() => new PasswordHasher(options.PasswordIterations).Hash("decoy"));
+        directory.TicketsRevoked += Forget;
+    }
 
     /// <summary>
     /// Logs in and issues a ticket. No throttling or application token here: callers from outside go through
@@ -107,7 +125,22 @@ public sealed class TicketAuthority(DirectoryCache directory, ICredentialStore c
         }
 
         var hashBytes = hash.ToArray();
-        var stored = await credentials.FindTicketAsync(hashBytes, cancellationToken);
+        StoredTicket? stored;
+        try
+        {
+            stored = await credentials.FindTicketAsync(hashBytes, cancellationToken);
+        }
+        catch (StoreUnavailableException e)
+        {
+            if (entry is not null && now - entry.LastUsed <= options.TicketIdleTimeout)
+            {
+                entry.LastUsed = now;
+                return new Caller(entry.UserId, language);
+            }
+
+            throw e.ToRefusal(language);
+        }
+
         if (stored is null)
         {
             known.TryRemove(key, out _);
@@ -121,7 +154,15 @@ public sealed class TicketAuthority(DirectoryCache directory, ICredentialStore c
             throw NotAuthenticated(language, TextId.TicketExpired);
         }
 
-        await credentials.TouchTicketAsync(hashBytes, now, cancellationToken);
+        try
+        {
+            await credentials.TouchTicketAsync(hashBytes, now, cancellationToken);
+        }
+        catch (StoreUnavailableException e)
+        {
+            throw e.ToRefusal(language);
+        }
+
         known[key] = new KnownTicket(stored.UserId, now);
         ForgetExpired(now);
         return new Caller(stored.UserId, language);
@@ -144,6 +185,29 @@ public sealed class TicketAuthority(DirectoryCache directory, ICredentialStore c
             if (now - pair.Value.LastUsed > options.TicketIdleTimeout)
             {
                 known.TryRemove(pair.Key, out _);
+            }
+        }
+    }
+
+    /// <summary>Forgets tickets revoked elsewhere (another host, an admin command), as the change log reports them.</summary>
+    private void Forget(IReadOnlyList<byte[]> ticketHashes, IReadOnlyList<int> userIds)
+    {
+        foreach (var hash in ticketHashes)
+        {
+            if (hash.Length == 32)
+            {
+                known.TryRemove(BinaryPrimitives.ReadUInt128LittleEndian(hash), out _);
+            }
+        }
+
+        if (userIds.Count > 0)
+        {
+            foreach (var pair in known)
+            {
+                if (userIds.Contains(pair.Value.UserId))
+                {
+                    known.TryRemove(pair.Key, out _);
+                }
             }
         }
     }

@@ -27,6 +27,7 @@ public sealed class CallerAuthenticator
     private readonly ApplicationTokens applicationTokens;
     private readonly byte[] basicKey = RandomNumberGenerator.GetBytes(32);
     private readonly ConcurrentDictionary<UInt128, RememberedBasic> rememberedBasic = new();
+    private readonly ConcurrentDictionary<UInt128, Lazy<Task<ChatUser?>>> verifyingBasic = new();
 
     public CallerAuthenticator(TicketAuthority tickets, DirectoryCache directory, IBearerTokenValidator bearer, SecurityOptions options, TimeProvider clock)
     {
@@ -48,18 +49,25 @@ public sealed class CallerAuthenticator
     public async ValueTask<Caller> AuthenticateAsync(CallerCredential credential, string? applicationToken, string? clientAddress, string language, CancellationToken cancellationToken)
     {
         CheckApplicationToken(applicationToken, language);
-        switch (credential.Kind)
+        try
         {
-            case CredentialKind.Ticket:
-                return await tickets.AuthenticateTicketAsync(credential.Secret, language, cancellationToken);
-            case CredentialKind.Bearer:
-                return await BearerAsync(credential.Secret!, language, cancellationToken);
-            case CredentialKind.Basic when !BasicAllowed:
-                throw ChatPresenceException.Create(FailureReason.NotAuthenticated, language, TextId.BasicNotAllowed);
-            case CredentialKind.Basic:
-                return await BasicAsync(credential.UserName!, credential.Secret!, clientAddress, language, cancellationToken);
-            default:
-                throw ChatPresenceException.Create(FailureReason.NotAuthenticated, language, TextId.NotAuthenticated);
+            switch (credential.Kind)
+            {
+                case CredentialKind.Ticket:
+                    return await tickets.AuthenticateTicketAsync(credential.Secret, language, cancellationToken);
+                case CredentialKind.Bearer:
+                    return await BearerAsync(credential.Secret!, language, cancellationToken);
+                case CredentialKind.Basic when !BasicAllowed:
+                    throw ChatPresenceException.Create(FailureReason.NotAuthenticated, language, TextId.BasicNotAllowed);
+                case CredentialKind.Basic:
+                    return await BasicAsync(credential.UserName!, credential.Secret!, clientAddress, language, cancellationToken);
+                default:
+                    throw ChatPresenceException.Create(FailureReason.NotAuthenticated, language, TextId.NotAuthenticated);
+            }
+        }
+        catch (StoreUnavailableException e)
+        {
+            throw e.ToRefusal(language);
         }
     }
 
@@ -70,14 +78,31 @@ public sealed class CallerAuthenticator
     public async Task<LoginResult> LoginAsync(string? userName, string? password, string? applicationToken, string? clientAddress, string language, CancellationToken cancellationToken)
     {
         CheckApplicationToken(applicationToken, language);
-        var user = await VerifyPasswordAsync(userName, password, clientAddress, language, cancellationToken);
-        return user is null
-            ? new LoginResult(false, null, null, Texts.Get(language, TextId.WrongUserNameOrPassword))
-            : new LoginResult(true, user, await tickets.IssueTicketAsync(user.Id, cancellationToken), null);
+        try
+        {
+            var user = await VerifyPasswordAsync(userName, password, clientAddress, language, cancellationToken);
+            return user is null
+                ? new LoginResult(false, null, null, Texts.Get(language, TextId.WrongUserNameOrPassword))
+                : new LoginResult(true, user, await tickets.IssueTicketAsync(user.Id, cancellationToken), null);
+        }
+        catch (StoreUnavailableException e)
+        {
+            throw e.ToRefusal(language);
+        }
     }
 
-    /// <summary>Ends a session's ticket.</summary>
-    public Task<bool> LogoutAsync(string ticket, CancellationToken cancellationToken) => tickets.RevokeTicketAsync(ticket, cancellationToken);
+    /// <summary>Ends a session's ticket (on every host: the store's change log carries the revocation).</summary>
+    public async Task<bool> LogoutAsync(string ticket, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await tickets.RevokeTicketAsync(ticket, cancellationToken);
+        }
+        catch (StoreUnavailableException e)
+        {
+            throw e.ToRefusal(Texts.DefaultLanguage);
+        }
+    }
 
     private void CheckApplicationToken(string? applicationToken, string language)
     {
@@ -89,6 +114,12 @@ public sealed class CallerAuthenticator
 
     private async Task<ChatUser?> VerifyPasswordAsync(string? userName, string? password, string? clientAddress, string language, CancellationToken cancellationToken)
     {
+        CheckThrottle(userName, clientAddress, language);
+        return await VerifyAndCountAsync(userName, password, clientAddress, cancellationToken);
+    }
+
+    private void CheckThrottle(string? userName, string? clientAddress, string language)
+    {
         var wait = throttle.RetryAfter(userName, clientAddress);
         if (wait > TimeSpan.Zero)
         {
@@ -98,7 +129,11 @@ public sealed class CallerAuthenticator
                 RetryAfter = TimeSpan.FromSeconds(seconds),
             };
         }
+    }
 
+    /// <summary>Checks the password and tells the throttle how it went.</summary>
+    private async Task<ChatUser?> VerifyAndCountAsync(string? userName, string? password, string? clientAddress, CancellationToken cancellationToken)
+    {
         var user = await tickets.VerifyPasswordAsync(userName, password, cancellationToken);
         if (user is null)
         {
@@ -132,12 +167,10 @@ public sealed class CallerAuthenticator
     {
         // A polling client sends the same header every few seconds: remember a verified one (as a keyed hash) for a
         // short while instead of paying a PBKDF2 hash per call.
-        var lifetime = options.BasicCredentialLifetime;
         var key = KeyOf(userName, password);
-        var now = clock.GetUtcNow();
         if (rememberedBasic.TryGetValue(key, out var known))
         {
-            if (now < known.Until)
+            if (clock.GetUtcNow() < known.Until)
             {
                 return new Caller(known.UserId, language);
             }
@@ -145,19 +178,47 @@ public sealed class CallerAuthenticator
             rememberedBasic.TryRemove(key, out _);
         }
 
-        var user = await VerifyPasswordAsync(userName, password, clientAddress, language, cancellationToken)
-            ?? throw ChatPresenceException.Create(FailureReason.NotAuthenticated, language, TextId.WrongUserNameOrPassword);
-        if (lifetime > TimeSpan.Zero)
+        CheckThrottle(userName, clientAddress, language);
+
+        // Single flight: the requests that find the same header unverified at once share one PBKDF2 verification, so a
+        // remembered credential expiring under load costs one hash, not one per waiting request.
+        var flight = verifyingBasic.GetOrAdd(key, static (k, state) => new Lazy<Task<ChatUser?>>(
+            () => state.Self.VerifyAndRememberAsync(k, state.UserName, state.Password, state.ClientAddress)),
+            (Self: this, UserName: userName, Password: password, ClientAddress: clientAddress));
+        ChatUser? user;
+        try
+        {
+            user = await flight.Value.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            verifyingBasic.TryRemove(KeyValuePair.Create(key, flight));
+        }
+
+        return user is null
+            ? throw ChatPresenceException.Create(FailureReason.NotAuthenticated, language, TextId.WrongUserNameOrPassword)
+            : new Caller(user.Id, language);
+    }
+
+    /// <summary>Runs once per flight, not cancelled by any one caller; remembers a verified header before the flight ends.</summary>
+    private async Task<ChatUser?> VerifyAndRememberAsync(UInt128 key, string userName, string password, string? clientAddress)
+    {
+        var user = await VerifyAndCountAsync(userName, password, clientAddress, CancellationToken.None);
+        var lifetime = options.BasicCredentialLifetime;
+        if (user is not null && lifetime > TimeSpan.Zero)
         {
             if (rememberedBasic.Count >= MaxRememberedBasic)
             {
                 rememberedBasic.Clear();
             }
 
-            rememberedBasic[key] = new RememberedBasic(user.Id, now + lifetime);
+            // Jittered (80–100 % of the lifetime), so headers verified together (a restart, a burst) do not all expire
+            // in the same second on every host.
+            var jittered = lifetime * (0.8 + (0.2 * Random.Shared.NextDouble()));
+            rememberedBasic[key] = new RememberedBasic(user.Id, clock.GetUtcNow() + jittered);
         }
 
-        return new Caller(user.Id, language);
+        return user;
     }
 
     private UInt128 KeyOf(string userName, string password)

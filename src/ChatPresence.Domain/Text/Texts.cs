@@ -24,6 +24,7 @@ public enum TextId
     PayloadTooLarge,
     RouteNotFound,
     MethodNotAllowed,
+    StoreUnavailable,
 }
 
 /// <summary>
@@ -57,6 +58,7 @@ public static class Texts
             "The request body is larger than {0} bytes.",
             "There is no route '{0}'.",
             "{0} is not allowed on '{1}'.",
+            "The database is unreachable; nothing was saved. Try again in {0} seconds.",
         ],
         ["no"] =
         [
@@ -78,6 +80,7 @@ public static class Texts
             "Forespørselen er større enn {0} byte.",
             "Det finnes ingen rute '{0}'.",
             "{0} er ikke tillatt på '{1}'.",
+            "Databasen svarer ikke; ingenting ble lagret. Prøv igjen om {0} sekunder.",
         ],
         ["sv"] =
         [
@@ -99,6 +102,7 @@ public static class Texts
             "Begäran är större än {0} byte.",
             "Det finns ingen väg '{0}'.",
             "{0} är inte tillåtet på '{1}'.",
+            "Databasen svarar inte; inget sparades. Försök igen om {0} sekunder.",
         ],
         ["da"] =
         [
@@ -120,6 +124,7 @@ public static class Texts
             "Forespørgslen er større end {0} byte.",
             "Der findes ingen rute '{0}'.",
             "{0} er ikke tilladt på '{1}'.",
+            "Databasen svarer ikke; intet blev gemt. Prøv igen om {0} sekunder.",
         ],
         ["de"] =
         [
@@ -141,6 +146,7 @@ public static class Texts
             "Die Anfrage ist größer als {0} Byte.",
             "Es gibt keine Route '{0}'.",
             "{0} ist für '{1}' nicht erlaubt.",
+            "Die Datenbank ist nicht erreichbar; nichts wurde gespeichert. Versuchen Sie es in {0} Sekunden erneut.",
         ],
     }.ToFrozenDictionary(StringComparer.Ordinal);
 

@@ -206,7 +206,8 @@ public sealed partial class RestCalls(
     private ErrorResult Fail(Exception exception, string language, ReplyFormat? format, string source)
     {
         var result = ErrorResult.From(exception, language, source, format?.Format ?? WireFormat.Json, environment.IsDevelopment());
-        if (result.StatusCode >= 500)
+        // An unreachable database (503) is logged once per outage by the store, not once per request.
+        if (result.StatusCode >= 500 && exception is not ChatPresenceException { Reason: FailureReason.Unavailable })
         {
             LogUnexpected(exception, source);
         }

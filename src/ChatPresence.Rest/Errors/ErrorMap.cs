@@ -22,6 +22,7 @@ public static class ErrorMap
         FailureReason.UnknownUser => StatusCodes.Status400BadRequest,
         FailureReason.UnknownTopic => StatusCodes.Status404NotFound,
         FailureReason.Throttled => StatusCodes.Status429TooManyRequests,
+        FailureReason.Unavailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
     };
 }

@@ -3,6 +3,7 @@ using ChatPresence.Domain;
 using ChatPresence.Domain.Directory;
 using ChatPresence.Domain.Identity;
 using ChatPresence.Domain.Presence;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace ChatPresence.Storage.Postgres;
@@ -13,40 +14,72 @@ namespace ChatPresence.Storage.Postgres;
 /// group-committed by a <see cref="PostgresPresenceWriter"/>; imports and credential writes run in their own.
 /// </summary>
 /// <remarks>
-/// <para>The change stamp lives in the database (table <c>meta</c>) and is read from it on every
-/// <see cref="GetChangeStampAsync"/>, so a host sees what another host committed. A directory or presence write
-/// locks that row first and bumps it last, if it changed anything. Such writes are therefore serialized across all
-/// hosts (a batch of saves counts as one): they cannot deadlock on each other's rows, and stamps follow commit order,
-/// so a reader that sees stamp N also sees every write up to N. Credential writes leave the row alone, as in the
-/// SQLite store.</para>
+/// <para>No write locks a shared row: saves lock only the rows of the users they name, so saves on different users
+/// never wait for each other, on one host or many. Every directory, presence or revocation write appends to the
+/// change log (<see cref="PostgresChangeLog"/>) in its own transaction and then notifies the schema's channel; hosts
+/// follow the log (<see cref="IDirectoryChangeLog"/>) and apply deltas to their in-memory view. Imports also hold an
+/// advisory lock, so two imports never diff against each other's half-done state; saves do not take it.</para>
+/// <para>Every connection is opened with <c>lock_timeout</c>, <c>statement_timeout</c> and
+/// <c>idle_in_transaction_session_timeout</c> (<see cref="PostgresStoreOptions"/>), so a stalled host or a held
+/// transaction cannot make others wait without bound. A database that cannot be reached surfaces as
+/// <see cref="StoreUnavailableException"/>, logged once per outage.</para>
 /// <para>Tables live in the first schema of the connection's search path (<c>Search Path=…</c> in the connection
 /// string chooses another than <c>public</c>).</para>
 /// </remarks>
-public sealed class PostgresChatStore : IChatStore, IAsyncDisposable
+public sealed class PostgresChatStore : IChatStore, IDirectoryChangeLog, IAsyncDisposable
 {
     /// <summary>A transaction the server aborted for a deadlock or serialization failure is simply run again.</summary>
     private const int MaxAttempts = 3;
 
-    /// <summary>First statement of every directory or presence write: see the remarks.</summary>
-    internal const string LockStampSql = "SELECT change_stamp FROM meta WHERE id = 1 FOR UPDATE;";
+    /// <summary>Transaction-scoped advisory lock of imports ("ChatImpt").</summary>
+    private const long ImportLockKey = 0x43_68_61_74_49_6D_70_74;
 
-    /// <summary>Last statement of a directory or presence write that changed anything.</summary>
-    internal const string BumpStampSql = "UPDATE meta SET change_stamp = change_stamp + 1 WHERE id = 1;";
+    private static readonly TimeSpan PruneInterval = TimeSpan.FromMinutes(5);
 
     private readonly NpgsqlDataSource dataSource;
     private readonly PostgresPresenceWriter writer;
+    private readonly PostgresChangeListener listener;
+    private readonly PostgresOutage outage;
+    private readonly PostgresStoreOptions options;
     private readonly SemaphoreSlim migrating = new(1, 1);
     private volatile bool migrated;
     private volatile bool disposed;
+    private long nextPruneTicks = DateTimeOffset.UtcNow.Add(PruneInterval).UtcTicks;
 
     public PostgresChatStore(string connectionString)
+        : this(connectionString, new PostgresStoreOptions(), logger: null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        dataSource = NpgsqlDataSource.Create(connectionString);
-        writer = new PostgresPresenceWriter(OpenReadyAsync);
     }
 
-    public Task MigrateAsync(CancellationToken cancellationToken) => MigrateAsync(always: true, cancellationToken);
+    public PostgresChatStore(string connectionString, PostgresStoreOptions options, ILogger? logger)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        ArgumentNullException.ThrowIfNull(options);
+        this.options = options;
+        var pooled = Bounded(connectionString, options);
+        outage = new PostgresOutage(PostgresOutage.Describe(connectionString), logger);
+        dataSource = NpgsqlDataSource.Create(pooled);
+        writer = new PostgresPresenceWriter(OpenReadyAsync, NotifyAsync);
+        var listen = new NpgsqlConnectionStringBuilder(Bounded(options.ListenConnectionString ?? connectionString, options)) { Pooling = false };
+        listener = new PostgresChangeListener(listen.ConnectionString, outage);
+    }
+
+    /// <summary>"PostgreSQL database 'x' on host:port": how messages name this store's database.</summary>
+    public string DatabaseName => outage.Database;
+
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await MigrateAsync(always: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (!disposed && (exception is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException))
+        {
+            // At start any failure to reach or log in to the database is "unavailable": a wrong password or a missing
+            // database is reported in one line with what to check, like a stopped server.
+            throw outage.Unavailable(exception);
+        }
+    }
 
     public async Task<bool> CheckHealthAsync(CancellationToken cancellationToken)
     {
@@ -62,36 +95,68 @@ public sealed class PostgresChatStore : IChatStore, IAsyncDisposable
         }
     }
 
-    public async ValueTask<long> GetChangeStampAsync(CancellationToken cancellationToken)
+    public async ValueTask<long> GetChangeStampAsync(CancellationToken cancellationToken) =>
+        await GuardAsync(async () =>
+        {
+            await using var connection = await OpenReadyAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = new NpgsqlCommand(PostgresChangeLog.ChangeStampSql, connection);
+            return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }).ConfigureAwait(false);
+
+    public Task<DirectorySnapshot> LoadAsync(CancellationToken cancellationToken) =>
+        GuardAsync(async () =>
+        {
+            await using var connection = await OpenReadyAsync(cancellationToken).ConfigureAwait(false);
+
+            // One snapshot for every query, so the stamp and the cursor describe exactly the rows read with them.
+            await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+            var users = await PostgresDirectoryQueries.UsersAsync(connection, cancellationToken).ConfigureAwait(false);
+            var topics = await PostgresDirectoryQueries.TopicsAsync(connection, cancellationToken).ConfigureAwait(false);
+            var memberships = await PostgresDirectoryQueries.MembershipsAsync(connection, cancellationToken).ConfigureAwait(false);
+            var ongoing = await PostgresDirectoryQueries.OngoingAsync(connection, cancellationToken).ConfigureAwait(false);
+            var presence = await PostgresDirectoryQueries.PresenceAsync(connection, cancellationToken).ConfigureAwait(false);
+            long stamp;
+            await using (var command = new NpgsqlCommand(PostgresChangeLog.ChangeStampSql, connection))
+            {
+                stamp = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            }
+
+            string cursor;
+            await using (var command = new NpgsqlCommand(PostgresChangeLog.CursorSql, connection))
+            {
+                cursor = (string)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+
+            var directory = StoredTopic.Assemble(users, topics, memberships, ongoing);
+            return new DirectorySnapshot(stamp, directory, presence) { ChangeCursor = cursor };
+        });
+
+    public Task<ChangeLogPage> ReadChangesAsync(string cursor, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenReadyAsync(cancellationToken).ConfigureAwait(false);
-        return await PostgresDirectoryQueries.ChangeStampAsync(connection, cancellationToken).ConfigureAwait(false);
+        ArgumentException.ThrowIfNullOrEmpty(cursor);
+        return GuardAsync(async () =>
+        {
+            await using var connection = await OpenReadyAsync(cancellationToken).ConfigureAwait(false);
+            var page = await PostgresChangeLog.ReadAsync(connection, cursor, options.ChangeLogRetention, cancellationToken).ConfigureAwait(false);
+            await PruneNowAndThenAsync(connection, cancellationToken).ConfigureAwait(false);
+            return page;
+        });
     }
 
-    public async Task<DirectorySnapshot> LoadAsync(CancellationToken cancellationToken)
+    public Task WaitForChangesAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenReadyAsync(cancellationToken).ConfigureAwait(false);
-
-        // One snapshot for every query, so the stamp describes exactly the rows read with it.
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
-        var users = await PostgresDirectoryQueries.UsersAsync(connection, cancellationToken).ConfigureAwait(false);
-        var topics = await PostgresDirectoryQueries.TopicsAsync(connection, cancellationToken).ConfigureAwait(false);
-        var memberships = await PostgresDirectoryQueries.MembershipsAsync(connection, cancellationToken).ConfigureAwait(false);
-        var ongoing = await PostgresDirectoryQueries.OngoingAsync(connection, cancellationToken).ConfigureAwait(false);
-        var presence = await PostgresDirectoryQueries.PresenceAsync(connection, cancellationToken).ConfigureAwait(false);
-        var stamp = await PostgresDirectoryQueries.ChangeStampAsync(connection, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-
-        var directory = StoredTopic.Assemble(users, topics, memberships, ongoing);
-        return new DirectorySnapshot(stamp, directory, presence);
+        ObjectDisposedException.ThrowIf(disposed, this);
+        return listener.WaitAsync(timeout, cancellationToken);
     }
 
-    public Task SavePresenceAsync(IReadOnlyList<PresenceUpdate> updates, CancellationToken cancellationToken)
+    public async Task SavePresenceAsync(IReadOnlyList<PresenceUpdate> updates, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(updates);
         if (updates.Count == 0)
         {
-            return Task.CompletedTask;
+            return;
         }
 
         // Last entry per user wins, as in the contract.
@@ -101,112 +166,189 @@ public sealed class PostgresChatStore : IChatStore, IAsyncDisposable
             latest[update.UserId] = update.Present;
         }
 
-        return writer.EnqueueAsync(latest, cancellationToken);
+        await GuardAsync(async () =>
+        {
+            await writer.EnqueueAsync(latest, cancellationToken).ConfigureAwait(false);
+            return true;
+        }).ConfigureAwait(false);
     }
 
     public Task ImportAsync(ChatDirectory directory, CancellationToken cancellationToken)
     {
         DirectoryRules.Validate(directory);
         return WriteAsync(
-            (connection, ct) => PostgresDirectoryImport.ApplyAsync(connection, directory, ct),
+            async (connection, ct) =>
+            {
+                await using (var importLock = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key);", connection))
+                {
+                    importLock.Parameters.AddWithValue("key", ImportLockKey);
+                    await importLock.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
+
+                return await PostgresDirectoryImport.ApplyAsync(connection, directory, ct).ConfigureAwait(false)
+                    ? await PostgresChangeLog.AppendAsync(connection, PostgresChangeLog.AppendDirectorySql, ct).ConfigureAwait(false)
+                    : null;
+            },
             cancellationToken);
     }
 
-    public async Task<bool> IsEmptyAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenReadyAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand("SELECT NOT EXISTS (SELECT 1 FROM users);", connection);
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-    }
+    public Task<bool> IsEmptyAsync(CancellationToken cancellationToken) =>
+        GuardAsync(async () =>
+        {
+            await using var connection = await OpenReadyAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = new NpgsqlCommand("SELECT NOT EXISTS (SELECT 1 FROM users);", connection);
+            return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        });
 
-    public async Task<StoredPassword?> GetPasswordAsync(int userId, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenReadyAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand("SELECT algorithm, iterations, salt, hash FROM passwords WHERE user_id = @user;", connection);
-        command.Parameters.AddWithValue("user", userId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-            ? new StoredPassword(reader.GetString(0), reader.GetInt32(1), reader.GetFieldValue<byte[]>(2), reader.GetFieldValue<byte[]>(3))
-            : null;
-    }
+    public Task<StoredPassword?> GetPasswordAsync(int userId, CancellationToken cancellationToken) =>
+        GuardAsync(async () =>
+        {
+            await using var connection = await OpenReadyAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = new NpgsqlCommand("SELECT algorithm, iterations, salt, hash FROM passwords WHERE user_id = @user;", connection);
+            command.Parameters.AddWithValue("user", userId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+                ? new StoredPassword(reader.GetString(0), reader.GetInt32(1), reader.GetFieldValue<byte[]>(2), reader.GetFieldValue<byte[]>(3))
+                : null;
+        });
 
-    public async Task SetPasswordAsync(int userId, StoredPassword password, CancellationToken cancellationToken)
+    public Task SetPasswordAsync(int userId, StoredPassword password, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(password);
-        await using var connection = await OpenReadyAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand("""
-            INSERT INTO passwords (user_id, algorithm, iterations, salt, hash) VALUES (@user, @algorithm, @iterations, @salt, @hash)
-            ON CONFLICT (user_id) DO UPDATE SET algorithm = excluded.algorithm, iterations = excluded.iterations,
-                salt = excluded.salt, hash = excluded.hash;
-            """, connection);
-        command.Parameters.AddWithValue("user", userId);
-        command.Parameters.AddWithValue("algorithm", password.Algorithm);
-        command.Parameters.AddWithValue("iterations", password.Iterations);
-        command.Parameters.AddWithValue("salt", password.Salt);
-        command.Parameters.AddWithValue("hash", password.Hash);
-        await ExecuteForUserAsync(command, userId, cancellationToken).ConfigureAwait(false);
+        return GuardAsync(async () =>
+        {
+            await using var connection = await OpenReadyAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = new NpgsqlCommand("""
+                INSERT INTO passwords (user_id, algorithm, iterations, salt, hash) VALUES (@user, @algorithm, @iterations, @salt, @hash)
+                ON CONFLICT (user_id) DO UPDATE SET algorithm = excluded.algorithm, iterations = excluded.iterations,
+                    salt = excluded.salt, hash = excluded.hash;
+                """, connection);
+            command.Parameters.AddWithValue("user", userId);
+            command.Parameters.AddWithValue("algorithm", password.Algorithm);
+            command.Parameters.AddWithValue("iterations", password.Iterations);
+            command.Parameters.AddWithValue("salt", password.Salt);
+            command.Parameters.AddWithValue("hash", password.Hash);
+            await ExecuteForUserAsync(command, userId, cancellationToken).ConfigureAwait(false);
+            return true;
+        });
     }
 
-    public async Task AddTicketAsync(StoredTicket ticket, CancellationToken cancellationToken)
+    public Task AddTicketAsync(StoredTicket ticket, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        await using var connection = await OpenReadyAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(
-            "INSERT INTO tickets (ticket_hash, user_id, created, last_used) VALUES (@hash, @user, @created, @used);", connection);
-        command.Parameters.AddWithValue("hash", ticket.TicketHash);
-        command.Parameters.AddWithValue("user", ticket.UserId);
-        command.Parameters.AddWithValue("created", ticket.Created.UtcTicks);
-        command.Parameters.AddWithValue("used", ticket.LastUsed.UtcTicks);
-        await ExecuteForUserAsync(command, ticket.UserId, cancellationToken).ConfigureAwait(false);
+        return GuardAsync(async () =>
+        {
+            await using var connection = await OpenReadyAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = new NpgsqlCommand(
+                "INSERT INTO tickets (ticket_hash, user_id, created, last_used) VALUES (@hash, @user, @created, @used);", connection);
+            command.Parameters.AddWithValue("hash", ticket.TicketHash);
+            command.Parameters.AddWithValue("user", ticket.UserId);
+            command.Parameters.AddWithValue("created", ticket.Created.UtcTicks);
+            command.Parameters.AddWithValue("used", ticket.LastUsed.UtcTicks);
+            await ExecuteForUserAsync(command, ticket.UserId, cancellationToken).ConfigureAwait(false);
+            return true;
+        });
     }
 
-    public async Task<StoredTicket?> FindTicketAsync(byte[] ticketHash, CancellationToken cancellationToken)
+    public Task<StoredTicket?> FindTicketAsync(byte[] ticketHash, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ticketHash);
-        await using var connection = await OpenReadyAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand("SELECT user_id, created, last_used FROM tickets WHERE ticket_hash = @hash;", connection);
-        command.Parameters.AddWithValue("hash", ticketHash);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-            ? new StoredTicket(ticketHash.ToArray(), reader.GetInt32(0), FromTicks(reader.GetInt64(1)), FromTicks(reader.GetInt64(2)))
-            : null;
+        return GuardAsync(async () =>
+        {
+            await using var connection = await OpenReadyAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = new NpgsqlCommand("SELECT user_id, created, last_used FROM tickets WHERE ticket_hash = @hash;", connection);
+            command.Parameters.AddWithValue("hash", ticketHash);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+                ? new StoredTicket(ticketHash.ToArray(), reader.GetInt32(0), FromTicks(reader.GetInt64(1)), FromTicks(reader.GetInt64(2)))
+                : null;
+        });
     }
 
-    public async Task TouchTicketAsync(byte[] ticketHash, DateTimeOffset lastUsed, CancellationToken cancellationToken)
+    public Task TouchTicketAsync(byte[] ticketHash, DateTimeOffset lastUsed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ticketHash);
-        await using var connection = await OpenReadyAsync(cancellationToken).ConfigureAwait(false);
+        return GuardAsync(async () =>
+        {
+            await using var connection = await OpenReadyAsync(cancellationToken).ConfigureAwait(false);
 
-        // greatest(): touches from concurrent requests (or hosts) may arrive out of order; expiry must never move back.
-        await using var command = new NpgsqlCommand("UPDATE tickets SET last_used = greatest(last_used, @used) WHERE ticket_hash = @hash;", connection);
-        command.Parameters.AddWithValue("hash", ticketHash);
-        command.Parameters.AddWithValue("used", lastUsed.UtcTicks);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            // greatest(): touches from concurrent requests (or hosts) may arrive out of order; expiry must never move back.
+            await using var command = new NpgsqlCommand("UPDATE tickets SET last_used = greatest(last_used, @used) WHERE ticket_hash = @hash;", connection);
+            command.Parameters.AddWithValue("hash", ticketHash);
+            command.Parameters.AddWithValue("used", lastUsed.UtcTicks);
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        });
     }
 
+    /// <summary>Deletes the user's tickets and logs the revocation, so every host forgets them too.</summary>
     public async Task<int> RevokeTicketsAsync(int userId, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenReadyAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand("DELETE FROM tickets WHERE user_id = @user;", connection);
-        command.Parameters.AddWithValue("user", userId);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var count = 0;
+        await WriteAsync(
+            async (connection, ct) =>
+            {
+                await using var command = new NpgsqlCommand("DELETE FROM tickets WHERE user_id = @user;", connection);
+                command.Parameters.AddWithValue("user", userId);
+                count = await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                return await PostgresChangeLog.AppendAsync(connection, PostgresChangeLog.AppendRevokedUserSql, ct, ("user", userId)).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
+        return count;
     }
 
+    /// <summary>Deletes one ticket and logs the revocation, so every host forgets it too.</summary>
     public async Task<bool> RevokeTicketAsync(byte[] ticketHash, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ticketHash);
-        await using var connection = await OpenReadyAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand("DELETE FROM tickets WHERE ticket_hash = @hash;", connection);
-        command.Parameters.AddWithValue("hash", ticketHash);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+        var found = false;
+        await WriteAsync(
+            async (connection, ct) =>
+            {
+                await using var command = new NpgsqlCommand("DELETE FROM tickets WHERE ticket_hash = @hash;", connection);
+                command.Parameters.AddWithValue("hash", ticketHash);
+                found = await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) > 0;
+                return found
+                    ? await PostgresChangeLog.AppendAsync(connection, PostgresChangeLog.AppendRevokedTicketSql, ct, ("hash", ticketHash)).ConfigureAwait(false)
+                    : null;
+            },
+            cancellationToken).ConfigureAwait(false);
+        return found;
     }
 
-    /// <summary>Finishes queued saves and closes every pooled connection; the store refuses work afterwards.</summary>
+    /// <summary>Finishes queued saves, stops listening and closes every pooled connection; the store refuses work afterwards.</summary>
     public async ValueTask DisposeAsync()
     {
         await writer.DisposeAsync().ConfigureAwait(false);
         disposed = true;
+        await listener.DisposeAsync().ConfigureAwait(false);
         await dataSource.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The connection string with the bounds of <paramref name="options"/>: pool size, and the three timeouts as startup
+    /// options (unless the connection string sets its own <c>Options</c>, e.g. behind a PgBouncer that refuses them).
+    /// </summary>
+    internal static string Bounded(string connectionString, PostgresStoreOptions options)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (options.MaxPoolSize is { } size)
+        {
+            builder.MaxPoolSize = size;
+        }
+        else if (builder.MaxPoolSize == PostgresStoreOptions.NpgsqlDefaultPoolSize)
+        {
+            builder.MaxPoolSize = PostgresStoreOptions.DefaultPoolSize;
+        }
+
+        if (string.IsNullOrEmpty(builder.Options))
+        {
+            builder.Options = $"-c lock_timeout={Ms(options.LockTimeout)} -c statement_timeout={Ms(options.StatementTimeout)} "
+                + $"-c idle_in_transaction_session_timeout={Ms(options.IdleInTransactionTimeout)}";
+        }
+
+        return builder.ConnectionString;
+
+        static long Ms(TimeSpan value) => (long)value.TotalMilliseconds;
     }
 
     private static DateTimeOffset FromTicks(long utcTicks) => new(utcTicks, TimeSpan.Zero);
@@ -224,42 +366,102 @@ public sealed class PostgresChatStore : IChatStore, IAsyncDisposable
         }
     }
 
+    /// <summary>Runs a database call; an unreachable database becomes a <see cref="StoreUnavailableException"/>, logged once per outage.</summary>
+    private async Task<T> GuardAsync<T>(Func<Task<T>> call)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            var result = await call().ConfigureAwait(false);
+            if (outage.IsDown)
+            {
+                outage.Recovered(started);
+            }
+
+            return result;
+        }
+        catch (Exception exception) when (!disposed && PostgresOutage.IsUnavailable(exception))
+        {
+            throw outage.Unavailable(exception);
+        }
+    }
+
     /// <summary>
-    /// Runs a directory write in its own transaction, holding the stamp row from the start, and bumps the stamp when
-    /// <paramref name="apply"/> says it changed anything. Holding it first also means an import diffs against exactly
-    /// what the previous write committed.
+    /// Runs a write in its own transaction; <paramref name="apply"/> returns the change-log position it appended (or null
+    /// when it changed nothing), and every host is notified once the transaction has committed.
     /// </summary>
-    private async Task WriteAsync(Func<NpgsqlConnection, CancellationToken, Task<bool>> apply, CancellationToken cancellationToken)
+    private Task WriteAsync(Func<NpgsqlConnection, CancellationToken, Task<long?>> apply, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        for (var attempt = 1; ; attempt++)
+        return GuardAsync(async () =>
         {
-            await using var connection = await OpenReadyAsync(cancellationToken).ConfigureAwait(false);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                await using (var lockStamp = new NpgsqlCommand(LockStampSql, connection))
+                await using var connection = await OpenReadyAsync(cancellationToken).ConfigureAwait(false);
+                long? position;
+                await using (var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    await lockStamp.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        position = await apply(connection, cancellationToken).ConfigureAwait(false);
+
+                        // Not cancellable: once COMMIT is sent, the caller must hear whether it took.
+                        await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+                    }
+                    catch (PostgresException exception) when (attempt < MaxAttempts
+                        && exception.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+                    {
+                        // Deadlock or serialization failure: the server rolled the transaction back, so running it again is safe.
+                        continue;
+                    }
                 }
 
-                var changed = await apply(connection, cancellationToken).ConfigureAwait(false);
-                if (changed)
+                if (position is { } logged)
                 {
-                    await using var bump = new NpgsqlCommand(BumpStampSql, connection);
-                    await bump.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    await NotifyOnAsync(connection, logged).ConfigureAwait(false);
                 }
 
-                // Not cancellable: once COMMIT is sent, the caller must hear whether it took.
-                await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-                return;
+                return true;
             }
-            catch (PostgresException exception) when (attempt < MaxAttempts
-                && exception.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
-            {
-                // Deadlock or serialization failure: the server rolled the transaction back, so running it again is safe.
-            }
+        });
+    }
+
+    /// <summary>After a presence commit: notify on a connection of its own.</summary>
+    private async Task NotifyAsync(long position)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
+            await NotifyOnAsync(connection, position).ConfigureAwait(false);
         }
+        catch (Exception exception) when (PostgresOutage.IsUnavailable(exception) || exception is ObjectDisposedException)
+        {
+            // Committed anyway; other hosts find the row at their next read (safety poll or next notification).
+        }
+    }
+
+    private async Task NotifyOnAsync(NpgsqlConnection connection, long position)
+    {
+        try
+        {
+            await PostgresChangeLog.NotifyAsync(connection, position).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (PostgresOutage.IsUnavailable(exception))
+        {
+            // As above: the write stands, and hosts catch up from the log.
+        }
+    }
+
+    private async Task PruneNowAndThenAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.UtcNow.UtcTicks;
+        var next = Volatile.Read(ref nextPruneTicks);
+        if (now < next || Interlocked.CompareExchange(ref nextPruneTicks, now + PruneInterval.Ticks, next) != next)
+        {
+            return;
+        }
+
+        await PostgresChangeLog.PruneAsync(connection, options.ChangeLogRetention, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<NpgsqlConnection> OpenReadyAsync(CancellationToken cancellationToken)

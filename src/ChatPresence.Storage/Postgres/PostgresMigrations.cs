@@ -76,6 +76,29 @@ internal static class PostgresMigrations
             );
             INSERT INTO meta (id, change_stamp) VALUES (1, (extract(epoch FROM clock_timestamp()) * 1000)::bigint);
             """),
+        new(2, "change log instead of the stamp row", """
+            -- Every committed directory, presence or revocation write appends a row here (no shared row is locked, so
+            -- saves on different users never wait for each other). Hosts read the rows their last snapshot did not
+            -- see (by transaction id, see PostgresChangeLog), so a row is never missed however commits interleave.
+            -- kind: 'P' presence (user_ids/present, last entry per user), 'D' directory import (hosts reload),
+            -- 'R' tickets revoked (ticket_hash, or every ticket of user_ids[1]).
+            CREATE TABLE presence_change (
+                position    bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                xid         xid8        NOT NULL DEFAULT pg_current_xact_id(),
+                kind        "char"      NOT NULL,
+                user_ids    integer[]   NOT NULL DEFAULT '{}',
+                present     boolean[]   NOT NULL DEFAULT '{}',
+                ticket_hash bytea,
+                created     timestamptz NOT NULL DEFAULT now()
+            );
+            CREATE INDEX presence_change_by_xid ON presence_change (xid);
+            CREATE INDEX presence_change_by_created ON presence_change (created);
+
+            -- Positions continue the old stamp, so a stamp is never handed out twice.
+            SELECT setval(pg_get_serial_sequence('presence_change', 'position'), (SELECT change_stamp FROM meta WHERE id = 1));
+            INSERT INTO presence_change (kind) VALUES ('D');
+            DROP TABLE meta;
+            """),
     ];
 
     /// <summary>Transaction-scoped advisory lock taken by migrations: hosts starting together do not race to create the schema.</summary>

@@ -5,43 +5,55 @@ using Npgsql;
 namespace ChatPresence.Storage.Postgres;
 
 /// <summary>
-/// Group commit for presence saves, as <c>SqliteWriter</c> does for SQLite. Every write holds the shared stamp row from
-/// its first statement through the commit's WAL flush, so one save per transaction would make all saves (on every host)
-/// wait for each other's flush. Instead, saves queued while a commit is under way share the next transaction: one
-/// flush and one stamp move acknowledge the whole batch.
+/// Group commit for presence saves, as <c>SqliteWriter</c> does for SQLite: saves queued while a commit is under way
+/// share the next one (one round trip, one WAL flush). No shared row is locked: a batch locks only the user and
+/// presence rows it names, in user id order, so saves on different users never wait for each other, on this host or
+/// any other, and saves on the same user cannot deadlock.
 /// </summary>
 internal sealed class PostgresPresenceWriter : IAsyncDisposable
 {
-    /// <summary>Bounds how long one transaction holds the stamp row (which every host's writes wait for).</summary>
+    /// <summary>Bounds one statement's size.</summary>
     private const int MaxBatch = 256;
 
     private const int MaxAttempts = 3;
 
     /// <summary>
-    /// Checks and writes in one round trip. A save naming any non-chat user writes nothing (the WHERE sees fewer
-    /// allowed users than named), so a refused save needs no savepoint and leaves the batch's transaction intact.
-    /// No row lock on users is needed: an import changes users only while holding the stamp row, which the batch holds.
+    /// The whole batch in one statement, and so one implicit transaction: check, write, log. A save naming any
+    /// non-chat user is left out (the others in the batch go ahead); <c>FOR SHARE</c> keeps an import from taking
+    /// chat access away from a named user until the batch commits. Among the saves kept, the later one in the batch
+    /// wins per user. The change-log row is appended after the presence rows are locked, so two batches on the same
+    /// user log in the order they commit.
     /// </summary>
     private const string SaveSql = """
-        WITH allowed AS (SELECT id FROM users WHERE id = ANY (@ids) AND chat_access),
+        WITH req AS (SELECT * FROM unnest(@saves, @ids, @present) AS r (save, user_id, present)),
+        allowed AS (SELECT id FROM users WHERE id = ANY (@ids) AND chat_access ORDER BY id FOR SHARE),
+        refused AS (SELECT DISTINCT save FROM req WHERE user_id NOT IN (SELECT id FROM allowed)),
+        latest AS (
+            SELECT DISTINCT ON (user_id) user_id, present FROM req
+            WHERE save NOT IN (SELECT save FROM refused) ORDER BY user_id, save DESC),
         written AS (
-            INSERT INTO presence (user_id, present)
-            SELECT * FROM unnest(@ids, @present) AS u (user_id, present)
-            WHERE (SELECT count(*) FROM allowed) = cardinality(@ids)
-            ORDER BY user_id
+            INSERT INTO presence (user_id, present) SELECT user_id, present FROM latest ORDER BY user_id
             ON CONFLICT (user_id) DO UPDATE SET present = excluded.present
-            RETURNING 1)
-        SELECT id FROM allowed;
+            RETURNING user_id, present),
+        logged AS (
+            INSERT INTO presence_change (kind, user_ids, present)
+            SELECT 'P', array_agg(user_id ORDER BY user_id), array_agg(present ORDER BY user_id) FROM written HAVING count(*) > 0
+            RETURNING position)
+        SELECT id, NULL::bigint FROM allowed UNION ALL SELECT NULL, position FROM logged;
         """;
 
     private readonly Channel<PendingSave> queue = Channel.CreateUnbounded<PendingSave>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Func<CancellationToken, ValueTask<NpgsqlConnection>> open;
+    private readonly Func<long, Task> committed;
     private readonly Task loop;
 
     /// <param name="open">Opens a ready (migrated) connection from the store's pool.</param>
-    public PostgresPresenceWriter(Func<CancellationToken, ValueTask<NpgsqlConnection>> open)
+    /// <param name="committed">Told the change-log position of each commit after its callers were answered (it
+    /// notifies the other hosts), without waiting for it; never throws.</param>
+    public PostgresPresenceWriter(Func<CancellationToken, ValueTask<NpgsqlConnection>> open, Func<long, Task> committed)
     {
         this.open = open;
+        this.committed = committed;
         loop = Task.Run(RunAsync);
     }
 
@@ -96,10 +108,16 @@ internal sealed class PostgresPresenceWriter : IAsyncDisposable
             {
                 try
                 {
-                    var refused = await TryCommitAsync(batch).ConfigureAwait(false);
+                    var (refused, position) = await TryCommitAsync(batch).ConfigureAwait(false);
                     foreach (var save in batch)
                     {
                         save.Finish(refused.GetValueOrDefault(save));
+                    }
+
+                    if (position is { } logged)
+                    {
+                        // Not awaited: the next batch need not wait for the notification's round trip.
+                        _ = committed(logged);
                     }
 
                     return;
@@ -107,7 +125,7 @@ internal sealed class PostgresPresenceWriter : IAsyncDisposable
                 catch (PostgresException exception) when (attempt < MaxAttempts
                     && exception.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
                 {
-                    // Not expected (writers take the stamp row first), but harmless: the server rolled it back, run it again.
+                    // Not expected (rows are locked in user id order), but harmless: the server rolled it back, run it again.
                 }
             }
         }
@@ -125,58 +143,63 @@ internal sealed class PostgresPresenceWriter : IAsyncDisposable
         }
     }
 
-    /// <returns>The saves refused for naming a non-chat user, with their error; the others are committed.</returns>
-    private async Task<Dictionary<PendingSave, Exception>> TryCommitAsync(List<PendingSave> batch)
+    /// <returns>The saves refused for naming a non-chat user, with their error (the others are committed), and the
+    /// change-log position of the commit (none when every save was refused).</returns>
+    private async Task<(Dictionary<PendingSave, Exception> Refused, long? Position)> TryCommitAsync(List<PendingSave> batch)
     {
-        var refused = new Dictionary<PendingSave, Exception>();
-        await using var connection = await open(CancellationToken.None).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None).ConfigureAwait(false);
-
-        // The stamp row, then every save, in one round trip: a refused save aborts nothing, so none has to wait for
-        // the previous one's answer.
-        await using var statements = new NpgsqlBatch(connection);
-        statements.BatchCommands.Add(new NpgsqlBatchCommand(PostgresChatStore.LockStampSql));
-        foreach (var save in batch)
+        var saves = new List<int>();
+        var ids = new List<int>();
+        var present = new List<bool>();
+        for (var i = 0; i < batch.Count; i++)
         {
-            var statement = new NpgsqlBatchCommand(SaveSql);
-            statement.Parameters.Add(new NpgsqlParameter<int[]>("ids", save.Latest.Keys.ToArray()));
-            statement.Parameters.Add(new NpgsqlParameter<bool[]>("present", save.Latest.Values.ToArray()));
-            statements.BatchCommands.Add(statement);
+            foreach (var (id, value) in batch[i].Latest)
+            {
+                saves.Add(i);
+                ids.Add(id);
+                present.Add(value);
+            }
         }
 
-        // Prepared statements outlive the pooled connection's Close, so each text is planned once per physical connection.
-        await statements.PrepareAsync(CancellationToken.None).ConfigureAwait(false);
-        await using (var reader = await statements.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false))
+        var allowed = new HashSet<int>();
+        long? position = null;
+        await using (var connection = await open(CancellationToken.None).ConfigureAwait(false))
+        await using (var statement = new NpgsqlCommand(SaveSql, connection))
         {
-            foreach (var save in batch)
+            statement.Parameters.Add(new NpgsqlParameter<int[]>("saves", saves.ToArray()));
+            statement.Parameters.Add(new NpgsqlParameter<int[]>("ids", ids.ToArray()));
+            statement.Parameters.Add(new NpgsqlParameter<bool[]>("present", present.ToArray()));
+
+            // Prepared statements outlive the pooled connection's Close, so the text is planned once per physical connection.
+            await statement.PrepareAsync(CancellationToken.None).ConfigureAwait(false);
+            await using var reader = await statement.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+            while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                await reader.NextResultAsync(CancellationToken.None).ConfigureAwait(false);
-                var allowed = new HashSet<int>();
-                while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
+                if (reader.IsDBNull(0))
+                {
+                    position = reader.GetInt64(1);
+                }
+                else
                 {
                     allowed.Add(reader.GetInt32(0));
-                }
-
-                // The first user named that may not chat, as the SQLite store reports it.
-                foreach (var id in save.Latest.Keys)
-                {
-                    if (!allowed.Contains(id))
-                    {
-                        refused[save] = new UnknownChatUserException(id);
-                        break;
-                    }
                 }
             }
         }
 
-        if (refused.Count < batch.Count)
+        // The first user named that may not chat, as the SQLite store reports it; the statement decided the same.
+        var refused = new Dictionary<PendingSave, Exception>();
+        foreach (var save in batch)
         {
-            await using var bump = new NpgsqlCommand(PostgresChatStore.BumpStampSql, connection);
-            await bump.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+            foreach (var id in save.Latest.Keys)
+            {
+                if (!allowed.Contains(id))
+                {
+                    refused[save] = new UnknownChatUserException(id);
+                    break;
+                }
+            }
         }
 
-        await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-        return refused;
+        return (refused, position);
     }
 
     /// <summary>One caller's save. Cancelling helps only while it is queued; once started it runs to the end.</summary>
