@@ -15,7 +15,7 @@ fail_setup() { printf 'test.sh: %s\n' "$@" >&2; exit 2; }
 # Each line: Debian package, then the check that says it is usable.
 missing=()
 need() { local pkg=$1; shift; "$@" >/dev/null 2>&1 || missing+=("$pkg"); }
-need python3-zeep python3 -c 'import zeep'
+need python3-zeep /usr/bin/python3 -c 'import zeep'   # the tests run Debian's python3, not a pyenv one
 need php-cli command -v php
 need php-soap php -r 'exit(class_exists("SoapClient") ? 0 : 1);'
 need wrk command -v wrk
