@@ -7,6 +7,7 @@ using ChatPresence.Soap;
 using ChatPresence.Storage;
 using ChatPresence.Storage.Postgres;
 using ChatPresence.Storage.Sqlite;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -58,7 +59,9 @@ public static class ChatPresenceApplication
             ? new JwtBearerTokenValidator(jwt, sp.GetRequiredService<TimeProvider>())
             : new NoBearerTokens());
         services.AddSingleton<CallerAuthenticator>();
-        services.AddHealthChecks().AddCheck<StoreHealthCheck>("database");
+        services.AddHealthChecks()
+            .AddCheck<StoreHealthCheck>("database", tags: [HealthTags.Database, HealthTags.Ready])
+            .AddCheck<ReadModelHealthCheck>("read-model", tags: [HealthTags.Ready]);
         services.AddChatSoap(configuration);
         services.AddChatRest(configuration);
         return builder;
@@ -66,7 +69,10 @@ public static class ChatPresenceApplication
 
     public static WebApplication MapChatPresence(this WebApplication app)
     {
-        app.MapHealthChecks("/health");
+        // /health as it always was (the database); /health/live: the process serves; /health/ready: database and read model.
+        app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Database) });
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Ready) });
         app.MapChatSoapApi();
         app.MapChatRestApi();
         return app;
@@ -113,6 +119,21 @@ public static class ChatPresenceApplication
         var importer = ActivatorUtilities.CreateInstance<DirectoryImporter>(app.Services);
         var summary = await importer.ImportAsync(file, cancellationToken);
         app.Logger.LogInformation("Imported the initial directory {Source}: {Summary}", options.InitialDirectory ?? "(demo)", summary);
+    }
+
+    private static class HealthTags
+    {
+        public const string Database = "database";
+        public const string Ready = "ready";
+    }
+
+    /// <summary>Ready only once the directory read model is in memory, so a new host takes traffic without a cold first poll.</summary>
+    private sealed class ReadModelHealthCheck(DirectoryCache cache) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(cache.IsLoaded
+                ? HealthCheckResult.Healthy("The directory read model is loaded.")
+                : HealthCheckResult.Unhealthy("The directory read model is not loaded yet."));
     }
 
     private sealed class StoreHealthCheck(IChatStore store) : IHealthCheck

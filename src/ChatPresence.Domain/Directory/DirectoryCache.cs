@@ -9,6 +9,9 @@ public sealed class DirectoryCache(IChatDirectoryStore store)
     private readonly SemaphoreSlim reload = new(1, 1);
     private volatile DirectoryView? current;
 
+    /// <summary>Whether a view has been loaded at least once (readiness: the first poll will not pay for it).</summary>
+    public bool IsLoaded => current is not null;
+
     public async ValueTask<DirectoryView> GetAsync(CancellationToken cancellationToken)
     {
         var stamp = await store.GetChangeStampAsync(cancellationToken);
