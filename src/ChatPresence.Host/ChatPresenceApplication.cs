@@ -62,6 +62,7 @@ public static class ChatPresenceApplication
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("database", tags: [HealthTags.Database, HealthTags.Ready])
             .AddCheck<ReadModelHealthCheck>("read-model", tags: [HealthTags.Ready]);
+        services.AddProxySettings();
         services.AddChatSoap(configuration);
         services.AddChatRest(configuration);
         return builder;
@@ -69,6 +70,7 @@ public static class ChatPresenceApplication
 
     public static WebApplication MapChatPresence(this WebApplication app)
     {
+        app.UseConfiguredForwardedHeaders();
         // /health as it always was (the database); /health/live: the process serves; /health/ready: database and read model.
         app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Database) });
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
