@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
 
 namespace ChatPresence.Host;
 
@@ -77,6 +78,12 @@ public static class ChatPresenceApplication
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Ready) });
         app.MapChatSoapApi();
         app.MapChatRestApi();
+        if (app.Environment.IsDevelopment() || app.Configuration.GetValue<bool>($"{ChatPresenceOptions.Section}:ApiReference:Enabled"))
+        {
+            // An API reference page to read and try /openapi/v1.json (with its security schemes) at /scalar.
+            app.MapScalarApiReference(options => options.WithTitle("ChatPresence REST facade").AddDocument(RestServiceExtensions.OpenApiDocument));
+        }
+
         return app;
     }
 
