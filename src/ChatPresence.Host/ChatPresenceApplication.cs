@@ -63,6 +63,7 @@ public static class ChatPresenceApplication
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("database", tags: [HealthTags.Database, HealthTags.Ready])
             .AddCheck<ReadModelHealthCheck>("read-model", tags: [HealthTags.Ready]);
+        builder.AddChatPresenceTelemetry();
         services.AddProxySettings();
         services.AddChatSoap(configuration);
         services.AddChatRest(configuration);
@@ -78,6 +79,7 @@ public static class ChatPresenceApplication
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Ready) });
         app.MapChatSoapApi();
         app.MapChatRestApi();
+        app.MapChatPresenceTelemetry();
         if (app.Environment.IsDevelopment() || app.Configuration.GetValue<bool>($"{ChatPresenceOptions.Section}:ApiReference:Enabled"))
         {
             // An API reference page to read and try /openapi/v1.json (with its security schemes) at /scalar.

@@ -1,6 +1,7 @@
 using ChatPresence.Domain;
 using ChatPresence.Domain.Identity;
 using ChatPresence.Domain.Security;
+using ChatPresence.Domain.Telemetry;
 using ChatPresence.Domain.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
@@ -115,6 +116,7 @@ public sealed partial class ChatSoapEndpoint
     {
         var timeZone = TimeZoneEcho.From(soap);
         using var reply = new PooledBufferStream(1024);
+        var outcome = "ok";
         try
         {
             switch (soap.Operation)
@@ -134,11 +136,13 @@ public sealed partial class ChatSoapEndpoint
 
                     if (replies.TryGet(version, list.Tag, timeZone, out var bytes))
                     {
+                        ChatPresenceMetrics.PresenceRead("soap", fromCache: true, bytes.Length);
                         await WriteReplyAsync(context, version, StatusCodes.Status200OK, bytes);
                         return;
                     }
 
                     SoapReplyWriter.WriteGetChatPresence(reply, version, timeZone, list);
+                    ChatPresenceMetrics.PresenceRead("soap", fromCache: false, reply.WrittenSpan.Length);
                     if (replies.Accepts(reply.WrittenSpan.Length))
                     {
                         replies.Add(version, list.Tag, timeZone, reply.WrittenSpan.ToArray());
@@ -178,6 +182,7 @@ public sealed partial class ChatSoapEndpoint
         }
         catch (ChatPresenceException e)
         {
+            outcome = ChatPresenceMetrics.ReasonName(e.Reason);
             reply.Reset();
             var info = new SoapExceptionInfo(e.Message, e.Message, e.Reason.ToString(), ServiceName(soap.Operation), includeDetail ? e.StackTrace : null);
             SoapReplyWriter.WriteEmptyResponse(reply, version, soap.Operation, timeZone, info);
@@ -185,10 +190,15 @@ public sealed partial class ChatSoapEndpoint
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             LogUnexpected(logger, e, soap.Operation);
+            outcome = "UnexpectedError";
             reply.Reset();
             var text = Texts.Get(language, TextId.UnexpectedError);
             var info = new SoapExceptionInfo(text, text, "UnexpectedError", ServiceName(soap.Operation), includeDetail ? e.ToString() : null);
             SoapReplyWriter.WriteEmptyResponse(reply, version, soap.Operation, timeZone, info);
+        }
+        finally
+        {
+            ChatPresenceMetrics.Request("soap", SoapMetricNames.Of(soap.Operation), outcome);
         }
 
         await WriteReplyAsync(context, version, StatusCodes.Status200OK, reply.WrittenMemory);

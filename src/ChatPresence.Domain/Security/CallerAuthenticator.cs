@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using ChatPresence.Domain.Directory;
 using ChatPresence.Domain.Identity;
+using ChatPresence.Domain.Telemetry;
 using ChatPresence.Domain.Text;
 
 namespace ChatPresence.Domain.Security;
@@ -47,19 +48,26 @@ public sealed class CallerAuthenticator
     /// <summary>The caller behind <paramref name="credential"/>, or a <see cref="ChatPresenceException"/> saying why not.</summary>
     public async ValueTask<Caller> AuthenticateAsync(CallerCredential credential, string? applicationToken, string? clientAddress, string language, CancellationToken cancellationToken)
     {
-        CheckApplicationToken(applicationToken, language);
-        switch (credential.Kind)
+        try
         {
-            case CredentialKind.Ticket:
-                return await tickets.AuthenticateTicketAsync(credential.Secret, language, cancellationToken);
-            case CredentialKind.Bearer:
-                return await BearerAsync(credential.Secret!, language, cancellationToken);
-            case CredentialKind.Basic when !BasicAllowed:
-                throw ChatPresenceException.Create(FailureReason.NotAuthenticated, language, TextId.BasicNotAllowed);
-            case CredentialKind.Basic:
-                return await BasicAsync(credential.UserName!, credential.Secret!, clientAddress, language, cancellationToken);
-            default:
-                throw ChatPresenceException.Create(FailureReason.NotAuthenticated, language, TextId.NotAuthenticated);
+            CheckApplicationToken(applicationToken, language);
+            switch (credential.Kind)
+            {
+                case CredentialKind.Ticket:
+                    return await tickets.AuthenticateTicketAsync(credential.Secret, language, cancellationToken);
+                case CredentialKind.Bearer:
+                    return await BearerAsync(credential.Secret!, language, cancellationToken);
+                case CredentialKind.Basic when !BasicAllowed:
+                    throw ChatPresenceException.Create(FailureReason.NotAuthenticated, language, TextId.BasicNotAllowed);
+                case CredentialKind.Basic:
+                    return await BasicAsync(credential.UserName!, credential.Secret!, clientAddress, language, cancellationToken);
+                default:
+                    throw ChatPresenceException.Create(FailureReason.NotAuthenticated, language, TextId.NotAuthenticated);
+            }
+        }
+        catch (ChatPresenceException e) when (ChatPresenceMetrics.CredentialRefused(e.Reason))
+        {
+            throw; // not reached: the filter only counts
         }
     }
 
@@ -69,11 +77,24 @@ public sealed class CallerAuthenticator
     /// </summary>
     public async Task<LoginResult> LoginAsync(string? userName, string? password, string? applicationToken, string? clientAddress, string language, CancellationToken cancellationToken)
     {
-        CheckApplicationToken(applicationToken, language);
-        var user = await VerifyPasswordAsync(userName, password, clientAddress, language, cancellationToken);
-        return user is null
-            ? new LoginResult(false, null, null, Texts.Get(language, TextId.WrongUserNameOrPassword))
-            : new LoginResult(true, user, await tickets.IssueTicketAsync(user.Id, cancellationToken), null);
+        ChatUser? user;
+        try
+        {
+            CheckApplicationToken(applicationToken, language);
+            user = await VerifyPasswordAsync(userName, password, clientAddress, language, cancellationToken);
+        }
+        catch (ChatPresenceException e) when (ChatPresenceMetrics.CredentialRefused(e.Reason))
+        {
+            throw; // not reached: the filter only counts
+        }
+
+        if (user is null)
+        {
+            ChatPresenceMetrics.CredentialRefused(FailureReason.NotAuthenticated);
+            return new LoginResult(false, null, null, Texts.Get(language, TextId.WrongUserNameOrPassword));
+        }
+
+        return new LoginResult(true, user, await tickets.IssueTicketAsync(user.Id, cancellationToken), null);
     }
 
     /// <summary>Ends a session's ticket.</summary>
@@ -103,6 +124,10 @@ public sealed class CallerAuthenticator
         if (user is null)
         {
             throttle.Failed(string.IsNullOrEmpty(userName) ? null : userName, clientAddress);
+            if (throttle.RetryAfter(userName, clientAddress) > TimeSpan.Zero)
+            {
+                ChatPresenceMetrics.ThrottleLocked();
+            }
         }
         else
         {
