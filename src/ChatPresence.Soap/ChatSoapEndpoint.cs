@@ -192,7 +192,7 @@ public sealed partial class ChatSoapEndpoint
             LogUnexpected(logger, e, soap.Operation);
             outcome = "UnexpectedError";
             reply.Reset();
-            var text = Texts.Get(language, TextId.UnexpectedError);
+            var text = includeDetail ? Texts.Get(language, TextId.UnexpectedError) : Correlation.Append(Texts.Get(language, TextId.UnexpectedError));
             var info = new SoapExceptionInfo(text, text, "UnexpectedError", ServiceName(soap.Operation), includeDetail ? e.ToString() : null);
             SoapReplyWriter.WriteEmptyResponse(reply, version, soap.Operation, timeZone, info);
         }

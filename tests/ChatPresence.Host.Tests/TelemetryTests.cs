@@ -118,6 +118,57 @@ public sealed partial class TelemetryTests
         Assert.Contains(traceId.ToHexString(), line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Outside_Development_an_unexpected_failure_replies_with_the_trace_id_its_log_line_has()
+    {
+        await using var host = await ChatPresenceHost.StartAsync(environment: "Production", directoryJson: await File.ReadAllTextAsync(DemoDirectoryPath()));
+        using var client = host.CreateClient();
+        var ticket = await SoapLoginAsync(client, "admin", "admin");
+        host.Secrets.AddSecret(ticket);
+
+        // The database file becomes a directory: the next save fails in a way no caller caused.
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.GetFiles(host.DataFolder, "chatpresence.db*"))
+        {
+            File.Delete(file);
+        }
+
+        Directory.CreateDirectory(Path.Combine(host.DataFolder, "chatpresence.db"));
+
+        var rest = await SendAsync(client, HttpMethod.Post, "api/v1/Agents/Chat/SaveChatPresence", Basic("admin", "admin"), "{\"ChatPresence\":[{\"UserId\":2,\"Present\":true}]}");
+        Assert.Equal(HttpStatusCode.InternalServerError, rest.StatusCode);
+        var restId = CorrelationPattern().Match(await rest.Content.ReadAsStringAsync()).Groups[1].Value;
+        Assert.Matches("^[0-9a-f]{32}$", restId);
+
+        var soap = await SoapAsync(client, "SaveChatPresence", $"<t:Credentials><t:Ticket>{ticket}</t:Ticket></t:Credentials>",
+            "<t:SaveChatPresence><t:ChatPresence><t:ChatPresence><t:UserId>2</t:UserId><t:Present>true</t:Present></t:ChatPresence></t:ChatPresence></t:SaveChatPresence>");
+        Assert.Contains("UnexpectedError", soap, StringComparison.Ordinal);
+        var soapId = CorrelationPattern().Match(soap).Groups[1].Value;
+        Assert.Matches("^[0-9a-f]{32}$", soapId);
+        Assert.NotEqual(restId, soapId);
+        Assert.DoesNotContain("   at ", soap, StringComparison.Ordinal); // no stack trace
+
+        // Each reply's id is in the Error-level log line of the same request.
+        Assert.Contains(host.Log.Entries, e => e.Contains("failed unexpectedly", StringComparison.Ordinal) && e.Contains(restId, StringComparison.Ordinal));
+        Assert.Contains(host.Log.Entries, e => e.Contains(soapId, StringComparison.Ordinal) && !e.Contains("Correlation id", StringComparison.Ordinal));
+    }
+
+    private static string DemoDirectoryPath()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "samples", "demo-directory.json")))
+            {
+                return Path.Combine(dir.FullName, "samples", "demo-directory.json");
+            }
+        }
+
+        throw new InvalidOperationException("samples/demo-directory.json not found");
+    }
+
+    [GeneratedRegex("Correlation id: ([0-9a-f]{32})")]
+    private static partial Regex CorrelationPattern();
+
     private static AuthenticationHeaderValue Basic(string user, string password) =>
         new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password)));
 
