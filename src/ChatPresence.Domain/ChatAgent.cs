@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using ChatPresence.Domain.Directory;
 using ChatPresence.Domain.Presence;
+using ChatPresence.Domain.Telemetry;
 using ChatPresence.Domain.Text;
 
 namespace ChatPresence.Domain;
@@ -14,6 +16,18 @@ public sealed class ChatAgent(DirectoryCache directory, IChatDirectoryStore stor
     }
 
     public async Task SaveChatPresenceAsync(Caller caller, IReadOnlyList<ChatPresenceCarrier> presences, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SaveAsync(caller, presences, cancellationToken);
+        }
+        catch (ChatPresenceException e) when (ChatPresenceMetrics.SaveRefused(e.Reason))
+        {
+            throw; // not reached: the filter only counts
+        }
+    }
+
+    private async Task SaveAsync(Caller caller, IReadOnlyList<ChatPresenceCarrier> presences, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(presences);
         var view = await directory.GetAsync(cancellationToken);
@@ -52,7 +66,9 @@ public sealed class ChatAgent(DirectoryCache directory, IChatDirectoryStore stor
         var updates = latest.Select(p => new PresenceUpdate(p.Key, p.Value)).ToArray();
         try
         {
+            var started = Stopwatch.GetTimestamp();
             await store.SavePresenceAsync(updates, cancellationToken);
+            ChatPresenceMetrics.SaveAcknowledged(updates.Length, started);
         }
         catch (UnknownChatUserException e)
         {

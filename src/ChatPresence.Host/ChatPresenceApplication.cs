@@ -7,9 +7,11 @@ using ChatPresence.Soap;
 using ChatPresence.Storage;
 using ChatPresence.Storage.Postgres;
 using ChatPresence.Storage.Sqlite;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
 
 namespace ChatPresence.Host;
 
@@ -73,7 +75,11 @@ public static class ChatPresenceApplication
             ? new JwtBearerTokenValidator(jwt, sp.GetRequiredService<TimeProvider>())
             : new NoBearerTokens());
         services.AddSingleton<CallerAuthenticator>();
-        services.AddHealthChecks().AddCheck<StoreHealthCheck>("database");
+        services.AddHealthChecks()
+            .AddCheck<StoreHealthCheck>("database", tags: [HealthTags.Database, HealthTags.Ready])
+            .AddCheck<ReadModelHealthCheck>("read-model", tags: [HealthTags.Ready]);
+        builder.AddChatPresenceTelemetry();
+        services.AddProxySettings();
         services.AddChatSoap(configuration);
         services.AddChatRest(configuration);
         return builder;
@@ -81,12 +87,24 @@ public static class ChatPresenceApplication
 
     public static WebApplication MapChatPresence(this WebApplication app)
     {
+        app.UseConfiguredForwardedHeaders();
         app.UseMiddleware<ClientFaultMiddleware>();
 
-        // GET and HEAD only: any other method is 405 with Allow, like every other GET-only route.
-        app.MapHealthChecks("/health").WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]));
+        // /health as it always was (the database); /health/live: the process serves; /health/ready: database and read
+        // model. GET and HEAD only: any other method is 405 with Allow, like every other GET-only route.
+        var getOrHead = new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]);
+        app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Database) }).WithMetadata(getOrHead);
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).WithMetadata(getOrHead);
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Ready) }).WithMetadata(getOrHead);
         app.MapChatSoapApi();
         app.MapChatRestApi();
+        app.MapChatPresenceTelemetry();
+        if (app.Environment.IsDevelopment() || app.Configuration.GetValue<bool>($"{ChatPresenceOptions.Section}:ApiReference:Enabled"))
+        {
+            // An API reference page to read and try /openapi/v1.json (with its security schemes) at /scalar.
+            app.MapScalarApiReference(options => options.WithTitle("ChatPresence REST facade").AddDocument(RestServiceExtensions.OpenApiDocument));
+        }
+
         return app;
     }
 
@@ -131,6 +149,21 @@ public static class ChatPresenceApplication
         var importer = ActivatorUtilities.CreateInstance<DirectoryImporter>(app.Services);
         var summary = await importer.ImportAsync(file, cancellationToken);
         app.Logger.LogInformation("Imported the initial directory {Source}: {Summary}", options.InitialDirectory ?? "(demo)", summary);
+    }
+
+    private static class HealthTags
+    {
+        public const string Database = "database";
+        public const string Ready = "ready";
+    }
+
+    /// <summary>Ready only once the directory read model is in memory, so a new host takes traffic without a cold first poll.</summary>
+    private sealed class ReadModelHealthCheck(DirectoryCache cache) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(cache.IsLoaded
+                ? HealthCheckResult.Healthy("The directory read model is loaded.")
+                : HealthCheckResult.Unhealthy("The directory read model is not loaded yet."));
     }
 
     private sealed class StoreHealthCheck(IChatStore store) : IHealthCheck

@@ -49,7 +49,7 @@ public static class RestServiceExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         foreach (var (prefix, namePrefix) in new[] { ("/api/v1", string.Empty), ("/{tenant}/api/v1", "Tenant") })
         {
-            var api = endpoints.MapGroup(prefix).WithMetadata(RestApiMarker.Instance).AddEndpointFilter(SecurityHeaders);
+            var api = endpoints.MapGroup(prefix).WithMetadata(RestApiMarker.Instance).AddEndpointFilter(SecurityHeaders).AddEndpointFilter(RestRequestMetrics.Count);
             api.MapChatAgentApi(namePrefix);
             api.MapPresenceApi(namePrefix);
             api.MapSessionApi(namePrefix);

@@ -3,6 +3,7 @@ using ChatPresence.Compression;
 using ChatPresence.Domain;
 using ChatPresence.Domain.Identity;
 using ChatPresence.Domain.Security;
+using ChatPresence.Domain.Telemetry;
 using ChatPresence.Domain.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
@@ -128,6 +129,7 @@ public sealed partial class ChatSoapEndpoint
             ? default(ReadOnlyMemory<byte>)
             : Encoding.UTF8.GetBytes(WsAddressing.ReplyHeaders(soap, WsAddressing.ResponseAction(soap.Operation)));
         using var reply = new PooledBufferStream(1024);
+        var outcome = "ok";
         try
         {
             switch (soap.Operation)
@@ -144,11 +146,13 @@ public sealed partial class ChatSoapEndpoint
 
                     if (replies.TryGetEncoded(version, list.Tag, timeZone, out var cached))
                     {
+                        ChatPresenceMetrics.PresenceRead("soap", fromCache: true, cached.Identity.Length);
                         await WritePresenceAsync(context, version, cached, cacheKept: true, addressing);
                         return;
                     }
 
                     SoapReplyWriter.WriteGetChatPresence(reply, version, timeZone, list, fragments);
+                    ChatPresenceMetrics.PresenceRead("soap", fromCache: false, reply.WrittenSpan.Length);
                     if (replies.Accepts(reply.WrittenSpan.Length))
                     {
                         var encoded = new EncodedReply(reply.WrittenSpan.ToArray());
@@ -199,6 +203,7 @@ public sealed partial class ChatSoapEndpoint
         }
         catch (ChatPresenceException e)
         {
+            outcome = ChatPresenceMetrics.ReasonName(e.Reason);
             reply.Reset();
             var info = new SoapExceptionInfo(e.Message, e.Message, e.Reason.ToString(), ServiceName(soap.Operation), includeDetail ? e.StackTrace : null);
             SoapReplyWriter.WriteEmptyResponse(reply, version, soap.Operation, timeZone, info);
@@ -206,10 +211,15 @@ public sealed partial class ChatSoapEndpoint
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             LogUnexpected(logger, e, soap.Operation);
+            outcome = "UnexpectedError";
             reply.Reset();
-            var text = Texts.Get(language, TextId.UnexpectedError);
+            var text = includeDetail ? Texts.Get(language, TextId.UnexpectedError) : Correlation.Append(Texts.Get(language, TextId.UnexpectedError));
             var info = new SoapExceptionInfo(text, text, "UnexpectedError", ServiceName(soap.Operation), includeDetail ? e.ToString() : null);
             SoapReplyWriter.WriteEmptyResponse(reply, version, soap.Operation, timeZone, info);
+        }
+        finally
+        {
+            ChatPresenceMetrics.Request("soap", SoapMetricNames.Of(soap.Operation), outcome);
         }
 
         await WriteReplyAsync(context, version, StatusCodes.Status200OK, reply.WrittenMemory, addressing);

@@ -1,5 +1,10 @@
 using System.Net;
+using ChatPresence.Domain.Directory;
 using ChatPresence.Tests;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatPresence.Host.Tests;
 
@@ -19,17 +24,81 @@ public sealed class HealthTests
     public async Task Health_reports_an_unreachable_database()
     {
         await using var host = await ChatPresenceHost.StartAsync();
-        // Replace the database file with a directory: the store can no longer open it.
+        BreakDatabase(host);
+        using var client = host.CreateClient();
+        var response = await client.GetAsync(new Uri("/health", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Live_and_ready_answer_once_the_read_model_is_loaded()
+    {
+        await using var host = await ChatPresenceHost.StartAsync();
+        using var client = host.CreateClient();
+        foreach (var path in new[] { "/health/live", "/health/ready", "/health" })
+        {
+            var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Ready_waits_for_the_read_model_while_live_and_health_answer()
+    {
+        var folder = Directory.CreateTempSubdirectory("chatpresence-health-").FullName;
+        try
+        {
+            // A host whose read model is not loaded at start (as the admin commands build it), serving anyway.
+            var app = await ChatPresenceApplication.CreateAsync(
+                ["--environment", "Development"],
+                loadInitialDirectory: false,
+                customize: builder =>
+                {
+                    builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ChatPresence:DataFolder"] = folder, ["Logging:LogLevel:Default"] = "Warning" });
+                    builder.WebHost.UseUrls("http://127.0.0.1:0");
+                });
+            await using (app)
+            {
+                await app.StartAsync();
+                using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+                Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/health/live", UriKind.Relative))).StatusCode);
+                Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/health", UriKind.Relative))).StatusCode);
+                var notReady = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
+
+                await app.Services.GetRequiredService<DirectoryCache>().GetAsync(CancellationToken.None);
+                Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode);
+                await app.StopAsync();
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Ready_and_health_fail_when_the_database_does_not_answer_but_live_does_not()
+    {
+        await using var host = await ChatPresenceHost.StartAsync();
+        BreakDatabase(host);
+        using var client = host.CreateClient();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync(new Uri("/health", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/health/live", UriKind.Relative))).StatusCode);
+    }
+
+    /// <summary>Replaces the database file with a directory: the store can no longer open it.</summary>
+    private static void BreakDatabase(ChatPresenceHost host)
+    {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        var db = Path.Combine(host.DataFolder, "chatpresence.db");
         foreach (var file in Directory.GetFiles(host.DataFolder, "chatpresence.db*"))
         {
             File.Delete(file);
         }
 
-        Directory.CreateDirectory(db);
-        using var client = host.CreateClient();
-        var response = await client.GetAsync(new Uri("/health", UriKind.Relative));
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Directory.CreateDirectory(Path.Combine(host.DataFolder, "chatpresence.db"));
     }
 }

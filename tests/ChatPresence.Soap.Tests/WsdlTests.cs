@@ -26,7 +26,7 @@ public sealed class WsdlTests(HostFixture fixture) : IClassFixture<HostFixture>
     [InlineData("Remote/Services86/Chat.svc?singleWsdl")]
     public async Task Served_Chat_WSDL_describes_the_reference_contract(string path)
     {
-        var reference = XDocument.Load(Path.Combine(RepoPaths.SharedReference, "Services86-Chat.wsdl")).Root!;
+        var reference = XDocument.Load(Path.Combine(RepoPaths.ContractReference, "Services86-Chat.wsdl")).Root!;
         var (served, _) = await FetchAsync(path);
         var root = served.Root!;
 

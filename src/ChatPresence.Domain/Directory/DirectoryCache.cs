@@ -22,6 +22,9 @@ public sealed class DirectoryCache
     private long refreshRequests;
     private long refreshedUpTo;
 
+    /// <summary>Whether a view has been loaded at least once (readiness: the first poll will not pay for it).</summary>
+    public bool IsLoaded => current is not null;
+
     public DirectoryCache(IChatDirectoryStore store)
     {
         this.store = store;

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using ChatPresence.Domain.Directory;
+using ChatPresence.Domain.Telemetry;
 using ChatPresence.Domain.Text;
 
 namespace ChatPresence.Domain.Identity;
@@ -76,6 +77,7 @@ public sealed class TicketAuthority
         var ticket = TicketPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var now = clock.GetUtcNow();
         await credentials.AddTicketAsync(new StoredTicket(HashTicket(ticket), userId, now, now), cancellationToken);
+        ChatPresenceMetrics.TicketIssued();
         return ticket;
     }
 
@@ -84,7 +86,9 @@ public sealed class TicketAuthority
     {
         var hash = HashTicket(ticket);
         known.TryRemove(BinaryPrimitives.ReadUInt128LittleEndian(hash), out _);
-        return await credentials.RevokeTicketAsync(hash, cancellationToken);
+        var revoked = await credentials.RevokeTicketAsync(hash, cancellationToken);
+        ChatPresenceMetrics.TicketsWereRevoked(revoked ? 1 : 0);
+        return revoked;
     }
 
     /// <summary>
@@ -226,7 +230,9 @@ public sealed class TicketAuthority
             }
         }
 
-        return await credentials.RevokeTicketsAsync(userId, cancellationToken);
+        var revoked = await credentials.RevokeTicketsAsync(userId, cancellationToken);
+        ChatPresenceMetrics.TicketsWereRevoked(revoked);
+        return revoked;
     }
 
     /// <summary>Sets a user's password (hashing it).</summary>

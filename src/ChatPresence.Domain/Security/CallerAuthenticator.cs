@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using ChatPresence.Domain.Directory;
 using ChatPresence.Domain.Identity;
+using ChatPresence.Domain.Telemetry;
 using ChatPresence.Domain.Text;
 
 namespace ChatPresence.Domain.Security;
@@ -48,9 +49,9 @@ public sealed class CallerAuthenticator
     /// <summary>The caller behind <paramref name="credential"/>, or a <see cref="ChatPresenceException"/> saying why not.</summary>
     public async ValueTask<Caller> AuthenticateAsync(CallerCredential credential, string? applicationToken, string? clientAddress, string language, CancellationToken cancellationToken)
     {
-        CheckApplicationToken(applicationToken, language);
         try
         {
+            CheckApplicationToken(applicationToken, language);
             switch (credential.Kind)
             {
                 case CredentialKind.Ticket:
@@ -69,6 +70,10 @@ public sealed class CallerAuthenticator
         {
             throw e.ToRefusal(language);
         }
+        catch (ChatPresenceException e) when (ChatPresenceMetrics.CredentialRefused(e.Reason))
+        {
+            throw; // not reached: the filter only counts
+        }
     }
 
     /// <summary>
@@ -77,13 +82,30 @@ public sealed class CallerAuthenticator
     /// </summary>
     public async Task<LoginResult> LoginAsync(string? userName, string? password, string? applicationToken, string? clientAddress, string language, CancellationToken cancellationToken)
     {
-        CheckApplicationToken(applicationToken, language);
+        ChatUser? user;
         try
         {
-            var user = await VerifyPasswordAsync(userName, password, clientAddress, language, cancellationToken);
-            return user is null
-                ? new LoginResult(false, null, null, Texts.Get(language, TextId.WrongUserNameOrPassword))
-                : new LoginResult(true, user, await tickets.IssueTicketAsync(user.Id, cancellationToken), null);
+            CheckApplicationToken(applicationToken, language);
+            user = await VerifyPasswordAsync(userName, password, clientAddress, language, cancellationToken);
+        }
+        catch (StoreUnavailableException e)
+        {
+            throw e.ToRefusal(language);
+        }
+        catch (ChatPresenceException e) when (ChatPresenceMetrics.CredentialRefused(e.Reason))
+        {
+            throw; // not reached: the filter only counts
+        }
+
+        if (user is null)
+        {
+            ChatPresenceMetrics.CredentialRefused(FailureReason.NotAuthenticated);
+            return new LoginResult(false, null, null, Texts.Get(language, TextId.WrongUserNameOrPassword));
+        }
+
+        try
+        {
+            return new LoginResult(true, user, await tickets.IssueTicketAsync(user.Id, cancellationToken), null);
         }
         catch (StoreUnavailableException e)
         {
@@ -138,6 +160,10 @@ public sealed class CallerAuthenticator
         if (user is null)
         {
             throttle.Failed(string.IsNullOrEmpty(userName) ? null : userName, clientAddress);
+            if (throttle.RetryAfter(userName, clientAddress) > TimeSpan.Zero)
+            {
+                ChatPresenceMetrics.ThrottleLocked();
+            }
         }
         else
         {

@@ -6,13 +6,60 @@ using Microsoft.OpenApi;
 
 namespace ChatPresence.Rest.Endpoints;
 
-/// <summary>The OpenAPI 3 description: only this facade's routes, with bodies, content types, headers and the error body.</summary>
+/// <summary>
+/// The OpenAPI 3.1 description: only this facade's routes, with bodies, content types, headers, the error body and
+/// the ways to authenticate as security schemes (so API consoles and generated clients can call it). Schemas are
+/// named as the contract names them: the C# shapes' "Document" suffix is dropped.
+/// </summary>
 internal static class RestOpenApi
 {
+    // Security scheme names, as API consoles show them.
+    internal const string Basic = "Basic";
+    internal const string Bearer = "Bearer";
+    internal const string SoTicket = "SoTicket";
+    internal const string Session = "Session";
+    internal const string Xsrf = "XsrfToken";
+
+    private static readonly (string Name, OpenApiSecurityScheme Scheme)[] Schemes =
+    [
+        (Basic, new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.Http,
+            Scheme = "basic",
+            Description = "User name and password on every call (on-site only; off when ChatPresence:Security:AllowBasic is false). Wrong passwords are throttled: 429 with Retry-After.",
+        }),
+        (Bearer, new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.Http,
+            Scheme = "bearer",
+            BearerFormat = "JWT",
+            Description = "A JWT signed HS256 with ChatPresence:Security:Jwt:SigningKey; issuer, audience, exp and nbf are checked; the sub claim (or ChatPresence:Security:Jwt:UserClaim) names the user by id or login. Refused when no signing key is configured.",
+        }),
+        (SoTicket, new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.ApiKey,
+            In = ParameterLocation.Header,
+            Name = "Authorization",
+            Description = "A SuperOffice ticket, the value including its scheme word: 'SoTicket 7T:…' (scheme case-insensitive). Tickets come from POST /api/v1/Login or SoPrincipal.svc AuthenticateUsernamePassword and expire after 8 hours unused.",
+        }),
+        (Session, new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.ApiKey,
+            In = ParameterLocation.Cookie,
+            Name = RestCallerResolver.SessionCookie,
+            Description = "The HttpOnly session cookie POST /api/v1/Login sets. Only together with X-XSRF-TOKEN, and only when no Authorization header is sent.",
+        }),
+        (Xsrf, new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.ApiKey,
+            In = ParameterLocation.Header,
+            Name = RestHeaders.XsrfToken,
+            Description = "With the session cookie: the value of the readable XSRF-TOKEN cookie POST /api/v1/Login sets. A session cookie without it (or with a wrong one) is 401.",
+        }),
+    ];
+
     private static readonly (string Name, string Description)[] Headers =
     [
-        ("Authorization", "'SoTicket 7T:…' or 'Basic base64(user:password)' (scheme case-insensitive). Missing or invalid: 401."),
-        ("X-XSRF-TOKEN", "With a session cookie instead of Authorization: the value of the XSRF-TOKEN cookie (not supported yet)."),
         ("SO-AppToken", "The partner application token; ignored on-site, required online."),
         ("SO-Language", "Language of texts (error messages, rights reasons): en, no, sv, da, de; '*' or 'x' give resource ids. Overrides Accept-Language."),
         ("Accept-Language", "Language of texts when SO-Language is absent."),
@@ -25,8 +72,12 @@ internal static class RestOpenApi
         // HEAD is allowed wherever GET is, but is not an operation of its own (it would repeat the GET's operationId).
         options.ShouldInclude = description => description.ActionDescriptor.EndpointMetadata.OfType<RestApiMarker>().Any()
             && !HttpMethods.IsHead(description.HttpMethod ?? string.Empty);
+        options.CreateSchemaReferenceId = type => OpenApiOptions.CreateDefaultSchemaReferenceId(type) is { } id && id.EndsWith("Document", StringComparison.Ordinal)
+            ? id[..^"Document".Length]
+            : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
         options.AddDocumentTransformer((document, context, cancellationToken) =>
         {
+            AddSecurity(document);
             document.Info = new OpenApiInfo
             {
                 Title = "ChatPresence REST facade",
@@ -77,4 +128,40 @@ internal static class RestOpenApi
         });
     }
 
+    /// <summary>
+    /// The schemes, and on each operation the ways it accepts: any one of Basic, Bearer, SoTicket, or the session
+    /// cookie with X-XSRF-TOKEN. Login and the GET call descriptions need none; Logout ends a session, so only that.
+    /// </summary>
+    private static void AddSecurity(OpenApiDocument document)
+    {
+        document.Components ??= new OpenApiComponents();
+        document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+        foreach (var (name, scheme) in Schemes)
+        {
+            document.Components.SecuritySchemes[name] = scheme;
+        }
+
+        OpenApiSecurityRequirement Requirement(params string[] names)
+        {
+            var requirement = new OpenApiSecurityRequirement();
+            foreach (var name in names)
+            {
+                requirement[new OpenApiSecuritySchemeReference(name, document)] = [];
+            }
+
+            return requirement;
+        }
+
+        foreach (var (path, item) in document.Paths)
+        {
+            foreach (var (method, operation) in item.Operations ?? [])
+            {
+                operation.Security = path.EndsWith(RestRoutes.Login, StringComparison.OrdinalIgnoreCase) || method == HttpMethod.Get && path.Contains("/Agents/Chat/", StringComparison.OrdinalIgnoreCase)
+                    ? []
+                    : path.EndsWith(RestRoutes.Logout, StringComparison.OrdinalIgnoreCase)
+                        ? [Requirement(Session, Xsrf)]
+                        : [Requirement(Basic), Requirement(Bearer), Requirement(SoTicket), Requirement(Session, Xsrf)];
+            }
+        }
+    }
 }

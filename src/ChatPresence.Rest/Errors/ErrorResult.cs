@@ -6,6 +6,7 @@ using System.Text.Json.Serialization;
 using System.Xml;
 using ChatPresence.Domain;
 using ChatPresence.Domain.Security;
+using ChatPresence.Domain.Telemetry;
 using ChatPresence.Domain.Text;
 using ChatPresence.Rest.Formatting;
 using Microsoft.AspNetCore.Builder;
@@ -153,7 +154,7 @@ public sealed class ErrorResult(int status, ErrorBody body, WireFormat format) :
     private static string Unexpected(Exception exception, string language, bool development)
     {
         var text = Texts.Get(language, TextId.UnexpectedError);
-        return development ? $"{text} {exception.GetType().FullName}: {exception.Message}" : text;
+        return development ? $"{text} {exception.GetType().FullName}: {exception.Message}" : Correlation.Append(text);
     }
 }
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using ChatPresence.Compression;
 using ChatPresence.Domain.Presence;
+using ChatPresence.Domain.Telemetry;
 
 namespace ChatPresence.Rest.Formatting;
 
@@ -43,10 +44,12 @@ public sealed class ReplyCache(int capacity, long maxBytes = ReplyCache.DefaultM
         var key = new Key(list.Tag, format.MediaType, selection.Key);
         if (entries.TryGetValue(key, out var reply))
         {
+            ChatPresenceMetrics.PresenceRead("rest", fromCache: true, reply.Body.Length);
             return reply;
         }
 
         reply = Build(list, format, selection);
+        ChatPresenceMetrics.PresenceRead("rest", fromCache: false, reply.Body.Length);
         if (reply.Body.Length > maxBytes)
         {
             return reply;

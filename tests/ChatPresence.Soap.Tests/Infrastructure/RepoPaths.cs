@@ -1,13 +1,13 @@
 namespace ChatPresence.Soap.Tests.Infrastructure;
 
-/// <summary>Files of the repository and of ../shared, found from the test binaries.</summary>
+/// <summary>Files of the repository, found from the test binaries (nothing outside the repository is read).</summary>
 public static class RepoPaths
 {
     /// <summary>The folder holding ChatPresence.sln, walking up from the test binaries.</summary>
     public static string Root { get; } = FindRoot();
 
-    /// <summary>../shared/reference beside the repository root.</summary>
-    public static string SharedReference => Path.GetFullPath(Path.Combine(Root, "..", "shared", "reference"));
+    /// <summary>The published contract the served WSDL is compared with: <c>tests/ChatPresence.Soap.Tests/Contract/</c>.</summary>
+    public static string ContractReference => Path.Combine(Root, "tests", "ChatPresence.Soap.Tests", "Contract");
 
     public static string DemoDirectoryJson => File.ReadAllText(Path.Combine(Root, "samples", "demo-directory.json"));
 

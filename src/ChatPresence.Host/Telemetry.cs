@@ -1,0 +1,63 @@
+using ChatPresence.Domain.Telemetry;
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace ChatPresence.Host;
+
+/// <summary>Metrics and traces settings (configuration section <c>ChatPresence:Telemetry</c>).</summary>
+public sealed class TelemetryOptions
+{
+    public const string Section = "ChatPresence:Telemetry";
+
+    /// <summary>Serve Prometheus text at <see cref="PrometheusPath"/>.</summary>
+    public bool PrometheusEnabled { get; set; } = true;
+
+    public string PrometheusPath { get; set; } = "/metrics";
+}
+
+/// <summary>
+/// OpenTelemetry: the service's own meter (<see cref="ChatPresenceMetrics"/>), ASP.NET Core, runtime and Npgsql
+/// metrics; ASP.NET Core and Npgsql traces. Prometheus scraping at <c>/metrics</c> unless switched off; OTLP for
+/// metrics, traces and logs when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the standard OTEL_* variables apply).
+/// </summary>
+internal static class Telemetry
+{
+    public static void AddChatPresenceTelemetry(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        builder.Services.AddOptions<TelemetryOptions>()
+            .BindConfiguration(TelemetryOptions.Section)
+            .Validate(o => !o.PrometheusEnabled || o.PrometheusPath.StartsWith('/'), $"{TelemetryOptions.Section}:PrometheusPath must start with '/'")
+            .ValidateOnStart();
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(ChatPresenceMetrics.MeterName))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(ChatPresenceMetrics.MeterName)
+                    .AddAspNetCoreInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddNpgsqlInstrumentation();
+                if (options.PrometheusEnabled)
+                {
+                    metrics.AddPrometheusExporter();
+                }
+            })
+            .WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddNpgsql());
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            telemetry.UseOtlpExporter();
+        }
+    }
+
+    public static void MapChatPresenceTelemetry(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TelemetryOptions>>().Value;
+        if (options.PrometheusEnabled)
+        {
+            app.MapPrometheusScrapingEndpoint(options.PrometheusPath);
+        }
+    }
+}
