@@ -1,11 +1,15 @@
 using ChatPresence.Domain.Directory;
+using ChatPresence.Domain.Live;
 using ChatPresence.Domain.Presence;
 using ChatPresence.Domain.Text;
 
 namespace ChatPresence.Domain;
 
-/// <summary>The one implementation of the chat agent rules (NOTES.md "Presence semantics").</summary>
-public sealed class ChatAgent(DirectoryCache directory, IChatDirectoryStore store, TimeProvider clock) : IChatAgent
+/// <summary>
+/// The one implementation of the chat agent rules (NOTES.md "Presence semantics"). A save nudges the live
+/// <paramref name="feed"/> (when there is one), so open streams see it without waiting for the next poll.
+/// </summary>
+public sealed class ChatAgent(DirectoryCache directory, IChatDirectoryStore store, TimeProvider clock, PresenceFeed? feed = null) : IChatAgent
 {
     public async ValueTask<ChatPresenceList> GetChatPresenceAsync(Caller caller, CancellationToken cancellationToken)
     {
@@ -53,6 +57,7 @@ public sealed class ChatAgent(DirectoryCache directory, IChatDirectoryStore stor
         try
         {
             await store.SavePresenceAsync(updates, cancellationToken);
+            feed?.Nudge();
         }
         catch (UnknownChatUserException e)
         {

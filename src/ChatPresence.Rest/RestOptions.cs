@@ -22,4 +22,10 @@ public sealed class RestOptions
     /// large directory does not hold whole replies in memory.
     /// </summary>
     public int StreamRepliesAboveRows { get; set; } = 10_000;
+
+    /// <summary>A comment line is sent on an event stream after this long without events (keeps proxies from closing it).</summary>
+    public TimeSpan StreamHeartbeat { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often an open event stream checks its credential again (a revoked or expired ticket ends it).</summary>
+    public TimeSpan StreamRecheck { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using ChatPresence.Host.Tests.Live;
 using ChatPresence.Tests;
 using Npgsql;
 
@@ -84,6 +85,32 @@ public sealed class PostgresHostTests : IAsyncLifetime
 
         await SaveAsync(clientB, 5, false);
         Assert.False(await PresentAsync(clientA, 5));
+    }
+
+    [Fact]
+    public async Task A_save_on_host_A_reaches_an_open_stream_on_host_B()
+    {
+        var connectionString = new NpgsqlConnectionStringBuilder(databaseConnectionString) { SearchPath = schema, MaxPoolSize = 16 }.ConnectionString;
+        void OnPostgres(IDictionary<string, string?> settings)
+        {
+            settings["ChatPresence:Storage"] = "Postgres";
+            settings["ConnectionStrings:ChatPresence"] = connectionString;
+        }
+
+        await using var hostA = await ChatPresenceHost.StartAsync(OnPostgres);
+        await using var hostB = await ChatPresenceHost.StartAsync(OnPostgres);
+        using var clientA = AdminClient(hostA);
+        using var clientB = AdminClient(hostB);
+        await using var stream = await EventStream.OpenAsync(clientB);
+        var snapshot = await stream.NextAsync(TimeSpan.FromSeconds(2));
+        Assert.Equal("snapshot", snapshot.Event);
+        var present = LiveStreamTests.RowOf(snapshot.Data, 4).GetProperty("Present").GetBoolean();
+
+        // Nothing reads on host B: only its stamp poll (every 250 ms while streams are open) can see host A's save.
+        await SaveAsync(clientA, 4, !present);
+        var e = await stream.NextAsync(TimeSpan.FromSeconds(2));
+        Assert.Equal("presence", e.Event);
+        Assert.Equal(!present, LiveStreamTests.RowOf("[" + e.Data + "]", 4).GetProperty("Present").GetBoolean());
     }
 
     private static HttpClient AdminClient(ChatPresenceHost host)

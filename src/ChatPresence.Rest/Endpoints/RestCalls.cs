@@ -193,7 +193,7 @@ public sealed partial class RestCalls(
         }
     }
 
-    private ErrorResult Fail(Exception exception, string language, ReplyFormat? format, string source)
+    internal ErrorResult Fail(Exception exception, string language, ReplyFormat? format, string source)
     {
         var result = ErrorResult.From(exception, language, source, format?.Format ?? WireFormat.Json, environment.IsDevelopment());
         if (result.StatusCode >= 500)
