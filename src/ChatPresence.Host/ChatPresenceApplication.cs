@@ -76,6 +76,7 @@ public static class ChatPresenceApplication
         app.MapHealthChecks("/health");
         app.MapChatSoapApi();
         app.MapChatRestApi();
+        app.MapBoardPage();
         return app;
     }
 
