@@ -23,6 +23,9 @@ public sealed class TicketAuthority(DirectoryCache directory, ICredentialStore c
     public static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(30);
 
     private readonly ConcurrentDictionary<UInt128, KnownTicket> known = new();
+
+    // Counts revocations, so a validation that read the store before one does not remember the ticket after it.
+    private long revocations;
     private readonly PasswordHasher hasher = new(options.PasswordIterations);
     private long nextSweepTicks;
 
@@ -65,8 +68,10 @@ public sealed class TicketAuthority(DirectoryCache directory, ICredentialStore c
     public async Task<bool> RevokeTicketAsync(string ticket, CancellationToken cancellationToken)
     {
         var hash = HashTicket(ticket);
+        var revoked = await credentials.RevokeTicketAsync(hash, cancellationToken);
+        Interlocked.Increment(ref revocations);
         known.TryRemove(BinaryPrimitives.ReadUInt128LittleEndian(hash), out _);
-        return await credentials.RevokeTicketAsync(hash, cancellationToken);
+        return revoked;
     }
 
     /// <summary>
@@ -107,6 +112,7 @@ public sealed class TicketAuthority(DirectoryCache directory, ICredentialStore c
         }
 
         var hashBytes = hash.ToArray();
+        var revocationsBefore = Volatile.Read(ref revocations);
         var stored = await credentials.FindTicketAsync(hashBytes, cancellationToken);
         if (stored is null)
         {
@@ -123,6 +129,12 @@ public sealed class TicketAuthority(DirectoryCache directory, ICredentialStore c
 
         await credentials.TouchTicketAsync(hashBytes, now, cancellationToken);
         known[key] = new KnownTicket(stored.UserId, now);
+        if (Volatile.Read(ref revocations) != revocationsBefore)
+        {
+            // A revocation ran since the store was read: this call may pass, but the ticket is asked again next time.
+            known.TryRemove(key, out _);
+        }
+
         ForgetExpired(now);
         return new Caller(stored.UserId, language);
     }
@@ -154,6 +166,10 @@ public sealed class TicketAuthority(DirectoryCache directory, ICredentialStore c
     /// <summary>Revokes every ticket of the user, here and in the store.</summary>
     public async Task<int> RevokeTicketsAsync(int userId, CancellationToken cancellationToken)
     {
+        // Store first, then memory: a validation reading the store in between either sees no ticket or is
+        // told by the revocation count not to remember it.
+        var revoked = await credentials.RevokeTicketsAsync(userId, cancellationToken);
+        Interlocked.Increment(ref revocations);
         foreach (var pair in known)
         {
             if (pair.Value.UserId == userId)
@@ -162,7 +178,7 @@ public sealed class TicketAuthority(DirectoryCache directory, ICredentialStore c
             }
         }
 
-        return await credentials.RevokeTicketsAsync(userId, cancellationToken);
+        return revoked;
     }
 
     /// <summary>Sets a user's password (hashing it).</summary>

@@ -266,8 +266,20 @@ public sealed class PresenceFeed : IDisposable
 
             var before = view;
             view = replacement;
-            PublishRowChanges(before, replacement);
-            RefreshTopics(publish: true);
+            try
+            {
+                PublishRowChanges(before, replacement);
+                RefreshTopics(publish: true);
+            }
+            catch (Exception)
+            {
+                // Never fail the reload that raised this (a request is waiting on it): every stream starts again
+                // from a snapshot of the new view instead, so none is left with a gap.
+                foreach (var subscription in subscribers)
+                {
+                    subscription.RequestSnapshot();
+                }
+            }
         }
     }
 

@@ -12,7 +12,8 @@ namespace ChatPresence.Host.Tests.Live;
 
 /// <summary>
 /// One real host for the stream tests: Kestrel on loopback, its own SQLite file, the demo directory, a manual clock
-/// with timers (Monday 30 Nov 2026 15:59 in Oslo: Support closes at 16:00), credentials re-checked every 200 ms,
+/// with timers (Monday 30 Nov 2026 15:59 in Oslo: Support closes at 16:00), credentials re-checked every 200 ms, a
+/// heartbeat after 300 ms without events,
 /// and only 4 events kept for resumes so a too-old gap is easy to make.
 /// </summary>
 public sealed class LiveHostFixture : IAsyncLifetime
@@ -25,6 +26,7 @@ public sealed class LiveHostFixture : IAsyncLifetime
         settings =>
         {
             settings["ChatPresence:Rest:StreamRecheck"] = "00:00:00.200";
+            settings["ChatPresence:Rest:StreamHeartbeat"] = "00:00:00.300";
             settings["ChatPresence:Live:ResumeEvents"] = "4";
         },
         customize: builder => builder.Services.AddSingleton<TimeProvider>(Clock));
@@ -67,6 +69,16 @@ public sealed class LiveStreamTests(LiveHostFixture fixture) : IClassFixture<Liv
         Assert.Equal("snapshot", snapshot.Event);
         Assert.False(string.IsNullOrEmpty(snapshot.Id));
         Assert.Equal(await getAll.Content.ReadAsStringAsync(), snapshot.Data);
+    }
+
+    [Fact]
+    public async Task An_idle_stream_gets_comment_heartbeats_and_no_events()
+    {
+        using var client = await fixture.ClientForAsync(6);
+        await using var stream = await EventStream.OpenAsync(client);
+        Assert.Equal("snapshot", (await stream.NextAsync(OneSecond)).Event);
+        Assert.Null(await stream.NextOrNullAsync(TimeSpan.FromMilliseconds(1200)));
+        Assert.InRange(stream.Comments, 2, 6);
     }
 
     [Fact]
