@@ -55,12 +55,7 @@ public sealed class PostgresHostTests : IAsyncLifetime
     [Fact]
     public async Task Two_hosts_on_one_database_are_healthy_and_see_each_others_saves()
     {
-        var connectionString = new NpgsqlConnectionStringBuilder(databaseConnectionString) { SearchPath = schema, MaxPoolSize = 16 }.ConnectionString;
-        void OnPostgres(IDictionary<string, string?> settings)
-        {
-            settings["ChatPresence:Storage"] = "Postgres";
-            settings["ConnectionStrings:ChatPresence"] = connectionString;
-        }
+        var connectionString = SchemaConnectionString;
 
         // The first host finds the database empty and loads the demo directory; the second finds it loaded.
         await using var hostA = await ChatPresenceHost.StartAsync(OnPostgres);
@@ -90,13 +85,6 @@ public sealed class PostgresHostTests : IAsyncLifetime
     [Fact]
     public async Task A_save_on_host_A_reaches_an_open_stream_on_host_B()
     {
-        var connectionString = new NpgsqlConnectionStringBuilder(databaseConnectionString) { SearchPath = schema, MaxPoolSize = 16 }.ConnectionString;
-        void OnPostgres(IDictionary<string, string?> settings)
-        {
-            settings["ChatPresence:Storage"] = "Postgres";
-            settings["ConnectionStrings:ChatPresence"] = connectionString;
-        }
-
         await using var hostA = await ChatPresenceHost.StartAsync(OnPostgres);
         await using var hostB = await ChatPresenceHost.StartAsync(OnPostgres);
         using var clientA = AdminClient(hostA);
@@ -111,6 +99,16 @@ public sealed class PostgresHostTests : IAsyncLifetime
         var e = await stream.NextAsync(TimeSpan.FromSeconds(2));
         Assert.Equal("presence", e.Event);
         Assert.Equal(!present, LiveStreamTests.RowOf("[" + e.Data + "]", 4).GetProperty("Present").GetBoolean());
+    }
+
+    private string SchemaConnectionString =>
+        new NpgsqlConnectionStringBuilder(databaseConnectionString) { SearchPath = schema, MaxPoolSize = 16 }.ConnectionString;
+
+    /// <summary>Host settings: the PostgreSQL store, in this test's schema.</summary>
+    private void OnPostgres(IDictionary<string, string?> settings)
+    {
+        settings["ChatPresence:Storage"] = "Postgres";
+        settings["ConnectionStrings:ChatPresence"] = SchemaConnectionString;
     }
 
     private static HttpClient AdminClient(ChatPresenceHost host)
