@@ -91,6 +91,8 @@ public sealed class BoardPageTests(BrowserFixture fixture) : IClassFixture<Brows
         {
             var page = await context.NewPageAsync();
             await page.GotoAsync(fixture.Host.BaseAddress.ToString());
+            await Assertions.Expect(page.Locator("#sign-in")).ToBeVisibleAsync();
+            await page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "board-sign-in-1280x720.png") });
             await SignInAsync(page, "agent2");
             var me = page.Locator("#me [data-user-id='2']");
             await Assertions.Expect(me).ToContainTextAsync("Bjørn Agent");
