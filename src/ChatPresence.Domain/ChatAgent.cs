@@ -1,13 +1,17 @@
 using System.Diagnostics;
 using ChatPresence.Domain.Directory;
+using ChatPresence.Domain.Live;
 using ChatPresence.Domain.Presence;
 using ChatPresence.Domain.Telemetry;
 using ChatPresence.Domain.Text;
 
 namespace ChatPresence.Domain;
 
-/// <summary>The one implementation of the chat agent rules (NOTES.md "Presence semantics").</summary>
-public sealed class ChatAgent(DirectoryCache directory, IChatDirectoryStore store, TimeProvider clock) : IChatAgent
+/// <summary>
+/// The one implementation of the chat agent rules (NOTES.md "Presence semantics"). A save nudges the live
+/// <paramref name="feed"/> (when there is one), so open streams see it without waiting for the next poll.
+/// </summary>
+public sealed class ChatAgent(DirectoryCache directory, IChatDirectoryStore store, TimeProvider clock, PresenceFeed? feed = null) : IChatAgent
 {
     public async ValueTask<ChatPresenceList> GetChatPresenceAsync(Caller caller, CancellationToken cancellationToken)
     {
@@ -69,6 +73,7 @@ public sealed class ChatAgent(DirectoryCache directory, IChatDirectoryStore stor
             var started = Stopwatch.GetTimestamp();
             await store.SavePresenceAsync(updates, cancellationToken);
             ChatPresenceMetrics.SaveAcknowledged(updates.Length, started);
+            feed?.Nudge();
         }
         catch (UnknownChatUserException e)
         {

@@ -1,6 +1,7 @@
 using ChatPresence.Domain;
 using ChatPresence.Domain.Directory;
 using ChatPresence.Domain.Identity;
+using ChatPresence.Domain.Live;
 using ChatPresence.Domain.Security;
 using ChatPresence.Rest;
 using ChatPresence.Soap;
@@ -67,6 +68,12 @@ public static class ChatPresenceApplication
         services.AddSingleton<ICredentialStore>(sp => sp.GetRequiredService<IChatStore>());
         services.AddSingleton<DirectoryCache>();
         services.AddHostedService<DirectoryFollower>();
+        services.AddOptions<PresenceFeedOptions>()
+            .BindConfiguration(PresenceFeedOptions.Section)
+            .Validate(o => o.ResumeEvents > 0 && o.StreamCapacity > 0 && o.PollInterval > TimeSpan.Zero, "ChatPresence:Live: ResumeEvents, StreamCapacity and PollInterval must be positive")
+            .ValidateOnStart();
+        services.AddSingleton(sp => new PresenceFeed(
+            sp.GetRequiredService<DirectoryCache>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<PresenceFeedOptions>>().Value));
         services.AddSingleton<IChatAgent, ChatAgent>();
         services.AddSingleton<TicketAuthority>();
         services.AddSingleton(SecurityOptionsFrom(configuration));
@@ -105,6 +112,7 @@ public static class ChatPresenceApplication
             app.MapScalarApiReference(options => options.WithTitle("ChatPresence REST facade").AddDocument(RestServiceExtensions.OpenApiDocument));
         }
 
+        app.MapBoardPage();
         return app;
     }
 

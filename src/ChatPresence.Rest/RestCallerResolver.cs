@@ -34,6 +34,23 @@ public sealed class RestCallerResolver(CallerAuthenticator authenticator)
     }
 
     /// <summary>
+    /// As <see cref="ResolveAsync"/>, for the event stream only: a browser's EventSource cannot send headers, so there
+    /// the session cookie alone is enough. The stream is a safe GET that changes nothing and its reply cannot be read
+    /// cross-site (no CORS), so a forged request gains nothing; every other route still needs X-XSRF-TOKEN.
+    /// </summary>
+    public ValueTask<Caller> ResolveStreamAsync(HttpRequest request, string language, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var header = request.Headers[HeaderNames.Authorization];
+        var credential = header.Count != 0
+            ? FromAuthorization(header.ToString())
+            : request.Cookies.TryGetValue(SessionCookie, out var ticket) && !string.IsNullOrEmpty(ticket)
+                ? CallerCredential.Ticket(ticket)
+                : CallerCredential.None;
+        return AuthenticateAsync(credential, request, language, cancellationToken);
+    }
+
+    /// <summary>
     /// The session's own caller and ticket (cookie + X-XSRF-TOKEN, whatever Authorization says), with the same checks
     /// as any call: for Logout, which ends exactly that session.
     /// </summary>

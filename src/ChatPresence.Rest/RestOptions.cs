@@ -46,4 +46,10 @@ public sealed class RestOptions
 
     /// <summary>A presence reply smaller than this is sent uncompressed whatever the client accepts.</summary>
     public int CompressionMinimumBytes { get; set; } = 1024;
+
+    /// <summary>A comment line is sent on an event stream after this long without events (keeps proxies from closing it).</summary>
+    public TimeSpan StreamHeartbeat { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often an open event stream checks its credential again (a revoked or expired ticket ends it).</summary>
+    public TimeSpan StreamRecheck { get; set; } = TimeSpan.FromSeconds(5);
 }

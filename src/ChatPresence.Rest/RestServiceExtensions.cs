@@ -36,6 +36,7 @@ public static class RestServiceExtensions
             return new ReplyCache(rest.ReplyCacheEntries, rest.ReplyCacheBytes);
         });
         services.AddSingleton<RestCalls>();
+        services.AddSingleton<Live.PresenceStreamCalls>();
         services.AddOpenApi(OpenApiDocument, RestOpenApi.Configure);
         return services;
     }

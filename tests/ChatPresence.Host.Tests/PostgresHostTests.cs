@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using ChatPresence.Host.Tests.Live;
 using ChatPresence.Tests;
 using Npgsql;
 
@@ -55,12 +56,7 @@ public sealed class PostgresHostTests : IAsyncLifetime
     [Fact]
     public async Task Two_hosts_on_one_database_are_healthy_and_see_each_others_saves()
     {
-        var connectionString = new NpgsqlConnectionStringBuilder(databaseConnectionString) { SearchPath = schema, MaxPoolSize = 16 }.ConnectionString;
-        void OnPostgres(IDictionary<string, string?> settings)
-        {
-            settings["ChatPresence:Storage"] = "Postgres";
-            settings["ConnectionStrings:ChatPresence"] = connectionString;
-        }
+        var connectionString = SchemaConnectionString;
 
         // The first host finds the database empty and loads the demo directory; the second finds it loaded.
         await using var hostA = await ChatPresenceHost.StartAsync(OnPostgres);
@@ -88,6 +84,35 @@ public sealed class PostgresHostTests : IAsyncLifetime
         await SaveAsync(clientB, 5, false);
         Assert.False(await PresentAsync(clientB, 5));
         await EventuallyAsync(async () => !await PresentAsync(clientA, 5), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task A_save_on_host_A_reaches_an_open_stream_on_host_B()
+    {
+        await using var hostA = await ChatPresenceHost.StartAsync(OnPostgres);
+        await using var hostB = await ChatPresenceHost.StartAsync(OnPostgres);
+        using var clientA = AdminClient(hostA);
+        using var clientB = AdminClient(hostB);
+        await using var stream = await EventStream.OpenAsync(clientB);
+        var snapshot = await stream.NextAsync(TimeSpan.FromSeconds(2));
+        Assert.Equal("snapshot", snapshot.Event);
+        var present = LiveStreamTests.RowOf(snapshot.Data, 4).GetProperty("Present").GetBoolean();
+
+        // Nothing reads on host B: only its change feed from PostgreSQL (or the feed's poll) can bring host A's save.
+        await SaveAsync(clientA, 4, !present);
+        var e = await stream.NextAsync(TimeSpan.FromSeconds(2));
+        Assert.Equal("presence", e.Event);
+        Assert.Equal(!present, LiveStreamTests.RowOf("[" + e.Data + "]", 4).GetProperty("Present").GetBoolean());
+    }
+
+    private string SchemaConnectionString =>
+        new NpgsqlConnectionStringBuilder(databaseConnectionString) { SearchPath = schema, MaxPoolSize = 16 }.ConnectionString;
+
+    /// <summary>Host settings: the PostgreSQL store, in this test's schema.</summary>
+    private void OnPostgres(IDictionary<string, string?> settings)
+    {
+        settings["ChatPresence:Storage"] = "Postgres";
+        settings["ConnectionStrings:ChatPresence"] = SchemaConnectionString;
     }
 
     internal static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan within)

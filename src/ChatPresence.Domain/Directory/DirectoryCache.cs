@@ -2,6 +2,7 @@ namespace ChatPresence.Domain.Directory;
 
 /// <summary>
 /// Holds the current <see cref="DirectoryView"/>, the read model every request uses.
+/// <see cref="ViewChanged"/> tells listeners (the live presence feed) each time the view is replaced.
 /// </summary>
 /// <remarks>
 /// <para>With a store that keeps a change log (<see cref="IDirectoryChangeLog"/>, PostgreSQL), a read makes no

@@ -80,6 +80,16 @@ public sealed class DirectoryView
         return new DirectoryView(this, changeStamp, next);
     }
 
+    /// <summary>The chat users' ids, ascending (the order of every presence list).</summary>
+    public IReadOnlyList<int> ChatUserIds => chatUserIds;
+
+    /// <summary>All topics.</summary>
+    public IEnumerable<ChatTopic> Topics => topicsById.Values;
+
+    /// <summary>A chat user's row without rights (null when not a chat user): what a change feed compares and sends.</summary>
+    public ChatPresenceCarrier? BareRow(int userId) =>
+        usersById.TryGetValue(userId, out var user) && user.ChatAccess ? Row(user, null) : null;
+
     public ChatUser? FindUser(int userId) => usersById.GetValueOrDefault(userId);
 
     public ChatUser? FindUserByLogin(string loginName) => usersByLogin.GetValueOrDefault(loginName);
@@ -131,10 +141,10 @@ public sealed class DirectoryView
         return items;
     }
 
-    private ChatPresenceCarrier Row(ChatUser user, RowRights rights) => new()
+    private ChatPresenceCarrier Row(ChatUser user, RowRights? rights) => new()
     {
-        TableRight = rights.TableRight,
-        FieldProperties = rights.FieldProperties,
+        TableRight = rights?.TableRight,
+        FieldProperties = rights?.FieldProperties,
         UserId = user.Id,
         DisplayName = user.DisplayName,
         OngoingChats = ongoing.GetValueOrDefault(user.Id),

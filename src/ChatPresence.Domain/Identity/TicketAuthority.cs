@@ -32,6 +32,9 @@ public sealed class TicketAuthority
     private readonly TimeProvider clock;
     private readonly IdentityOptions options;
     private readonly PasswordHasher hasher;
+
+    // Counts revocations, so a validation that read the store before one does not remember the ticket after it.
+    private long revocations;
     private long nextSweepTicks;
 
     // Verified when the login is unknown, so a refusal costs the same time either way and does not tell
@@ -85,8 +88,9 @@ public sealed class TicketAuthority
     public async Task<bool> RevokeTicketAsync(string ticket, CancellationToken cancellationToken)
     {
         var hash = HashTicket(ticket);
-        known.TryRemove(BinaryPrimitives.ReadUInt128LittleEndian(hash), out _);
         var revoked = await credentials.RevokeTicketAsync(hash, cancellationToken);
+        Interlocked.Increment(ref revocations);
+        known.TryRemove(BinaryPrimitives.ReadUInt128LittleEndian(hash), out _);
         ChatPresenceMetrics.TicketsWereRevoked(revoked ? 1 : 0);
         return revoked;
     }
@@ -129,6 +133,7 @@ public sealed class TicketAuthority
         }
 
         var hashBytes = hash.ToArray();
+        var revocationsBefore = Volatile.Read(ref revocations);
         StoredTicket? stored;
         try
         {
@@ -168,6 +173,12 @@ public sealed class TicketAuthority
         }
 
         known[key] = new KnownTicket(stored.UserId, now);
+        if (Volatile.Read(ref revocations) != revocationsBefore)
+        {
+            // A revocation ran since the store was read: this call may pass, but the ticket is asked again next time.
+            known.TryRemove(key, out _);
+        }
+
         ForgetExpired(now);
         return new Caller(stored.UserId, language);
     }
@@ -196,6 +207,7 @@ public sealed class TicketAuthority
     /// <summary>Forgets tickets revoked elsewhere (another host, an admin command), as the change log reports them.</summary>
     private void Forget(IReadOnlyList<byte[]> ticketHashes, IReadOnlyList<int> userIds)
     {
+        Interlocked.Increment(ref revocations);
         foreach (var hash in ticketHashes)
         {
             if (hash.Length == 32)
@@ -222,6 +234,10 @@ public sealed class TicketAuthority
     /// <summary>Revokes every ticket of the user, here and in the store.</summary>
     public async Task<int> RevokeTicketsAsync(int userId, CancellationToken cancellationToken)
     {
+        // Store first, then memory: a validation reading the store in between either sees no ticket or is
+        // told by the revocation count not to remember it.
+        var revoked = await credentials.RevokeTicketsAsync(userId, cancellationToken);
+        Interlocked.Increment(ref revocations);
         foreach (var pair in known)
         {
             if (pair.Value.UserId == userId)
@@ -230,7 +246,6 @@ public sealed class TicketAuthority
             }
         }
 
-        var revoked = await credentials.RevokeTicketsAsync(userId, cancellationToken);
         ChatPresenceMetrics.TicketsWereRevoked(revoked);
         return revoked;
     }

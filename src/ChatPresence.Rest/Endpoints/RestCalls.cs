@@ -203,7 +203,7 @@ public sealed partial class RestCalls(
         }
     }
 
-    private ErrorResult Fail(Exception exception, string language, ReplyFormat? format, string source)
+    internal ErrorResult Fail(Exception exception, string language, ReplyFormat? format, string source)
     {
         var result = ErrorResult.From(exception, language, source, format?.Format ?? WireFormat.Json, environment.IsDevelopment());
         // An unreachable database (503) is logged once per outage by the store, not once per request.

@@ -8,6 +8,8 @@ public static class RestRoutes
     public const string IsWithinOpeningHours = "/Agents/Chat/IsWithinOpeningHours";
     public const string GetAll = "/Presence/GetAll";
     public const string SaveAll = "/Presence/SaveAll";
+    public const string Stream = "/Presence/Stream";
+    public const string Board = "/Presence/Board";
     public const string Login = "/Login";
     public const string Logout = "/Logout";
 
@@ -18,6 +20,8 @@ public static class RestRoutes
         [IsWithinOpeningHours] = "GET, HEAD, POST",
         [GetAll] = "GET, HEAD",
         [SaveAll] = "POST",
+        [Stream] = "GET",
+        [Board] = "GET",
         [Login] = "POST",
         [Logout] = "POST",
     };

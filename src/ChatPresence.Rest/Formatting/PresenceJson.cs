@@ -80,6 +80,9 @@ public static class PresenceJson
         writer.WriteEndArray();
     }
 
+    /// <summary>One row, exactly as it appears in a <c>Presence/GetAll</c> array (an event stream's <c>presence</c> data).</summary>
+    public static void WriteRow(Utf8JsonWriter writer, ChatPresenceCarrier item) => WriteCarrier(writer, item, Selection.All);
+
     private static void WriteItem(Utf8JsonWriter writer, ChatPresenceCarrier? item, Selection selection)
     {
         if (item is null)

@@ -1,0 +1,190 @@
+using System.Globalization;
+using ChatPresence.Domain.Directory;
+using ChatPresence.Domain.Live;
+using ChatPresence.Domain.Presence;
+using ChatPresence.Domain.Rights;
+using CsCheck;
+
+namespace ChatPresence.Domain.Tests;
+
+public sealed class PresenceFeedTests
+{
+    private static readonly PresenceFeedOptions Small = new() { ResumeEvents = 8, StreamCapacity = 3 };
+
+    [Fact]
+    public async Task A_save_is_one_presence_event_with_each_callers_own_rights()
+    {
+        await using var world = await AgentWorld.CreateAsync();
+        using var feed = new PresenceFeed(world.Directory, world.Clock, Small);
+        using var agent = await feed.SubscribeAsync(AgentWorld.As(AgentWorld.AgentA), null, CancellationToken.None);
+        using var admin = await feed.SubscribeAsync(AgentWorld.As(AgentWorld.Admin, "de"), null, CancellationToken.None);
+        Assert.NotNull(agent.TryRead()!.Snapshot);
+        Assert.NotNull(admin.TryRead()!.Snapshot);
+
+        await SaveAsync(world, AgentWorld.Admin, AgentWorld.AgentB, true);
+
+        var seen = agent.TryRead()!.Events.Single();
+        Assert.Equal(FeedEventKind.Presence, seen.Kind);
+        Assert.True(seen.Row!.Present);
+        Assert.Equal(ETableRight.Select, seen.Row.TableRight!.Mask);
+        Assert.Equal(PresenceRights.For(writable: false, "en").TableRight, seen.Row.TableRight);
+        var adminSeen = admin.TryRead()!.Events.Single();
+        Assert.Equal(PresenceRights.For(writable: true, "de").TableRight, adminSeen.Row!.TableRight);
+        Assert.Equal(seen.Id, adminSeen.Id);
+        Assert.Null(agent.TryRead());
+
+        // The agent's own row is writable in the agent's view.
+        await SaveAsync(world, AgentWorld.AgentA, AgentWorld.AgentA, true);
+        Assert.Equal(ETableRight.Select | ETableRight.Update, agent.TryRead()!.Events.Single().Row!.TableRight!.Mask);
+    }
+
+    [Fact]
+    public async Task A_reader_that_falls_behind_gets_one_fresh_snapshot_instead_of_a_growing_queue()
+    {
+        await using var world = await AgentWorld.CreateAsync();
+        using var feed = new PresenceFeed(world.Directory, world.Clock, Small);
+        using var slow = await feed.SubscribeAsync(AgentWorld.As(AgentWorld.AgentA), null, CancellationToken.None);
+        Assert.NotNull(slow.TryRead()!.Snapshot);
+
+        var present = false;
+        for (var i = 0; i < 10; i++)
+        {
+            present = !present;
+            await SaveAsync(world, AgentWorld.Admin, AgentWorld.AgentB, present);
+        }
+
+        var resync = slow.TryRead()!;
+        Assert.NotNull(resync.Snapshot);
+        Assert.Equal(feed.LatestId, resync.SnapshotId);
+        Assert.Equal(present, resync.Snapshot!.Items.Single(r => r.UserId == AgentWorld.AgentB).Present);
+        Assert.Null(slow.TryRead());
+    }
+
+    [Fact]
+    public async Task An_import_that_removes_a_user_and_adds_a_topic_gives_removed_and_topic_events()
+    {
+        await using var world = await AgentWorld.CreateAsync();
+        using var feed = new PresenceFeed(world.Directory, world.Clock, Small);
+        using var admin = await feed.SubscribeAsync(AgentWorld.As(AgentWorld.Admin), null, CancellationToken.None);
+        admin.TryRead();
+
+        var directory = AgentWorld.TestDirectory();
+        await world.Store.ImportAsync(
+            directory with
+            {
+                Users = [.. directory.Users.Where(u => u.Id != AgentWorld.NoTopicAgent)],
+                Topics = [.. directory.Topics, new ChatTopic(30, "Billing", OpeningHours.AlwaysOpen)],
+                Memberships = [.. directory.Memberships.Where(m => m.UserId != AgentWorld.NoTopicAgent)],
+            },
+            CancellationToken.None);
+        await world.Directory.GetAsync(CancellationToken.None);
+
+        var events = admin.TryRead()!.Events;
+        Assert.Contains(events, e => e.Kind == FeedEventKind.Removed && e.SubjectId == AgentWorld.NoTopicAgent);
+        Assert.Contains(events, e => e.Kind == FeedEventKind.Topic && e.Topic is { TopicId: 30, Open: true, Name: "Billing" });
+        Assert.Equal(2, events.Count);
+    }
+
+    [Fact]
+    public async Task Any_Last_Event_ID_gives_the_held_events_after_it_or_a_snapshot_and_never_throws()
+    {
+        await using var world = await AgentWorld.CreateAsync();
+        using var feed = new PresenceFeed(world.Directory, world.Clock, Small);
+        using var watcher = await feed.SubscribeAsync(AgentWorld.As(AgentWorld.Admin), null, CancellationToken.None);
+        for (var i = 0; i < 12; i++)
+        {
+            await SaveAsync(world, AgentWorld.Admin, AgentWorld.AgentB, i % 2 == 0);
+        }
+
+        var latest = long.Parse(feed.LatestId[(feed.Epoch.Length + 1)..], CultureInfo.InvariantCulture);
+        var ids = Gen.OneOf(
+            Gen.String,
+            Gen.Long[-3, latest + 3].Select(n => feed.Epoch + "-" + n.ToString(CultureInfo.InvariantCulture)),
+            Gen.Long[0, latest].Select(n => "0000beef-" + n.ToString(CultureInfo.InvariantCulture)));
+        await ids.SampleAsync(
+            async id =>
+            {
+                using var subscription = await feed.SubscribeAsync(AgentWorld.As(AgentWorld.AgentA), id, CancellationToken.None);
+                var first = subscription.TryRead();
+                var held = id.StartsWith(feed.Epoch + "-", StringComparison.Ordinal)
+                    && long.TryParse(id[(feed.Epoch.Length + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var seen)
+                    && seen <= latest && seen >= latest - Small.ResumeEvents && latest - seen <= Small.StreamCapacity
+                    ? seen : (long?)null;
+                if (held is null)
+                {
+                    Assert.NotNull(first!.Snapshot);
+                }
+                else if (held == latest)
+                {
+                    Assert.Null(first);
+                }
+                else
+                {
+                    Assert.Null(first!.Snapshot);
+                    Assert.Equal(
+                        Enumerable.Range((int)held + 1, (int)(latest - held)).Select(n => feed.Epoch + "-" + n.ToString(CultureInfo.InvariantCulture)),
+                        first.Events.Select(e => e.Id));
+                }
+            },
+            iter: 300);
+    }
+
+    private static async Task SaveAsync(AgentWorld world, int callerId, int userId, bool present)
+    {
+        await world.Agent.SaveChatPresenceAsync(AgentWorld.As(callerId), [new ChatPresenceCarrier { UserId = userId, Present = present }], CancellationToken.None);
+        await world.Directory.GetAsync(CancellationToken.None);
+    }
+}
+
+public sealed class OpeningHoursChangeTests
+{
+    private static readonly DayHours Office = new(true, new TimeOnly(8, 0), new TimeOnly(16, 0));
+
+    private static readonly OpeningHours Oslo = new(
+        true,
+        "Europe/Oslo",
+        [DayHours.Closed, Office, Office, Office, Office, Office with { Stop = new TimeOnly(15, 0) }, DayHours.Closed],
+        new DayHours(true, new TimeOnly(11, 30), new TimeOnly(12, 0)));
+
+    [Theory]
+    [InlineData("2026-01-05T09:00:00Z", "2026-01-05T10:30:00Z")] // Monday 10:00 → lunch at 11:30 local
+    [InlineData("2026-01-05T10:45:00Z", "2026-01-05T11:00:00Z")] // in lunch → 12:00
+    [InlineData("2026-01-09T12:00:00Z", "2026-01-09T14:00:00Z")] // Friday closes at 15:00
+    [InlineData("2026-01-09T14:00:00Z", "2026-01-12T07:00:00Z")] // Friday after closing → Monday 08:00
+    [InlineData("2026-03-28T12:00:00Z", "2026-03-30T06:00:00Z")] // across spring DST: Monday 08:00 CEST
+    [InlineData("2026-10-24T12:00:00Z", "2026-10-26T07:00:00Z")] // across autumn DST: Monday 08:00 CET
+    public void The_next_change_is_the_next_window_edge_in_local_time(string now, string expected) =>
+        Assert.Equal(DateTimeOffset.Parse(expected, CultureInfo.InvariantCulture), Oslo.NextChangeAfter(DateTimeOffset.Parse(now, CultureInfo.InvariantCulture)));
+
+    [Fact]
+    public void An_edge_inside_the_spring_DST_gap_changes_at_the_jump()
+    {
+        // Sunday 01:00–02:30 local; on 29 March 2026 the clock jumps from 02:00 to 03:00 (01:00 UTC): closed from then.
+        var night = new DayHours(true, new TimeOnly(1, 0), new TimeOnly(2, 30));
+        var hours = new OpeningHours(true, "Europe/Oslo", [night, DayHours.Closed, DayHours.Closed, DayHours.Closed, DayHours.Closed, DayHours.Closed, DayHours.Closed], DayHours.Closed);
+        Assert.Equal(DateTimeOffset.Parse("2026-03-29T01:00:00Z", CultureInfo.InvariantCulture), hours.NextChangeAfter(DateTimeOffset.Parse("2026-03-29T00:30:00Z", CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public void Always_open_never_changes() => Assert.Null(OpeningHours.AlwaysOpen.NextChangeAfter(DateTimeOffset.UnixEpoch));
+
+    [Fact]
+    public void Over_any_instant_of_the_year_the_state_holds_until_the_next_change_and_flips_there()
+    {
+        var start = DateTimeOffset.Parse("2026-01-01T00:00:00Z", CultureInfo.InvariantCulture);
+        Gen.Long[0, 366L * 24 * 3600].Sample(seconds =>
+        {
+            var instant = start.AddSeconds(seconds);
+            var open = Oslo.IsOpenAt(instant);
+            var next = Oslo.NextChangeAfter(instant) ?? throw new InvalidOperationException("no change within eight days");
+            Assert.True(next > instant);
+            Assert.NotEqual(open, Oslo.IsOpenAt(next));
+            for (var i = 1; i <= 20; i++)
+            {
+                Assert.Equal(open, Oslo.IsOpenAt(instant + ((next - instant) * i / 21)));
+            }
+
+            Assert.Equal(open, Oslo.IsOpenAt(next.AddSeconds(-1)));
+        }, iter: 500);
+    }
+}
