@@ -137,6 +137,9 @@ public sealed class LogCapture : ILoggerProvider, ISupportExternalScope
 
     public string Text => string.Join('\n', entries);
 
+    /// <summary>Entries at Error or Critical: a client's mistake must never produce one.</summary>
+    public IReadOnlyList<string> Errors => [.. entries.Where(e => e.Split(' ', 3) is [_, "Error" or "Critical", _])];
+
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
     public void SetScopeProvider(IExternalScopeProvider scopeProvider) => scopes = scopeProvider;
