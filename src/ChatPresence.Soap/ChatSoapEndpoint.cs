@@ -170,8 +170,10 @@ public sealed partial class ChatSoapEndpoint
 
                 default:
                 {
-                    var login = await authenticator.LoginAsync(soap.UserName, soap.Password, soap.ApplicationToken, ClientAddress(context), language, cancellationToken);
-                    SoapReplyWriter.WriteAuthenticate(reply, version, timeZone, login);
+                    // The reply is rendered before the call returns, so a ticket whose reply fails is revoked.
+                    await authenticator.LoginAsync(
+                        soap.UserName, soap.Password, soap.ApplicationToken, ClientAddress(context), language,
+                        login => SoapReplyWriter.WriteAuthenticate(reply, version, timeZone, login), cancellationToken);
                     break;
                 }
             }

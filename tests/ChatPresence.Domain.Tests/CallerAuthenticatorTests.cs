@@ -242,4 +242,28 @@ public sealed class CallerAuthenticatorTests
         Assert.True(await authenticator.LogoutAsync(ticket, None));
         Assert.Equal(FailureReason.NotAuthenticated, (await RefusedAsync(authenticator, CallerCredential.Ticket(ticket))).Reason);
     }
+
+    /// <summary>Issue 10: a login whose reply could not be written (or whose call was cancelled) leaves no ticket row.</summary>
+    [Fact]
+    public async Task A_login_whose_reply_fails_leaves_no_ticket()
+    {
+        await using var world = await WorldAsync();
+        var authenticator = Authenticator(world, InstallationMode.Onsite);
+        string? issued = null;
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => authenticator.LoginAsync(
+            "a", "secret", AppToken, Address, "en", login => { issued = login.Ticket; throw new InvalidOperationException("reply"); }, None));
+        Assert.NotNull(issued);
+        await RefusedAsync(authenticator, CallerCredential.Ticket(issued!));
+        Assert.Equal(0, await world.Store.RevokeTicketsAsync(AgentA, None)); // no row for the user at all
+
+        using var cancelled = new CancellationTokenSource();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => authenticator.LoginAsync(
+            "a", "secret", AppToken, Address, "en", _ => cancelled.Cancel(), cancelled.Token));
+        Assert.Equal(0, await world.Store.RevokeTicketsAsync(AgentA, None));
+
+        var ok = await authenticator.LoginAsync("a", "secret", AppToken, Address, "en", _ => { }, None);
+        Assert.True(ok.Succeeded);
+        Assert.Equal(1, await world.Store.RevokeTicketsAsync(AgentA, None));
+    }
 }

@@ -95,6 +95,58 @@ public sealed class UncarriableTextTests
         }
     }
 
+    /// <summary>
+    /// Issue 10: SoPrincipal login of a user whose reply could not be written answered UnexpectedError but kept the
+    /// ticket row it had inserted. Now the login either succeeds with one ticket or leaves none.
+    /// </summary>
+    [Fact]
+    public async Task A_login_leaves_a_ticket_row_only_when_it_succeeds()
+    {
+        var folder = Directory.CreateTempSubdirectory("chatpresence-uncarriable-").FullName;
+        try
+        {
+            var database = Path.Combine(folder, "chat.db");
+            await using (await ChatPresenceHost.StartAsync(s => s["ChatPresence:DatabasePath"] = database))
+            {
+            }
+
+            await ExecuteAsync(database, "UPDATE users SET display_name = $name WHERE id = 3", BadName);
+            await using (var host = await ChatPresenceHost.StartAsync(s => s["ChatPresence:DatabasePath"] = database, environment: "Production"))
+            {
+                using var client = host.CreateClient();
+                using var content = new StringContent(
+                    "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><AuthenticateUsernamePassword xmlns=\"" + T.NamespaceName
+                    + "\"><UserName>agent3</UserName><Password>agent3</Password></AuthenticateUsernamePassword></s:Body></s:Envelope>",
+                    Encoding.UTF8,
+                    "text/xml");
+                content.Headers.Add("SOAPAction", "\"" + T.NamespaceName + "/SoPrincipal/AuthenticateUsernamePassword\"");
+                using var response = await client.PostAsync(new Uri("Remote/Services86/SoPrincipal.svc", UriKind.Relative), content);
+                var succeeded = XDocument.Parse(await response.Content.ReadAsStringAsync()).Descendants(T + "Succeeded").Single().Value == "true";
+                var tickets = await ExecuteAsync(database, "SELECT count(*) FROM tickets WHERE user_id = 3", null);
+                Assert.Equal(succeeded ? 1L : 0L, tickets);
+                Assert.True(succeeded);
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task<long> ExecuteAsync(string database, string sql, string? name)
+    {
+        await using var connection = new SqliteConnection($"Data Source={database};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        if (name is not null)
+        {
+            command.Parameters.AddWithValue("$name", name);
+        }
+
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static string NameOf3(IEnumerable<XElement> rows) =>
         rows.Single(r => r.Element(T + "UserId")!.Value == "3").Element(T + "DisplayName")!.Value;
 }

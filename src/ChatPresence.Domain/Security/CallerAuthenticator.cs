@@ -67,13 +67,37 @@ public sealed class CallerAuthenticator
     /// A user name/password login that issues a ticket (SoPrincipal, REST Login). A wrong password is a result, not an
     /// exception; a missing application token (online) or a throttled login/address is an exception.
     /// </summary>
-    public async Task<LoginResult> LoginAsync(string? userName, string? password, string? applicationToken, string? clientAddress, string language, CancellationToken cancellationToken)
+    public Task<LoginResult> LoginAsync(string? userName, string? password, string? applicationToken, string? clientAddress, string language, CancellationToken cancellationToken) =>
+        LoginAsync(userName, password, applicationToken, clientAddress, language, static _ => { }, cancellationToken);
+
+    /// <summary>
+    /// As above, and <paramref name="writeReply"/> renders the reply that carries the ticket. A ticket whose reply
+    /// could not be rendered (or whose call was cancelled meanwhile) is revoked at once: a failed login leaves no row.
+    /// </summary>
+    public async Task<LoginResult> LoginAsync(string? userName, string? password, string? applicationToken, string? clientAddress, string language, Action<LoginResult> writeReply, CancellationToken cancellationToken)
     {
         CheckApplicationToken(applicationToken, language);
         var user = await VerifyPasswordAsync(userName, password, clientAddress, language, cancellationToken);
-        return user is null
-            ? new LoginResult(false, null, null, Texts.Get(language, TextId.WrongUserNameOrPassword))
-            : new LoginResult(true, user, await tickets.IssueTicketAsync(user.Id, cancellationToken), null);
+        if (user is null)
+        {
+            var refused = new LoginResult(false, null, null, Texts.Get(language, TextId.WrongUserNameOrPassword));
+            writeReply(refused);
+            return refused;
+        }
+
+        var login = new LoginResult(true, user, await tickets.IssueTicketAsync(user.Id, cancellationToken), null);
+        try
+        {
+            writeReply(login);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        catch
+        {
+            await tickets.RevokeTicketAsync(login.Ticket!, CancellationToken.None);
+            throw;
+        }
+
+        return login;
     }
 
     /// <summary>Ends a session's ticket.</summary>
