@@ -142,7 +142,9 @@ public sealed class CallerAuthenticator
         if (subject is not null)
         {
             var view = await directory.GetAsync(cancellationToken);
-            var user = int.TryParse(subject, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? view.FindUser(id) : view.FindUserByLogin(subject);
+            var user = bearer.UserClaimType == UserClaimType.Login
+                ? view.FindUserByLogin(subject)
+                : int.TryParse(subject, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? view.FindUser(id) : null;
             if (user is not null)
             {
                 return new Caller(user.Id, language);
