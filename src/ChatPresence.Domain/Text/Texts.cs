@@ -24,6 +24,7 @@ public enum TextId
     PayloadTooLarge,
     RouteNotFound,
     MethodNotAllowed,
+    CrossSiteRequestRefused,
 }
 
 /// <summary>
@@ -57,6 +58,7 @@ public static class Texts
             "The request body is larger than {0} bytes.",
             "There is no route '{0}'.",
             "{0} is not allowed on '{1}'.",
+            "A form or text body from another site is not accepted. Send JSON or XML, or the X-XSRF-TOKEN header.",
         ],
         ["no"] =
         [
@@ -78,6 +80,7 @@ public static class Texts
             "Forespørselen er større enn {0} byte.",
             "Det finnes ingen rute '{0}'.",
             "{0} er ikke tillatt på '{1}'.",
+            "Et skjema eller en tekst fra et annet nettsted godtas ikke. Send JSON eller XML, eller X-XSRF-TOKEN-headeren.",
         ],
         ["sv"] =
         [
@@ -99,6 +102,7 @@ public static class Texts
             "Begäran är större än {0} byte.",
             "Det finns ingen väg '{0}'.",
             "{0} är inte tillåtet på '{1}'.",
+            "Ett formulär eller en text från en annan webbplats godtas inte. Skicka JSON eller XML, eller X-XSRF-TOKEN-headern.",
         ],
         ["da"] =
         [
@@ -120,6 +124,7 @@ public static class Texts
             "Forespørgslen er større end {0} byte.",
             "Der findes ingen rute '{0}'.",
             "{0} er ikke tilladt på '{1}'.",
+            "En formular eller tekst fra et andet websted accepteres ikke. Send JSON eller XML, eller X-XSRF-TOKEN-headeren.",
         ],
         ["de"] =
         [
@@ -141,6 +146,7 @@ public static class Texts
             "Die Anfrage ist größer als {0} Byte.",
             "Es gibt keine Route '{0}'.",
             "{0} ist für '{1}' nicht erlaubt.",
+            "Ein Formular oder Text von einer anderen Website wird nicht angenommen. Senden Sie JSON oder XML oder den X-XSRF-TOKEN-Header.",
         ],
     }.ToFrozenDictionary(StringComparer.Ordinal);
 

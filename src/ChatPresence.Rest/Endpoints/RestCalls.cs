@@ -105,6 +105,7 @@ public sealed partial class RestCalls(
         var format = MediaTypes.Negotiate(request.Headers.Accept);
         try
         {
+            CrossSiteRequestGuard.Check(request, language); // no login forged by a foreign page's form
             var body = await BodyReader.ReadAsync(request, options.Value.MaxBodyBytes, language, http.RequestAborted);
             var (userName, password) = Bind(RequestBinder.BindLogin, body, language);
             LoginReply? reply = null;
