@@ -113,7 +113,9 @@ public sealed class CallerAuthenticator
 
     private async Task<ChatUser?> VerifyPasswordAsync(string? userName, string? password, string? clientAddress, string language, CancellationToken cancellationToken)
     {
-        var wait = throttle.RetryAfter(userName, clientAddress);
+        // Reserved before the check, atomically: parallel attempts cannot get more checks than the limit.
+        var login = string.IsNullOrEmpty(userName) ? null : userName;
+        var wait = throttle.TryReserve(login, clientAddress);
         if (wait > TimeSpan.Zero)
         {
             var seconds = (int)Math.Ceiling(wait.TotalSeconds);
@@ -123,14 +125,24 @@ public sealed class CallerAuthenticator
             };
         }
 
-        var user = await tickets.VerifyPasswordAsync(userName, password, cancellationToken);
+        ChatUser? user;
+        try
+        {
+            user = await tickets.VerifyPasswordAsync(userName, password, cancellationToken);
+        }
+        catch
+        {
+            throttle.Release(login, clientAddress);
+            throw;
+        }
+
         if (user is null)
         {
-            throttle.Failed(string.IsNullOrEmpty(userName) ? null : userName, clientAddress);
+            throttle.Failed(login, clientAddress);
         }
         else
         {
-            throttle.Succeeded(userName!);
+            throttle.Succeeded(login!, clientAddress);
         }
 
         return user;
