@@ -96,6 +96,12 @@ public sealed partial class ChatSoapEndpoint
             return;
         }
 
+        if (SoapCharset.Check(request.ContentType, body.WrittenSpan) is { } charsetFault)
+        {
+            await WriteFaultAsync(context, version, charsetFault);
+            return;
+        }
+
         SoapRequest soap;
         try
         {
