@@ -84,7 +84,20 @@ public sealed partial class ChatSoapEndpoint
 
         var cancellationToken = context.RequestAborted;
         using var body = new PooledBufferStream((int)Math.Clamp(request.ContentLength ?? 4096, 256, options.MaxBodyBytes + 1L));
-        if (!await body.FillAsync(request.Body, options.MaxBodyBytes, cancellationToken))
+        bool complete;
+        try
+        {
+            complete = await body.FillAsync(request.Body, options.MaxBodyBytes, cancellationToken);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // The client's doing (too slow for the minimum data rate: 408; a broken framing: 400), never an Error.
+            LogBadBody(logger, e.StatusCode, e.Message);
+            context.Response.StatusCode = e.StatusCode;
+            return;
+        }
+
+        if (!complete)
         {
             await WriteFaultAsync(context, version, SoapFaultReason.BodyTooLarge);
             return;
@@ -258,6 +271,9 @@ public sealed partial class ChatSoapEndpoint
         response.ContentLength = bytes.Length;
         await response.Body.WriteAsync(bytes, context.RequestAborted);
     }
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "SOAP request body refused with {Status}: {Reason}")]
+    private static partial void LogBadBody(ILogger logger, int status, string reason);
 
     [LoggerMessage(EventId = 3100, Level = LogLevel.Error, Message = "Unexpected failure in SOAP operation {Operation}")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, SoapOperation operation);
