@@ -77,7 +77,7 @@ public static class ChatPresenceApplication
         services.AddSingleton<IChatAgent, ChatAgent>();
         services.AddSingleton<TicketAuthority>();
         services.AddSingleton(SecurityOptionsFrom(configuration));
-        var jwt = configuration.GetSection(JwtOptions.Section).Get<JwtOptions>();
+        var jwt = JwtOptionsFrom(configuration);
         services.AddSingleton<IBearerTokenValidator>(sp => jwt?.SigningKey is { Length: > 0 }
             ? new JwtBearerTokenValidator(jwt, sp.GetRequiredService<TimeProvider>())
             : new NoBearerTokens());
@@ -133,6 +133,19 @@ public static class ChatPresenceApplication
         }
 
         return options;
+    }
+
+    /// <summary>The section <c>ChatPresence:Security:Jwt</c>; a value that does not bind stops the host at start.</summary>
+    private static JwtOptions? JwtOptionsFrom(IConfiguration configuration)
+    {
+        try
+        {
+            return configuration.GetSection(JwtOptions.Section).Get<JwtOptions>();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidOperationException($"{JwtOptions.Section} is not valid (UserClaimType must be Id or Login): {e.Message}", e);
+        }
     }
 
     /// <summary>Migrates the schema and, on an empty database, imports the initial directory.</summary>

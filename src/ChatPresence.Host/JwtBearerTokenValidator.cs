@@ -17,8 +17,11 @@ public sealed class JwtOptions
 
     public string? Audience { get; set; }
 
-    /// <summary>The claim naming the user: a user id, or a login name.</summary>
+    /// <summary>The claim naming the user.</summary>
     public string UserClaim { get; set; } = "sub";
+
+    /// <summary>Whether <see cref="UserClaim"/> holds a user id (default, as before) or a login name.</summary>
+    public UserClaimType UserClaimType { get; set; } = UserClaimType.Id;
 
     /// <summary>Tolerance for clock differences when checking <c>exp</c> and <c>nbf</c>.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
@@ -50,7 +53,13 @@ public sealed class JwtBearerTokenValidator : IBearerTokenValidator
             throw new InvalidOperationException($"{JwtOptions.Section}:SigningKey must be at least 32 bytes.");
         }
 
+        if (!Enum.IsDefined(options.UserClaimType))
+        {
+            throw new InvalidOperationException($"{JwtOptions.Section}:UserClaimType must be Id or Login.");
+        }
+
         userClaim = options.UserClaim;
+        UserClaimType = options.UserClaimType;
         var skew = options.ClockSkew;
         parameters = new TokenValidationParameters
         {
@@ -69,6 +78,8 @@ public sealed class JwtBearerTokenValidator : IBearerTokenValidator
             },
         };
     }
+
+    public UserClaimType UserClaimType { get; }
 
     public async ValueTask<string?> ValidateAsync(string token, CancellationToken cancellationToken)
     {

@@ -28,6 +28,7 @@ public sealed class RestCallerResolver(CallerAuthenticator authenticator)
     public ValueTask<Caller> ResolveAsync(HttpRequest request, string language, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        CrossSiteRequestGuard.Check(request, language);
         var header = request.Headers[HeaderNames.Authorization];
         var credential = header.Count == 0 ? SessionCredential(request, language) : FromAuthorization(header.ToString());
         return AuthenticateAsync(credential, request, language, cancellationToken);
@@ -57,6 +58,7 @@ public sealed class RestCallerResolver(CallerAuthenticator authenticator)
     public async ValueTask<(Caller Caller, string Ticket)> ResolveSessionAsync(HttpRequest request, string language, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        CrossSiteRequestGuard.Check(request, language);
         var ticket = SessionTicket(request, language)
             ?? throw ChatPresenceException.Create(FailureReason.NotAuthenticated, language, TextId.NotAuthenticated);
         return (await AuthenticateAsync(CallerCredential.Ticket(ticket), request, language, cancellationToken), ticket);

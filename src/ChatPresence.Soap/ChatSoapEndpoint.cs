@@ -94,7 +94,20 @@ public sealed partial class ChatSoapEndpoint
 
         var cancellationToken = context.RequestAborted;
         using var body = new PooledBufferStream((int)Math.Clamp(request.ContentLength ?? 4096, 256, options.MaxBodyBytes + 1L));
-        if (!await body.FillAsync(request.Body, options.MaxBodyBytes, cancellationToken))
+        bool complete;
+        try
+        {
+            complete = await body.FillAsync(request.Body, options.MaxBodyBytes, cancellationToken);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // The client's doing (too slow for the minimum data rate: 408; a broken framing: 400), never an Error.
+            LogBadBody(logger, e.StatusCode, e.Message);
+            context.Response.StatusCode = e.StatusCode;
+            return;
+        }
+
+        if (!complete)
         {
             await WriteFaultAsync(context, version, SoapFaultReason.BodyTooLarge);
             return;
@@ -103,6 +116,12 @@ public sealed partial class ChatSoapEndpoint
         if (body.Length == 0)
         {
             await WriteFaultAsync(context, version, SoapFaultReason.EmptyBody);
+            return;
+        }
+
+        if (SoapCharset.Check(request.ContentType, body.WrittenSpan) is { } charsetFault)
+        {
+            await WriteFaultAsync(context, version, charsetFault);
             return;
         }
 
@@ -195,8 +214,10 @@ public sealed partial class ChatSoapEndpoint
 
                 default:
                 {
-                    var login = await authenticator.LoginAsync(soap.UserName, soap.Password, soap.ApplicationToken, ClientAddress(context), language, cancellationToken);
-                    SoapReplyWriter.WriteAuthenticate(reply, version, timeZone, login);
+                    // The reply is rendered before the call returns, so a ticket whose reply fails is revoked.
+                    await authenticator.LoginAsync(
+                        soap.UserName, soap.Password, soap.ApplicationToken, ClientAddress(context), language,
+                        login => SoapReplyWriter.WriteAuthenticate(reply, version, timeZone, login), cancellationToken);
                     break;
                 }
             }
@@ -374,6 +395,9 @@ public sealed partial class ChatSoapEndpoint
         await response.Body.WriteAsync(headers, context.RequestAborted);
         await response.Body.WriteAsync(bytes[at..], context.RequestAborted);
     }
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "SOAP request body refused with {Status}: {Reason}")]
+    private static partial void LogBadBody(ILogger logger, int status, string reason);
 
     [LoggerMessage(EventId = 3100, Level = LogLevel.Error, Message = "Unexpected failure in SOAP operation {Operation}")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, SoapOperation operation);

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using ChatPresence.Domain.Presence;
 using ChatPresence.Domain.Rights;
+using ChatPresence.Domain.Text;
 
 namespace ChatPresence.Soap;
 
@@ -33,11 +34,9 @@ internal static class GetChatPresenceReply
     private static readonly byte[] NilTableRight = "<t:TableRight i:nil=\"true\" />"u8.ToArray();
     private static readonly byte[] NilFieldProperties = "<t:FieldProperties i:nil=\"true\" />"u8.ToArray();
 
-    // Characters that need more than plain UTF-8 encoding in element content.
-    private static readonly SearchValues<char> Special = SearchValues.Create(
-        "&<>\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F" +
-        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F\uFFFE\uFFFF" +
-        string.Concat(Enumerable.Range(0xD800, 0x800).Select(c => (char)c)));
+    // Characters that need more than plain UTF-8 encoding in element content: markup, tab/LF/CR, and what XML
+    // cannot carry (replaced, see CarriableText).
+    private static readonly SearchValues<char> Special = SearchValues.Create("&<>\t\n\r" + CarriableText.Suspect);
 
     public static void Write(PooledBufferStream output, SoapVersion version, TimeZoneEcho timeZone, ChatPresenceList list) =>
         Write(output, version, timeZone, list, fragments: null);
@@ -258,7 +257,7 @@ internal static class GetChatPresenceReply
         output.Advance(written);
     }
 
-    /// <summary>Element content escaped as XmlWriter does (NewLineHandling.Replace, CheckCharacters).</summary>
+    /// <summary>Element content escaped as XmlWriter does (NewLineHandling.Replace); what XML cannot carry becomes U+FFFD.</summary>
     private static void WriteText(PooledBufferStream output, string text)
     {
         var chars = text.AsSpan();
@@ -303,7 +302,7 @@ internal static class GetChatPresenceReply
                     consumed = chars.Length > 1 && chars[1] == '\n' ? 2 : 1;
                     break;
                 default:
-                    if (char.IsHighSurrogate(c) && chars.Length > 1 && char.IsLowSurrogate(chars[1]))
+                    if (CarriableText.IsPairAt(chars, 0))
                     {
                         var span = output.GetSpan(4);
                         output.Advance(Encoding.UTF8.GetBytes(chars[..2], span));
@@ -311,8 +310,10 @@ internal static class GetChatPresenceReply
                         break;
                     }
 
-                    // What XmlWriter (CheckCharacters) does with a character XML cannot carry.
-                    throw new ArgumentException($"'\\u{(int)c:X4}' is an invalid character in XML.", nameof(text));
+                    // A character XML cannot carry (the importer refuses it; a store may still hold it): replaced,
+                    // never thrown, so one row's text can neither fail the reply nor cut a streamed one.
+                    output.Write("\uFFFD"u8);
+                    break;
             }
 
             chars = chars[consumed..];

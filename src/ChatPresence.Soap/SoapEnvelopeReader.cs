@@ -82,6 +82,7 @@ public sealed class SoapEnvelopeReader
 
         var envelopeNs = version.EnvelopeNamespace;
         var sawBody = false;
+        var sawHeader = false;
         if (reader.IsEmptyElement)
         {
             SoapFaultException.Throw(SoapFaultReason.EmptyBody);
@@ -93,11 +94,19 @@ public sealed class SoapEnvelopeReader
         {
             if (reader.LocalName == "Body" && reader.NamespaceURI == envelopeNs)
             {
+                // Exactly one Body, as WCF: a second one is not silently ignored.
+                OnlyOnce(ref sawBody);
                 ReadBody(reader, service, httpOperation, request);
-                sawBody = true;
             }
             else if (reader.LocalName == "Header" && reader.NamespaceURI == envelopeNs)
             {
+                // At most one Header, and before the Body.
+                OnlyOnce(ref sawHeader);
+                if (sawBody)
+                {
+                    SoapFaultException.Throw(SoapFaultReason.MalformedXml);
+                }
+
                 ReadHeaders(reader, envelopeNs, request);
             }
             else
@@ -116,6 +125,22 @@ public sealed class SoapEnvelopeReader
         {
             SoapFaultException.Throw(SoapFaultReason.EmptyBody);
         }
+
+        // Nothing but whitespace, comments and processing instructions (skipped by the settings) after the root.
+        if (reader.Read())
+        {
+            SoapFaultException.Throw(SoapFaultReason.MalformedXml);
+        }
+    }
+
+    private static void OnlyOnce(ref bool seen)
+    {
+        if (seen)
+        {
+            SoapFaultException.Throw(SoapFaultReason.MalformedXml);
+        }
+
+        seen = true;
     }
 
     private void ReadHeaders(XmlReader reader, string envelopeNs, SoapRequest request)

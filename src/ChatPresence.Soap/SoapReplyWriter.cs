@@ -4,6 +4,7 @@ using ChatPresence.Domain.Directory;
 using ChatPresence.Domain.Identity;
 using ChatPresence.Domain.Presence;
 using ChatPresence.Domain.Rights;
+using ChatPresence.Domain.Text;
 
 namespace ChatPresence.Soap;
 
@@ -80,8 +81,8 @@ public static class SoapReplyWriter
         {
             w.WriteStartElement(T, "Response", SoapNames.Tns);
             w.WriteElementString(T, "AssociateId", SoapNames.Tns, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            w.WriteElementString(T, "Associate", SoapNames.Tns, user.LoginName);
-            w.WriteElementString(T, "FullName", SoapNames.Tns, user.DisplayName);
+            WriteText(w, "Associate", user.LoginName);
+            WriteText(w, "FullName", user.DisplayName);
             w.WriteElementString(T, "UserType", SoapNames.Tns, "InternalAssociate");
             w.WriteElementString(T, "RoleName", SoapNames.Tns, RoleName(user.Role));
             w.WriteEndElement();
@@ -144,7 +145,7 @@ public static class SoapReplyWriter
             w.WriteStartElement(S, "Reason", version.EnvelopeNamespace);
             w.WriteStartElement(S, "Text", version.EnvelopeNamespace);
             w.WriteAttributeString("xml", "lang", null, SoapFault.Language);
-            w.WriteString(fault.Text);
+            w.WriteString(CarriableText.Replace(fault.Text));
             w.WriteEndElement();
             w.WriteEndElement();
             if (fault.ProblemHeader is not null)
@@ -173,7 +174,7 @@ public static class SoapReplyWriter
             w.WriteEndElement();
             w.WriteStartElement("faultstring");
             w.WriteAttributeString("xml", "lang", null, SoapFault.Language);
-            w.WriteString(fault.Text);
+            w.WriteString(CarriableText.Replace(fault.Text));
             w.WriteEndElement();
         }
 
@@ -204,9 +205,9 @@ public static class SoapReplyWriter
         else
         {
             w.WriteStartElement(T, "ExceptionInfo", SoapNames.Tns);
-            w.WriteElementString(T, "Message", SoapNames.Tns, failure.Message);
+            WriteText(w, "Message", failure.Message);
             WriteStringOrNil(w, "StackTrace", failure.StackTrace);
-            w.WriteElementString(T, "FriendlyText", SoapNames.Tns, failure.FriendlyText);
+            WriteText(w, "FriendlyText", failure.FriendlyText);
             w.WriteElementString(T, "ExceptionType", SoapNames.Tns, failure.ExceptionType);
             w.WriteElementString(T, "Source", SoapNames.Tns, failure.Source);
             WriteNil(w, "InnerException");
@@ -261,7 +262,11 @@ public static class SoapReplyWriter
         }
         else
         {
-            w.WriteElementString(T, name, SoapNames.Tns, value);
+            WriteText(w, name, value);
         }
     }
+
+    /// <summary>Text from data (names, messages): what XML cannot carry is replaced, never thrown mid-reply.</summary>
+    private static void WriteText(XmlWriter w, string name, string value) =>
+        w.WriteElementString(T, name, SoapNames.Tns, CarriableText.Replace(value));
 }

@@ -1,4 +1,5 @@
 using ChatPresence.Domain.Directory;
+using ChatPresence.Domain.Text;
 
 namespace ChatPresence.Storage;
 
@@ -17,6 +18,12 @@ internal static class DirectoryRules
     public static void Validate(ChatDirectory directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
+
+        // The same text rule the directory file is read with (replies must be able to carry every name).
+        if (CarriableText.FirstProblem(directory) is { } problem)
+        {
+            throw Invalid($"Text at {problem}.");
+        }
 
         var userIds = new HashSet<int>();
         var logins = new HashSet<string>(StringComparer.Ordinal);

@@ -12,8 +12,10 @@ public sealed class CallerAuthenticatorTests
     private static readonly CancellationToken None = CancellationToken.None;
 
     /// <summary>Bearer tokens are plain names here: the validator maps a token to the subject it stands for.</summary>
-    private sealed class FakeBearer : IBearerTokenValidator
+    private sealed class FakeBearer(UserClaimType type = UserClaimType.Id) : IBearerTokenValidator
     {
+        public UserClaimType UserClaimType => type;
+
         public static readonly Dictionary<string, string> Subjects = new()
         {
             ["token-numeric"] = AgentA.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -182,15 +184,26 @@ public sealed class CallerAuthenticatorTests
     }
 
     [Theory]
-    [InlineData(InstallationMode.Onsite, "token-numeric", AgentA)]
-    [InlineData(InstallationMode.Online, "token-numeric", AgentA)]
-    [InlineData(InstallationMode.Onsite, "token-login", AgentB)]
-    [InlineData(InstallationMode.Online, "token-login", AgentB)]
-    public async Task A_Bearer_token_names_the_user_by_id_or_login(InstallationMode mode, string token, int userId)
+    [InlineData(InstallationMode.Onsite, "token-numeric", UserClaimType.Id, AgentA)]
+    [InlineData(InstallationMode.Online, "token-numeric", UserClaimType.Id, AgentA)]
+    [InlineData(InstallationMode.Onsite, "token-login", UserClaimType.Login, AgentB)]
+    [InlineData(InstallationMode.Online, "token-login", UserClaimType.Login, AgentB)]
+    public async Task A_Bearer_token_names_the_user_by_id_or_login(InstallationMode mode, string token, UserClaimType type, int userId)
     {
         await using var world = await WorldAsync();
-        var caller = await Authenticator(world, mode).AuthenticateAsync(CallerCredential.Bearer(token), AppToken, Address, "nb", None);
+        var caller = await Authenticator(world, mode, bearer: new FakeBearer(type)).AuthenticateAsync(CallerCredential.Bearer(token), AppToken, Address, "nb", None);
         Assert.Equal((userId, "nb"), (caller.UserId, caller.Language));
+    }
+
+    /// <summary>Issue 10: the claim's kind is configuration, never guessed from its value.</summary>
+    [Theory]
+    [InlineData("token-login", UserClaimType.Id)] // a login where ids are configured is no user
+    [InlineData("token-numeric", UserClaimType.Login)] // a number where logins are configured is a login, here unknown
+    public async Task A_Bearer_subject_of_the_other_kind_is_not_guessed(string token, UserClaimType type)
+    {
+        await using var world = await WorldAsync();
+        var error = await RefusedAsync(Authenticator(world, InstallationMode.Onsite, bearer: new FakeBearer(type)), CallerCredential.Bearer(token));
+        Assert.Equal(FailureReason.NotAuthenticated, error.Reason);
     }
 
     [Theory]
@@ -290,5 +303,29 @@ public sealed class CallerAuthenticatorTests
         var ticket = (await authenticator.LoginAsync("a", "secret", null, Address, "en", None)).Ticket!;
         Assert.True(await authenticator.LogoutAsync(ticket, None));
         Assert.Equal(FailureReason.NotAuthenticated, (await RefusedAsync(authenticator, CallerCredential.Ticket(ticket))).Reason);
+    }
+
+    /// <summary>Issue 10: a login whose reply could not be written (or whose call was cancelled) leaves no ticket row.</summary>
+    [Fact]
+    public async Task A_login_whose_reply_fails_leaves_no_ticket()
+    {
+        await using var world = await WorldAsync();
+        var authenticator = Authenticator(world, InstallationMode.Onsite);
+        string? issued = null;
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => authenticator.LoginAsync(
+            "a", "secret", AppToken, Address, "en", login => { issued = login.Ticket; throw new InvalidOperationException("reply"); }, None));
+        Assert.NotNull(issued);
+        await RefusedAsync(authenticator, CallerCredential.Ticket(issued!));
+        Assert.Equal(0, await world.Store.RevokeTicketsAsync(AgentA, None)); // no row for the user at all
+
+        using var cancelled = new CancellationTokenSource();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => authenticator.LoginAsync(
+            "a", "secret", AppToken, Address, "en", _ => cancelled.Cancel(), cancelled.Token));
+        Assert.Equal(0, await world.Store.RevokeTicketsAsync(AgentA, None));
+
+        var ok = await authenticator.LoginAsync("a", "secret", AppToken, Address, "en", _ => { }, None);
+        Assert.True(ok.Succeeded);
+        Assert.Equal(1, await world.Store.RevokeTicketsAsync(AgentA, None));
     }
 }

@@ -78,4 +78,38 @@ public sealed class DirectoryFileTests
         var error = await Assert.ThrowsAsync<DirectoryFileException>(() => ReadAsync(json));
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>Issue 10: text XML 1.0 cannot carry (C0 controls but tab/LF/CR, U+FFFE/U+FFFF, lone surrogates).</summary>
+    public static TheoryData<string, string, string> UncarriableText()
+    {
+        var data = new TheoryData<string, string, string>();
+        foreach (var bad in new[] { "\\u0000", "\\u0001", "\\u0008", "\\u000B", "\\u001F", "\\uFFFE", "\\uFFFF", "\\ud800", "\\udfff", "x\\udc00\\ud800y" })
+        {
+            // System.Text.Json itself refuses an escaped lone surrogate, naming the JSON path (users[0].login).
+            var lone = bad.Contains("\\ud", StringComparison.Ordinal);
+            data.Add($"{{ \"users\": [ {{ \"id\": 4, \"login\": \"a\", \"displayName\": \"An{bad}na\" }} ] }}", lone ? "users[0]" : "user 4", "displayName");
+            data.Add($"{{ \"users\": [ {{ \"id\": 4, \"login\": \"a{bad}\" }} ] }}", lone ? "users[0]" : "user 4", "login");
+            data.Add($"{{ \"topics\": [ {{ \"id\": 3, \"name\": \"Sal{bad}es\" }} ] }}", lone ? "topics[0]" : "topic 3", "name");
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(UncarriableText))]
+    public async Task Text_that_XML_cannot_carry_is_refused_naming_the_record_and_field(string json, string record, string field)
+    {
+        var error = await Assert.ThrowsAsync<DirectoryFileException>(() => ReadAsync(json));
+        Assert.Contains(record, error.Message, StringComparison.Ordinal);
+        Assert.Contains(field, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Tab\\tLine\\nReturn\\r")]
+    [InlineData("Emoji \\ud83d\\ude00 and \\uFFFD")]
+    public async Task Tab_newlines_pairs_and_the_replacement_character_are_accepted(string name)
+    {
+        var file = await ReadAsync($"{{ \"users\": [ {{ \"id\": 4, \"login\": \"a\", \"displayName\": \"{name}\" }} ] }}");
+        Assert.Equal(4, file.Directory.Users.Single().Id);
+    }
 }

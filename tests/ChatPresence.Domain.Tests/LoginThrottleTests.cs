@@ -139,4 +139,44 @@ public sealed class LoginThrottleTests
         Assert.Equal(TimeSpan.Zero, throttle.RetryAfter(null, null));
         Assert.Equal(TimeSpan.Zero, throttle.RetryAfter("kim", Address));
     }
+
+    /// <summary>Issue 10: checks in flight count against the limit, so parallel attempts cannot exceed it.</summary>
+    [Fact]
+    public void Reservations_in_flight_count_against_the_limit()
+    {
+        var throttle = Throttle();
+        Assert.Equal(TimeSpan.Zero, throttle.TryReserve("kim", Address));
+        Assert.Equal(TimeSpan.Zero, throttle.TryReserve("kim", Address));
+        Assert.Equal(TimeSpan.Zero, throttle.TryReserve("kim", Address));
+        Assert.Equal(LoginThrottle.Busy, throttle.TryReserve("kim", Address)); // three in flight: no fourth check
+
+        Fail(throttle, "kim", Address, 3);
+        Assert.Equal(TimeSpan.FromSeconds(60), throttle.TryReserve("kim", Address)); // the three failures lock
+
+        clock.Advance(TimeSpan.FromSeconds(61));
+        Assert.Equal(TimeSpan.Zero, throttle.TryReserve("kim", null)); // after the lock: one check at a time
+        Assert.Equal(LoginThrottle.Busy, throttle.TryReserve("kim", null));
+        throttle.Failed("kim", null);
+        Assert.Equal(TimeSpan.FromSeconds(120), throttle.TryReserve("kim", null)); // and it relocks, doubled
+    }
+
+    [Fact]
+    public void A_success_or_a_release_gives_the_address_its_reservation_back()
+    {
+        var throttle = Throttle();
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(TimeSpan.Zero, throttle.TryReserve($"user{i}", Address));
+            if (i % 2 == 0)
+            {
+                throttle.Succeeded($"user{i}", Address);
+            }
+            else
+            {
+                throttle.Release($"user{i}", Address);
+            }
+        }
+
+        Assert.Equal(TimeSpan.Zero, throttle.RetryAfter("anyone", Address)); // twenty logins from one address, none counted
+    }
 }

@@ -60,6 +60,7 @@ public sealed partial class LogCaptureTests
                 settings["ChatPresence:Security:Jwt:SigningKey"] = SigningKey;
                 settings["ChatPresence:Security:Jwt:Issuer"] = "https://issuer.test";
                 settings["ChatPresence:Security:Jwt:Audience"] = "chatpresence";
+                settings["ChatPresence:Security:Jwt:UserClaimType"] = "Login"; // its tokens name logins
                 settings["ChatPresence:Security:LoginThrottle:FailuresPerLogin"] = "3";
             },
             DirectoryJson,

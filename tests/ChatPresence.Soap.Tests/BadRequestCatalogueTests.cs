@@ -150,6 +150,25 @@ public sealed class BadRequestCatalogueTests(HostFixture fixture) : IClassFixtur
             Add("non-integer UserId", () => Post(v12, Envelope(v12, "<t:SaveChatPresence><t:ChatPresence><t:ChatPresence><t:UserId>two</t:UserId><t:Present>true</t:Present></t:ChatPresence></t:ChatPresence></t:SaveChatPresence>", Ticket), action: "SaveChatPresence"), 500, "Sender", "DeserializationFailed");
             Add("non-boolean Present", () => Post(v12, Envelope(v12, "<t:SaveChatPresence><t:ChatPresence><t:ChatPresence><t:UserId>2</t:UserId><t:Present>yes</t:Present></t:ChatPresence></t:ChatPresence></t:SaveChatPresence>", Ticket), action: "SaveChatPresence"), 500, "Sender", "DeserializationFailed");
             Add("non-integer ChatTopicId", () => Post(v12, Envelope(v12, "<t:IsWithinOpeningHours><t:ChatTopicId>1.5</t:ChatTopicId></t:IsWithinOpeningHours>", Ticket), action: "IsWithinOpeningHours"), 500, "Sender", "DeserializationFailed");
+
+            // Issue 10: envelope structure and charset, as WCF: anything but one Envelope with at most one Header and
+            // exactly one Body is a fault; so is a declared charset the bytes do not match; an unknown charset is 415.
+            var valid = Envelope(v12, Get, Ticket);
+            Add("a second Body", () => Post(v12, valid.Replace("</s:Body>", "</s:Body><s:Body>" + Get + "</s:Body>", StringComparison.Ordinal)), 500, "Sender", "InvalidMessage");
+            Add("a second Header", () => Post(v12, valid.Replace("<s:Body>", "<s:Header/><s:Body>", StringComparison.Ordinal)), 500, "Sender", "InvalidMessage");
+            Add("a Header after the Body", () => Post(v12, valid.Replace("</s:Envelope>", "<s:Header/></s:Envelope>", StringComparison.Ordinal)), 500, "Sender", "InvalidMessage");
+            Add("a second Envelope after the root", () => Post(v12, valid + valid), 500, "Sender", "InvalidMessage");
+            Add("text after the root", () => Post(v12, valid + "junk"), 500, "Sender", "InvalidMessage");
+            Add("an element after the root", () => Post(v12, valid + "<x/>"), 500, "Sender", "InvalidMessage");
+            Add("charset utf-16 declared, UTF-8 bytes", () => Post(v12, valid, contentType: v12
+                ? $"application/soap+xml; charset=utf-16; action=\"{Action("GetChatPresence")}\""
+                : "text/xml; charset=utf-16"), 500, "Sender", "InvalidMessage");
+            Add("UTF-8 BOM, charset utf-16 declared", () => Post(v12, "\uFEFF" + valid, contentType: v12
+                ? $"application/soap+xml; charset=utf-16; action=\"{Action("GetChatPresence")}\""
+                : "text/xml; charset=utf-16"), 500, "Sender", "InvalidMessage");
+            Add("an unsupported charset", () => Post(v12, valid, contentType: v12
+                ? $"application/soap+xml; charset=x-klingon; action=\"{Action("GetChatPresence")}\""
+                : "text/xml; charset=x-klingon"), 415, "Sender", "ContentTypeNotSupported");
             _ = otherEnv;
         }
 

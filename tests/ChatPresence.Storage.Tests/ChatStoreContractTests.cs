@@ -186,6 +186,29 @@ public abstract class ChatStoreContractTests : IAsyncLifetime
         AssertSameDirectory(directory, (await store.LoadAsync(None)).Directory);
     }
 
+    [Theory]
+    [InlineData(0x0001)]
+    [InlineData(0x0000)]
+    [InlineData(0xFFFE)]
+    [InlineData(0xFFFF)]
+    [InlineData(0xD800)] // a lone surrogate (passed as a number: xunit's string serialization would mend it)
+    public async Task Import_refuses_a_display_name_XML_cannot_carry_and_changes_nothing(int character)
+    {
+        var displayName = "Anna" + (char)character;
+        var store = await CreateStoreAsync();
+        var directory = SampleDirectory();
+        await store.ImportAsync(directory, None);
+        var stamp = await store.GetChangeStampAsync(None);
+
+        var bad = directory with { Users = [.. directory.Users, new ChatUser(50, "bad", displayName, ChatRole.Agent, true)] };
+        var error = await Assert.ThrowsAnyAsync<ArgumentException>(() => store.ImportAsync(bad, None));
+
+        Assert.Contains("user 50", error.Message, StringComparison.Ordinal);
+        Assert.Contains("displayName", error.Message, StringComparison.Ordinal);
+        Assert.Equal(stamp, await store.GetChangeStampAsync(None));
+        AssertSameDirectory(directory, (await store.LoadAsync(None)).Directory);
+    }
+
     [Fact]
     public async Task IsEmpty_is_true_until_a_user_is_imported()
     {

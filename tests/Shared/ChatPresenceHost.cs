@@ -141,6 +141,9 @@ public sealed class LogCapture : ILoggerProvider, ISupportExternalScope
     public IReadOnlyList<string> ErrorsSince(int from = 0) =>
         [.. entries.Skip(from).Where(e => e.Split(' ', 3) is [_, "Error" or "Critical", _])]; // "HH:mm:ss.fff Level Category[id] …"
 
+    /// <summary>Entries at Error or Critical: a client's mistake must never produce one.</summary>
+    public IReadOnlyList<string> Errors => ErrorsSince(0);
+
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
     public void SetScopeProvider(IExternalScopeProvider scopeProvider) => scopes = scopeProvider;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ChatPresence.Domain.Text;
 
 namespace ChatPresence.Domain.Directory;
 
@@ -96,7 +97,13 @@ public sealed record DirectoryFile(ChatDirectory Directory, IReadOnlyDictionary<
             Require(ongoing.TryAdd(o.UserId, o.Count), at, "duplicate user");
         }
 
-        return new DirectoryFile(new ChatDirectory(users, topics, memberships, ongoing), passwords);
+        var directory = new ChatDirectory(users, topics, memberships, ongoing);
+        if (CarriableText.FirstProblem(directory) is { } problem)
+        {
+            throw new DirectoryFileException($"Invalid directory file at {problem}.");
+        }
+
+        return new DirectoryFile(directory, passwords);
     }
 
     private static OpeningHours ReadOpeningHours(OpeningHoursDto? dto, string at)

@@ -80,7 +80,14 @@ public sealed class CallerAuthenticator
     /// A user name/password login that issues a ticket (SoPrincipal, REST Login). A wrong password is a result, not an
     /// exception; a missing application token (online) or a throttled login/address is an exception.
     /// </summary>
-    public async Task<LoginResult> LoginAsync(string? userName, string? password, string? applicationToken, string? clientAddress, string language, CancellationToken cancellationToken)
+    public Task<LoginResult> LoginAsync(string? userName, string? password, string? applicationToken, string? clientAddress, string language, CancellationToken cancellationToken) =>
+        LoginAsync(userName, password, applicationToken, clientAddress, language, static _ => { }, cancellationToken);
+
+    /// <summary>
+    /// As above, and <paramref name="writeReply"/> renders the reply that carries the ticket. A ticket whose reply
+    /// could not be rendered (or whose call was cancelled meanwhile) is revoked at once: a failed login leaves no row.
+    /// </summary>
+    public async Task<LoginResult> LoginAsync(string? userName, string? password, string? applicationToken, string? clientAddress, string language, Action<LoginResult> writeReply, CancellationToken cancellationToken)
     {
         ChatUser? user;
         try
@@ -100,17 +107,33 @@ public sealed class CallerAuthenticator
         if (user is null)
         {
             ChatPresenceMetrics.CredentialRefused(FailureReason.NotAuthenticated);
-            return new LoginResult(false, null, null, Texts.Get(language, TextId.WrongUserNameOrPassword));
+            var refused = new LoginResult(false, null, null, Texts.Get(language, TextId.WrongUserNameOrPassword));
+            writeReply(refused);
+            return refused;
         }
 
+        LoginResult login;
         try
         {
-            return new LoginResult(true, user, await tickets.IssueTicketAsync(user.Id, cancellationToken), null);
+            login = new LoginResult(true, user, await tickets.IssueTicketAsync(user.Id, cancellationToken), null);
         }
         catch (StoreUnavailableException e)
         {
             throw e.ToRefusal(language);
         }
+
+        try
+        {
+            writeReply(login);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        catch
+        {
+            await tickets.RevokeTicketAsync(login.Ticket!, CancellationToken.None);
+            throw;
+        }
+
+        return login;
     }
 
     /// <summary>Ends a session's ticket (on every host: the store's change log carries the revocation).</summary>
@@ -134,43 +157,53 @@ public sealed class CallerAuthenticator
         }
     }
 
+    /// <summary>
+    /// Checks a password under the throttle: a check is reserved before it runs, atomically, so parallel attempts
+    /// cannot get more checks than the limit; the outcome is counted afterwards.
+    /// </summary>
     private async Task<ChatUser?> VerifyPasswordAsync(string? userName, string? password, string? clientAddress, string language, CancellationToken cancellationToken)
     {
-        CheckThrottle(userName, clientAddress, language);
-        return await VerifyAndCountAsync(userName, password, clientAddress, cancellationToken);
-    }
-
-    private void CheckThrottle(string? userName, string? clientAddress, string language)
-    {
-        var wait = throttle.RetryAfter(userName, clientAddress);
+        var login = string.IsNullOrEmpty(userName) ? null : userName;
+        var wait = throttle.TryReserve(login, clientAddress);
         if (wait > TimeSpan.Zero)
         {
-            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
-            throw new ChatPresenceException(FailureReason.Throttled, TextId.LoginThrottled, Texts.Get(language, TextId.LoginThrottled, seconds))
-            {
-                RetryAfter = TimeSpan.FromSeconds(seconds),
-            };
+            throw Throttled(wait, language);
         }
-    }
 
-    /// <summary>Checks the password and tells the throttle how it went.</summary>
-    private async Task<ChatUser?> VerifyAndCountAsync(string? userName, string? password, string? clientAddress, CancellationToken cancellationToken)
-    {
-        var user = await tickets.VerifyPasswordAsync(userName, password, cancellationToken);
+        ChatUser? user;
+        try
+        {
+            user = await tickets.VerifyPasswordAsync(userName, password, cancellationToken);
+        }
+        catch
+        {
+            throttle.Release(login, clientAddress);
+            throw;
+        }
+
         if (user is null)
         {
-            throttle.Failed(string.IsNullOrEmpty(userName) ? null : userName, clientAddress);
-            if (throttle.RetryAfter(userName, clientAddress) > TimeSpan.Zero)
+            throttle.Failed(login, clientAddress);
+            if (throttle.RetryAfter(login, clientAddress) > TimeSpan.Zero)
             {
                 ChatPresenceMetrics.ThrottleLocked();
             }
         }
         else
         {
-            throttle.Succeeded(userName!);
+            throttle.Succeeded(login!, clientAddress);
         }
 
         return user;
+    }
+
+    private static ChatPresenceException Throttled(TimeSpan wait, string language)
+    {
+        var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+        return new ChatPresenceException(FailureReason.Throttled, TextId.LoginThrottled, Texts.Get(language, TextId.LoginThrottled, seconds))
+        {
+            RetryAfter = TimeSpan.FromSeconds(seconds),
+        };
     }
 
     private async ValueTask<Caller> BearerAsync(string token, string language, CancellationToken cancellationToken)
@@ -179,7 +212,9 @@ public sealed class CallerAuthenticator
         if (subject is not null)
         {
             var view = await directory.GetAsync(cancellationToken);
-            var user = int.TryParse(subject, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? view.FindUser(id) : view.FindUserByLogin(subject);
+            var user = bearer.UserClaimType == UserClaimType.Login
+                ? view.FindUserByLogin(subject)
+                : int.TryParse(subject, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? view.FindUser(id) : null;
             if (user is not null)
             {
                 return new Caller(user.Id, language);
@@ -204,13 +239,17 @@ public sealed class CallerAuthenticator
             rememberedBasic.TryRemove(key, out _);
         }
 
-        CheckThrottle(userName, clientAddress, language);
+        // A locked login or address is refused before joining a flight (the flight reserves its one check itself).
+        if (throttle.RetryAfter(userName, clientAddress) is var wait && wait > TimeSpan.Zero)
+        {
+            throw Throttled(wait, language);
+        }
 
         // Single flight: the requests that find the same header unverified at once share one PBKDF2 verification, so a
         // remembered credential expiring under load costs one hash, not one per waiting request.
         var flight = verifyingBasic.GetOrAdd(key, static (k, state) => new Lazy<Task<ChatUser?>>(
-            () => state.Self.VerifyAndRememberAsync(k, state.UserName, state.Password, state.ClientAddress)),
-            (Self: this, UserName: userName, Password: password, ClientAddress: clientAddress));
+            () => state.Self.VerifyAndRememberAsync(k, state.UserName, state.Password, state.ClientAddress, state.Language)),
+            (Self: this, UserName: userName, Password: password, ClientAddress: clientAddress, Language: language));
         ChatUser? user;
         try
         {
@@ -227,9 +266,9 @@ public sealed class CallerAuthenticator
     }
 
     /// <summary>Runs once per flight, not cancelled by any one caller; remembers a verified header before the flight ends.</summary>
-    private async Task<ChatUser?> VerifyAndRememberAsync(UInt128 key, string userName, string password, string? clientAddress)
+    private async Task<ChatUser?> VerifyAndRememberAsync(UInt128 key, string userName, string password, string? clientAddress, string language)
     {
-        var user = await VerifyAndCountAsync(userName, password, clientAddress, CancellationToken.None);
+        var user = await VerifyPasswordAsync(userName, password, clientAddress, language, CancellationToken.None);
         var lifetime = options.BasicCredentialLifetime;
         if (user is not null && lifetime > TimeSpan.Zero)
         {

@@ -26,20 +26,33 @@ public readonly record struct CallerCredential(CredentialKind Kind, string? Secr
 
     public static CallerCredential Malformed => new(CredentialKind.Malformed);
 
-    public static CallerCredential Ticket(string ticket) => new(CredentialKind.Ticket, ticket);
+    /// <summary>A ticket; surrounding whitespace is not part of it (see <see cref="TrimSurrounding"/>).</summary>
+    public static CallerCredential Ticket(string ticket) => new(CredentialKind.Ticket, TrimSurrounding(ticket));
 
-    public static CallerCredential Bearer(string token) => new(CredentialKind.Bearer, token);
+    public static CallerCredential Bearer(string token) => new(CredentialKind.Bearer, TrimSurrounding(token));
 
     public static CallerCredential Basic(string userName, string password) => new(CredentialKind.Basic, password, userName);
 
     /// <summary>
     /// The SOAP <c>Credentials/Ticket</c> header: a <c>7T:</c> ticket, or in online mode also a Bearer token.
     /// </summary>
-    public static CallerCredential FromSoapTicket(string? value, InstallationMode mode) =>
-        string.IsNullOrEmpty(value) ? None
-        : value.StartsWith(TicketAuthority.TicketPrefix, StringComparison.Ordinal) ? Ticket(value)
-        : mode == InstallationMode.Online ? Bearer(value)
-        : Malformed;
+    public static CallerCredential FromSoapTicket(string? value, InstallationMode mode)
+    {
+        var text = TrimSurrounding(value);
+        return string.IsNullOrEmpty(text) ? None
+            : text.StartsWith(TicketAuthority.TicketPrefix, StringComparison.Ordinal) ? Ticket(text)
+            : mode == InstallationMode.Online ? Bearer(text)
+            : Malformed;
+    }
+
+    /// <summary>
+    /// The one rule for both facades: space, tab, CR and LF around a ticket or token are dropped (an XML
+    /// pretty-printer puts them around <c>Credentials/Ticket</c>; HTTP drops them around header values anyway).
+    /// Whitespace inside stays, and makes the credential unknown.
+    /// </summary>
+    public static string TrimSurrounding(string? value) => (value ?? string.Empty).Trim(Whitespace);
+
+    private static readonly char[] Whitespace = [' ', '\t', '\r', '\n'];
 
     public override string ToString() => UserName is null ? Kind.ToString() : $"{Kind} ({UserName})";
 }

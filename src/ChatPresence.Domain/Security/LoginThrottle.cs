@@ -16,6 +16,49 @@ public sealed class LoginThrottle(LoginThrottleOptions options, TimeProvider clo
     private readonly ConcurrentDictionary<string, Failures> logins = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, Failures> addresses = new(StringComparer.Ordinal);
 
+    /// <summary>What a caller waits when the limit's worth of checks is already in flight (no lock yet).</summary>
+    public static readonly TimeSpan Busy = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Reserves one password check for <paramref name="login"/> and <paramref name="clientAddress"/>, atomically with
+    /// the limit: checks in flight count as failures until they end, so parallel attempts cannot pass the limit. Zero
+    /// when reserved; else the wait (a lock, or <see cref="Busy"/>), and nothing is reserved. End every reservation
+    /// with <see cref="Failed"/>, <see cref="Succeeded(string, string?)"/> or <see cref="Release"/>.
+    /// </summary>
+    public TimeSpan TryReserve(string? login, string? clientAddress)
+    {
+        var now = clock.GetUtcNow();
+        var byLogin = login is null ? null : Entry(logins, login, now);
+        var wait = byLogin?.TryReserve(now, options.FailuresPerLogin, options.Window) ?? TimeSpan.Zero;
+        if (wait > TimeSpan.Zero)
+        {
+            return wait;
+        }
+
+        var byAddress = clientAddress is null ? null : Entry(addresses, clientAddress, now);
+        wait = byAddress?.TryReserve(now, options.FailuresPerAddress, options.Window) ?? TimeSpan.Zero;
+        if (wait > TimeSpan.Zero)
+        {
+            byLogin?.Release();
+        }
+
+        return wait;
+    }
+
+    /// <summary>Ends a reservation whose check did not happen (it failed for another reason).</summary>
+    public void Release(string? login, string? clientAddress)
+    {
+        if (login is not null && logins.TryGetValue(login, out var byLogin))
+        {
+            byLogin.Release();
+        }
+
+        if (clientAddress is not null && addresses.TryGetValue(clientAddress, out var byAddress))
+        {
+            byAddress.Release();
+        }
+    }
+
     /// <summary>How long the caller must wait before a password is checked again; zero when it may go ahead.</summary>
     public TimeSpan RetryAfter(string? login, string? clientAddress)
     {
@@ -49,16 +92,27 @@ public sealed class LoginThrottle(LoginThrottleOptions options, TimeProvider clo
         }
     }
 
-    public void Succeeded(string login) => logins.TryRemove(login, out _);
+    /// <summary>A correct password: clears the login's count, and ends the address's reservation uncounted.</summary>
+    public void Succeeded(string login, string? clientAddress = null)
+    {
+        logins.TryRemove(login, out _);
+        if (clientAddress is not null && addresses.TryGetValue(clientAddress, out var byAddress))
+        {
+            byAddress.Release();
+        }
+    }
 
-    private void Count(ConcurrentDictionary<string, Failures> table, string key, int limit, DateTimeOffset now)
+    private void Count(ConcurrentDictionary<string, Failures> table, string key, int limit, DateTimeOffset now) =>
+        Entry(table, key, now).Add(now, limit, options);
+
+    private Failures Entry(ConcurrentDictionary<string, Failures> table, string key, DateTimeOffset now)
     {
         if (table.Count >= MaxEntries)
         {
             Sweep(table, now);
         }
 
-        table.GetOrAdd(key, _ => new Failures()).Add(now, limit, options);
+        return table.GetOrAdd(key, _ => new Failures());
     }
 
     private void Sweep(ConcurrentDictionary<string, Failures> table, DateTimeOffset now)
@@ -83,6 +137,38 @@ public sealed class LoginThrottle(LoginThrottleOptions options, TimeProvider clo
         private DateTimeOffset windowStart;
         private DateTimeOffset lockedUntil;
         private int count;
+        private int pending;
+
+        /// <summary>Zero and one more check in flight; or the wait, reserving nothing.</summary>
+        public TimeSpan TryReserve(DateTimeOffset now, int limit, TimeSpan window)
+        {
+            lock (gate)
+            {
+                if (lockedUntil > now)
+                {
+                    return lockedUntil - now;
+                }
+
+                // Checks still allowed: up to the limit; after a lock has run out, one at a time (each failure relocks).
+                var counted = now - windowStart > window ? 0 : count;
+                var room = counted >= limit ? 1 : limit - counted;
+                if (pending >= room)
+                {
+                    return Busy;
+                }
+
+                pending++;
+                return TimeSpan.Zero;
+            }
+        }
+
+        public void Release()
+        {
+            lock (gate)
+            {
+                pending = Math.Max(0, pending - 1);
+            }
+        }
 
         public TimeSpan LockedFor(DateTimeOffset now)
         {
@@ -96,7 +182,7 @@ public sealed class LoginThrottle(LoginThrottleOptions options, TimeProvider clo
         {
             lock (gate)
             {
-                return now - windowStart > window && lockedUntil <= now;
+                return now - windowStart > window && lockedUntil <= now && pending == 0;
             }
         }
 
@@ -104,6 +190,7 @@ public sealed class LoginThrottle(LoginThrottleOptions options, TimeProvider clo
         {
             lock (gate)
             {
+                pending = Math.Max(0, pending - 1); // the reservation (if any) becomes a counted failure
                 if (now - windowStart > options.Window)
                 {
                     windowStart = now;

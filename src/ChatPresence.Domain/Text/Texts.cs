@@ -25,6 +25,7 @@ public enum TextId
     RouteNotFound,
     MethodNotAllowed,
     StoreUnavailable,
+    CrossSiteRequestRefused,
 }
 
 /// <summary>
@@ -59,6 +60,7 @@ public static class Texts
             "There is no route '{0}'.",
             "{0} is not allowed on '{1}'.",
             "The database is unreachable; nothing was saved. Try again in {0} seconds.",
+            "A form or text body from another site is not accepted. Send JSON or XML, or the X-XSRF-TOKEN header.",
         ],
         ["no"] =
         [
@@ -81,6 +83,7 @@ public static class Texts
             "Det finnes ingen rute '{0}'.",
             "{0} er ikke tillatt på '{1}'.",
             "Databasen svarer ikke; ingenting ble lagret. Prøv igjen om {0} sekunder.",
+            "Et skjema eller en tekst fra et annet nettsted godtas ikke. Send JSON eller XML, eller X-XSRF-TOKEN-headeren.",
         ],
         ["sv"] =
         [
@@ -103,6 +106,7 @@ public static class Texts
             "Det finns ingen väg '{0}'.",
             "{0} är inte tillåtet på '{1}'.",
             "Databasen svarar inte; inget sparades. Försök igen om {0} sekunder.",
+            "Ett formulär eller en text från en annan webbplats godtas inte. Skicka JSON eller XML, eller X-XSRF-TOKEN-headern.",
         ],
         ["da"] =
         [
@@ -125,6 +129,7 @@ public static class Texts
             "Der findes ingen rute '{0}'.",
             "{0} er ikke tilladt på '{1}'.",
             "Databasen svarer ikke; intet blev gemt. Prøv igen om {0} sekunder.",
+            "En formular eller tekst fra et andet websted accepteres ikke. Send JSON eller XML, eller X-XSRF-TOKEN-headeren.",
         ],
         ["de"] =
         [
@@ -147,6 +152,7 @@ public static class Texts
             "Es gibt keine Route '{0}'.",
             "{0} ist für '{1}' nicht erlaubt.",
             "Die Datenbank ist nicht erreichbar; nichts wurde gespeichert. Versuchen Sie es in {0} Sekunden erneut.",
+            "Ein Formular oder Text von einer anderen Website wird nicht angenommen. Senden Sie JSON oder XML oder den X-XSRF-TOKEN-Header.",
         ],
     }.ToFrozenDictionary(StringComparer.Ordinal);
 

@@ -197,27 +197,31 @@ public sealed class CallDescription(string method, string route, string summary,
 }
 
 /// <summary>A successful login: who is logged in (the ticket is only in the HttpOnly cookie).</summary>
-public sealed class LoginReply(ChatUser user) : IResult, IEndpointMetadataProvider
+public sealed class LoginReply : IResult, IEndpointMetadataProvider
 {
-    public ChatUser User { get; } = user;
+    private readonly ArrayBufferWriter<byte> body = new(128);
+
+    /// <summary>Renders the body at once, so a failure shows while the login can still revoke its ticket.</summary>
+    public LoginReply(ChatUser user)
+    {
+        User = user;
+        using var writer = new Utf8JsonWriter(body, PresenceJson.WriterOptions);
+        writer.WriteStartObject();
+        writer.WriteNumber("UserId", user.Id);
+        writer.WriteString("LoginName", user.LoginName);
+        writer.WriteString("DisplayName", user.DisplayName);
+        writer.WriteEndObject();
+    }
+
+    public ChatUser User { get; }
 
     public Task ExecuteAsync(HttpContext httpContext)
     {
-        var buffer = new ArrayBufferWriter<byte>(128);
-        using (var writer = new Utf8JsonWriter(buffer, PresenceJson.WriterOptions))
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("UserId", User.Id);
-            writer.WriteString("LoginName", User.LoginName);
-            writer.WriteString("DisplayName", User.DisplayName);
-            writer.WriteEndObject();
-        }
-
         var response = httpContext.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json; charset=utf-8";
-        response.ContentLength = buffer.WrittenCount;
-        return response.Body.WriteAsync(buffer.WrittenMemory, httpContext.RequestAborted).AsTask();
+        response.ContentLength = body.WrittenCount;
+        return response.Body.WriteAsync(body.WrittenMemory, httpContext.RequestAborted).AsTask();
     }
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)

@@ -115,19 +115,25 @@ public sealed partial class RestCalls(
         var format = MediaTypes.Negotiate(request.Headers.Accept);
         try
         {
+            CrossSiteRequestGuard.Check(request, language); // no login forged by a foreign page's form
             var body = await BodyReader.ReadAsync(request, bodyLimits, language, http.RequestAborted);
             var (userName, password) = Bind(RequestBinder.BindLogin, body, language);
+            LoginReply? reply = null;
             var login = await authenticator.LoginAsync(
-                userName, password, request.Headers[RestHeaders.SoAppToken].ToString(), http.Connection.RemoteIpAddress?.ToString(), language, http.RequestAborted);
-            if (!login.Succeeded)
-            {
-                throw new ChatPresenceException(FailureReason.NotAuthenticated, TextId.WrongUserNameOrPassword, login.Message!);
-            }
-
-            var cookies = http.Response.Cookies;
-            cookies.Append(RestCallerResolver.SessionCookie, login.Ticket!, CookieOptions(request, httpOnly: true));
-            cookies.Append(RestCallerResolver.XsrfCookie, TicketAuthority.XsrfTokenFor(login.Ticket!), CookieOptions(request, httpOnly: false));
-            return new LoginReply(login.User!);
+                userName, password, request.Headers[RestHeaders.SoAppToken].ToString(), http.Connection.RemoteIpAddress?.ToString(), language,
+                login =>
+                {
+                    // Rendered inside the login, so a ticket whose reply fails is revoked (no row left behind).
+                    if (login.Succeeded)
+                    {
+                        reply = new LoginReply(login.User!);
+                        var cookies = http.Response.Cookies;
+                        cookies.Append(RestCallerResolver.SessionCookie, login.Ticket!, CookieOptions(request, httpOnly: true));
+                        cookies.Append(RestCallerResolver.XsrfCookie, TicketAuthority.XsrfTokenFor(login.Ticket!), CookieOptions(request, httpOnly: false));
+                    }
+                },
+                http.RequestAborted);
+            return reply ?? throw new ChatPresenceException(FailureReason.NotAuthenticated, TextId.WrongUserNameOrPassword, login.Message!);
         }
         catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
         {

@@ -70,7 +70,8 @@ public sealed class ErrorResult(int status, ErrorBody body, WireFormat format) :
         response.StatusCode = StatusCode;
         if (StatusCode == StatusCodes.Status401Unauthorized)
         {
-            var basic = httpContext.RequestServices.GetService<CallerAuthenticator>()?.BasicAllowed ?? false;
+            // No Basic challenge to a browser: it would prompt, then send the cached credentials with any page's request.
+            var basic = (httpContext.RequestServices.GetService<CallerAuthenticator>()?.BasicAllowed ?? false) && !LooksLikeBrowser(httpContext.Request);
             response.Headers.WWWAuthenticate = basic ? ChallengesWithBasic : Challenges;
         }
 
@@ -95,6 +96,11 @@ public sealed class ErrorResult(int status, ErrorBody body, WireFormat format) :
         response.ContentLength = bytes.Length;
         await response.Body.WriteAsync(bytes, httpContext.RequestAborted);
     }
+
+    /// <summary>Fetch metadata (sent by every current browser) or a navigation's Accept that asks for HTML.</summary>
+    private static bool LooksLikeBrowser(HttpRequest request) =>
+        request.Headers.ContainsKey("Sec-Fetch-Mode")
+        || request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
     {

@@ -3,6 +3,7 @@ using System.Text;
 using System.Xml;
 using ChatPresence.Domain.Presence;
 using ChatPresence.Domain.Rights;
+using ChatPresence.Domain.Text;
 
 namespace ChatPresence.Rest.Formatting;
 
@@ -194,7 +195,8 @@ public static class PresenceXml
         }
         else
         {
-            writer.WriteString(value);
+            // What XML cannot carry (refused at import, but a store may hold it) is replaced, never thrown mid-reply.
+            writer.WriteString(CarriableText.Replace(value));
         }
 
         writer.WriteEndElement();

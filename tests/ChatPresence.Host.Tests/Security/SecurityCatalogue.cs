@@ -50,7 +50,6 @@ public static class SecurityCatalogue
         Valid("ticket", PresentedKind.Ticket, async f => Presented.Ticket(await f.TicketAsync(UserId))),
         Valid("ticket used 7 h ago (within the idle timeout)", PresentedKind.Ticket, async f => Presented.Ticket(await f.TicketLastUsedAsync(UserId, TimeSpan.FromHours(7)))),
         Valid("bearer sub=user id", PresentedKind.Bearer, f => Bearer(f.Jwt.Create("2", f.Clock.Now, TenMinutes))),
-        Valid("bearer sub=login", PresentedKind.Bearer, f => Bearer(f.Jwt.Create(Login, f.Clock.Now, TenMinutes))),
         Valid("bearer expired within the clock skew", PresentedKind.Bearer, f => Bearer(f.Jwt.Create("2", f.Clock.Now - TenMinutes, TenMinutes - TimeSpan.FromSeconds(20)))),
         Valid("basic", PresentedKind.Basic, _ => Task.FromResult(Presented.Basic(Login, Password))),
         Valid("basic, login in other case", PresentedKind.Basic, _ => Task.FromResult(Presented.Basic("AGENT2", Password))),
@@ -98,6 +97,7 @@ public static class SecurityCatalogue
         // Expired.
         Invalid("ticket idle 8 h 1 min", PresentedKind.Ticket, async f => Presented.Ticket(await f.TicketLastUsedAsync(UserId, TimeSpan.FromHours(8) + TimeSpan.FromMinutes(1)))),
         Invalid("session cookie idle 8 h 1 min", PresentedKind.Session, async f => Session(await f.TicketLastUsedAsync(UserId, TimeSpan.FromHours(8) + TimeSpan.FromMinutes(1)))),
+        Invalid("bearer sub=login where UserClaimType is Id (the default)", PresentedKind.Bearer, f => Bearer(f.Jwt.Create(Login, f.Clock.Now, TenMinutes))),
         Invalid("bearer expired", PresentedKind.Bearer, f => Bearer(f.Jwt.Create("2", f.Clock.Now - TimeSpan.FromHours(1), TenMinutes))),
         Invalid("bearer not yet valid", PresentedKind.Bearer, f => Bearer(f.Jwt.Create("2", f.Clock.Now, TenMinutes, notBeforeOffset: TimeSpan.FromMinutes(5)))),
 
