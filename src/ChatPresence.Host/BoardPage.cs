@@ -13,8 +13,9 @@ internal static class BoardPage
         "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; " +
         "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-    // A tenant segment is a plain name: "favicon.ico" or "x.svc" is not a board.
-    private const string Tenant = "{tenant:regex(^[A-Za-z0-9_-]{{1,64}}$)}";
+    // A tenant segment is a plain name: "favicon.ico" or "x.svc" is not a board, and neither are the host's own
+    // top-level routes (a switched-off /scalar or /metrics must stay 404, not become a tenant's board).
+    private const string Tenant = "{tenant:regex(^(?!(api|health|metrics|openapi|scalar|remote)$)[A-Za-z0-9_-]{{1,64}}$)}";
 
     private static readonly FrozenDictionary<string, (string Resource, string ContentType)> Assets = new Dictionary<string, (string, string)>
     {

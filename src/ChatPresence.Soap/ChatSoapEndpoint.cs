@@ -249,19 +249,29 @@ public sealed partial class ChatSoapEndpoint
     /// <summary>
     /// A GetChatPresence reply, the only SOAP reply ever compressed (a presence list carries no secret; see
     /// <see cref="ReplyCompression"/>): in the coding the client accepts, made once per cache entry. A reply to a
-    /// WS-Addressing request is sent as identity: its per-request headers are spliced into the cached bytes.
+    /// WS-Addressing request carries per-request headers spliced into the cached bytes, so it is compressed on the way.
     /// </summary>
     private async Task WritePresenceAsync(HttpContext context, SoapVersion version, EncodedReply reply, bool cacheKept, ReadOnlyMemory<byte> addressing)
     {
-        var coding = addressing.IsEmpty ? compression.Choose(context.Request, reply.Identity.Length) : ContentCoding.Identity;
+        var coding = compression.Choose(context.Request, reply.Identity.Length);
+        SetVary(context.Response);
+        ReplyCompression.SetContentEncoding(context.Response, coding);
+        if (!addressing.IsEmpty && coding != ContentCoding.Identity)
+        {
+            var response = context.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = version.ContentType;
+            await using var compressed = ReplyCompression.Open(response.Body, coding);
+            await WriteSplicedAsync(compressed, reply.Identity, addressing, context.RequestAborted);
+            return;
+        }
+
         var bytes = reply.For(coding, out var made);
         if (made && cacheKept)
         {
             replies.Compressed(bytes.Length);
         }
 
-        SetVary(context.Response);
-        ReplyCompression.SetContentEncoding(context.Response, coding);
         await WriteReplyAsync(context, version, StatusCodes.Status200OK, bytes, addressing);
     }
 
@@ -376,24 +386,29 @@ public sealed partial class ChatSoapEndpoint
     }
 
     /// <summary>Sends <paramref name="bytes"/>, with <paramref name="headers"/> (WS-Addressing) first in its <c>s:Header</c>.</summary>
-    private static async Task WriteReplyAsync(HttpContext context, SoapVersion version, int status, ReadOnlyMemory<byte> bytes, ReadOnlyMemory<byte> headers = default)
+    private static Task WriteReplyAsync(HttpContext context, SoapVersion version, int status, ReadOnlyMemory<byte> bytes, ReadOnlyMemory<byte> headers = default)
     {
         var response = context.Response;
         response.StatusCode = status;
         response.ContentType = version.ContentType;
         response.ContentLength = bytes.Length + headers.Length;
+        return WriteSplicedAsync(response.Body, bytes, headers, context.RequestAborted);
+    }
+
+    private static async Task WriteSplicedAsync(Stream output, ReadOnlyMemory<byte> bytes, ReadOnlyMemory<byte> headers, CancellationToken cancellationToken)
+    {
         var at = headers.IsEmpty ? -1 : bytes.Span.IndexOf("<s:Header>"u8);
         if (at < 0)
         {
-            await response.Body.WriteAsync(bytes, context.RequestAborted);
+            await output.WriteAsync(bytes, cancellationToken);
             return;
         }
 
         // Every reply writer opens the header as <s:Header> (cached replies too, which is why they are spliced here).
         at += "<s:Header>"u8.Length;
-        await response.Body.WriteAsync(bytes[..at], context.RequestAborted);
-        await response.Body.WriteAsync(headers, context.RequestAborted);
-        await response.Body.WriteAsync(bytes[at..], context.RequestAborted);
+        await output.WriteAsync(bytes[..at], cancellationToken);
+        await output.WriteAsync(headers, cancellationToken);
+        await output.WriteAsync(bytes[at..], cancellationToken);
     }
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "SOAP request body refused with {Status}: {Reason}")]

@@ -75,6 +75,10 @@ public sealed class RequestHardeningTests
         Assert.StartsWith("HTTP/1.1 408", reply.ToString(), StringComparison.Ordinal);
         await Task.Delay(200); // let the request's log entries land
         AssertNoErrors(host);
+
+        using var client = host.CreateClient();
+        using var health = await client.GetAsync(new Uri("health", UriKind.Relative));
+        Assert.True(health.IsSuccessStatusCode);
     }
 
     [Theory]

@@ -24,6 +24,7 @@ public sealed class OpenApiHostFixture : IAsyncLifetime
         s["ChatPresence:Security:Jwt:SigningKey"] = SigningKey;
         s["ChatPresence:Security:Jwt:Issuer"] = Issuer;
         s["ChatPresence:Security:Jwt:Audience"] = Audience;
+        s["ChatPresence:Security:Jwt:UserClaimType"] = "Login"; // the tokens below name the user by login
     });
 
     public async Task DisposeAsync() => await Host.DisposeAsync();
