@@ -122,6 +122,65 @@ public sealed class HostileBodyCatalogueTests(HostileBodyHostFixture fixture) : 
         AssertNoErrorLogged(logged, "the soups");
     }
 
+    /// <summary>
+    /// The other untrusted readers of a REST call: credentials (<c>Authorization</c> in every scheme, the session cookie,
+    /// <c>X-XSRF-TOKEN</c>, <c>SO-AppToken</c>), language headers and query strings, generated at random on every route.
+    /// Whatever arrives: a documented status, a well-formed JSON reply, nothing written, no Error log.
+    /// </summary>
+    [Fact]
+    public async Task Random_credentials_headers_and_query_strings_are_refused_cleanly_on_every_route()
+    {
+        var logged = fixture.Host.Log.Entries.Count;
+        var printable = Gen.Char['!', '~'];
+        var text = Gen.OneOf(printable.Array[0, 300].Select(c => new string(c)), Gen.String[printable, 0, 40]);
+        var base64 = Gen.Byte.Array[0, 200].Select(Convert.ToBase64String);
+        var secret = Gen.OneOf(
+            text,
+            base64,
+            text.Select(t => "7T:" + t),
+            Gen.Select(base64, base64, base64).Select((a, b, c) => $"{a.TrimEnd('=')}.{b.TrimEnd('=')}.{c.TrimEnd('=')}"),
+            Gen.Select(text, text).Select((user, password) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(user + ":" + password))));
+        var scheme = Gen.OneOf(Gen.Const("Basic"), Gen.Const("SoTicket"), Gen.Const("Bearer"), Gen.Const("bearer"), Gen.Const(""), text);
+        var query = Gen.Byte.Array[0, 120].Select(bytes => "?" + string.Concat(bytes.Select((b, i) => i % 17 == 0 ? "&$select=" : i % 11 == 0 ? "=" : "%" + b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture))));
+        var headers = Gen.Select(text, text, text, text).Select((appToken, language, xsrf, cookie) => (appToken, language, xsrf, cookie));
+        var gen = Gen.Select(Gen.Int[0, HostileBodies.Routes.Length - 1], scheme, secret, query, headers, Gen.Int[0, 15]);
+        await gen.SampleAsync(
+            async sample =>
+            {
+                var (route, authScheme, credential, queryString, extra, mask) = sample;
+                var (method, path, _) = HostileBodies.Routes[route];
+                var before = await StoreStateAsync();
+                using var client = fixture.Host.CreateClient();
+                using var request = new HttpRequestMessage(new HttpMethod(method), path + queryString);
+                if (method == "POST")
+                {
+                    request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+                }
+
+                request.Headers.TryAddWithoutValidation("Authorization", (authScheme + " " + credential).Trim());
+                request.Headers.TryAddWithoutValidation("Accept", "application/json");
+                if ((mask & 1) != 0) request.Headers.TryAddWithoutValidation("SO-AppToken", extra.appToken);
+                if ((mask & 2) != 0) request.Headers.TryAddWithoutValidation("Accept-Language", extra.language);
+                if ((mask & 4) != 0) request.Headers.TryAddWithoutValidation("X-XSRF-TOKEN", extra.xsrf);
+                if ((mask & 8) != 0) request.Headers.TryAddWithoutValidation("Cookie", "ChatPresence-Session=" + extra.cookie + "; XSRF-TOKEN=" + extra.xsrf);
+                var where = $"{method} {path}{queryString} Authorization '{authScheme} {credential}' headers {mask}";
+
+                using var response = await client.SendAsync(request);
+                Assert.True(Documented.Contains(response.StatusCode), $"{where}: status {(int)response.StatusCode}");
+                Assert.False(response.IsSuccessStatusCode && path.Contains("Save", StringComparison.Ordinal), $"{where}: a save went through");
+                var reply = await response.Content.ReadAsByteArrayAsync();
+                if (response.StatusCode != HttpStatusCode.NoContent)
+                {
+                    AssertWellFormed(reply, acceptXml: false, response.Content.Headers.ContentType?.MediaType, where);
+                }
+
+                await AssertStillServingAndUnchangedAsync(before, where);
+            },
+            iter: 200,
+            threads: 1);
+        AssertNoErrorLogged(logged, "random credentials, headers and query strings");
+    }
+
     /// <summary>Cost, not time: each generator at n and 10n, through the real reader with its quotas and with none.</summary>
     [Theory]
     [MemberData(nameof(StructureRows))]
