@@ -57,6 +57,36 @@ public sealed class HostileDirectoryFileTests
         await gen.SampleAsync(async json => await AssertRefusedAsync(Encoding.UTF8.GetBytes(json), json.Length > 120 ? json[..120] : json), iter: 300, threads: 1);
     }
 
+    /// <summary>Cost, not time: reading a file of n and of 10n users (valid, or refused for its last record) allocates at most ~12× as much.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Reading_a_directory_file_costs_allocations_linear_in_its_size(bool lastRecordBad)
+    {
+        static byte[] File(int users, bool bad) => Encoding.UTF8.GetBytes("{\"users\":[" + string.Join(',', Enumerable.Range(1, users).Select(i =>
+            $"{{\"id\":{i},\"login\":\"u{i}\",\"displayName\":\"User {i}{(bad && i == users ? "\\u0001" : "")}\"}}")) + "]}");
+
+        async Task<long> AllocatedAsync(byte[] file)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            try
+            {
+                await DirectoryFile.ReadAsync(new MemoryStream(file), CancellationToken.None);
+            }
+            catch (DirectoryFileException)
+            {
+                // the bad last record: refused, after reading the whole file
+            }
+
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        await AllocatedAsync(File(100, lastRecordBad)); // warm-up: first-call costs are not the file's
+        var small = await AllocatedAsync(File(2_000, lastRecordBad));
+        var large = await AllocatedAsync(File(20_000, lastRecordBad));
+        Assert.True(large <= 12 * small, $"2,000 users: {small:N0} B, 20,000 users: {large:N0} B ({(double)large / small:F1}×)");
+    }
+
     private static string User(string displayNameJson) => $"{{\"users\":[{{\"id\":4,\"login\":\"a\",\"displayName\":\"{displayNameJson}\"}}]}}";
 
     private static async Task AssertRefusedAsync(byte[] file, string name)
