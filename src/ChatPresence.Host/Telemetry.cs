@@ -45,7 +45,9 @@ internal static class Telemetry
                     metrics.AddPrometheusExporter();
                 }
             })
-            .WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddNpgsql());
+            .WithTracing(tracing => tracing
+                .AddAspNetCoreInstrumentation(aspNet => aspNet.EnrichWithHttpResponse = static (span, _) => SpanName.Reapply(span))
+                .AddNpgsql());
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             telemetry.UseOtlpExporter();
@@ -58,6 +60,11 @@ internal static class Telemetry
         if (options.PrometheusEnabled)
         {
             app.MapPrometheusScrapingEndpoint(options.PrometheusPath);
+        }
+        else
+        {
+            // A scraper still pointed here learns that metrics are off, instead of following /{tenant}/'s board redirect.
+            app.MapMethods(options.PrometheusPath, [HttpMethods.Get, HttpMethods.Head], static () => Results.NotFound()).ExcludeFromDescription();
         }
     }
 }
