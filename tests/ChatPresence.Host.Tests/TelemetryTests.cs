@@ -82,6 +82,16 @@ public sealed partial class TelemetryTests
         await using var host = await ChatPresenceHost.StartAsync(s => s["ChatPresence:Telemetry:PrometheusEnabled"] = "false");
         using var client = host.CreateClient();
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri("metrics", UriKind.Relative))).StatusCode);
+        Assert.NotNull(host.Services.GetService<MeterProvider>());
+    }
+
+    [Fact]
+    public async Task Metrics_off_entirely_leaves_no_meter_provider()
+    {
+        await using var host = await ChatPresenceHost.StartAsync(s => s["ChatPresence:Telemetry:MetricsEnabled"] = "false");
+        using var client = host.CreateClient();
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri("metrics", UriKind.Relative))).StatusCode);
+        Assert.Null(host.Services.GetService<MeterProvider>());
     }
 
     [Fact]

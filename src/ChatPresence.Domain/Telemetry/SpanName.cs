@@ -13,7 +13,8 @@ public static class SpanName
 
     public static void Set(string name)
     {
-        if (Activity.Current is { } span)
+        // Only a recorded span: an unsampled one is never exported, so it needs no name (nor the property's allocation).
+        if (Activity.Current is { IsAllDataRequested: true } span)
         {
             span.DisplayName = name;
             span.SetCustomProperty(Property, name);
