@@ -385,6 +385,19 @@ compare_at() {
   ceiling_pids=(); host_pids=()
 }
 
+# The cost of metrics: steady SOAP GetChatPresence, 50 users, on two hosts of the same directory, one as shipped
+# (meter listened to, /metrics served) and one with metrics off entirely (no meter provider: every instrument call
+# is a flag check). Self-contained: its own hosts, stopped at the end.
+metrics_cost() {
+  start_get_host metrics-on 50 || return 0
+  start_get_host metrics-off 50 ChatPresence__Telemetry__PrometheusEnabled=false ChatPresence__Telemetry__MetricsEnabled=false || return 0
+  curl -sf -o /dev/null "${hosts[metrics-on]}/metrics" || broke "metrics-on: /metrics not served"
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "${hosts[metrics-off]}/metrics")" = 404 ] || broke "metrics-off: /metrics still served"
+  alternate metrics-50 50 "soap ${hosts[metrics-on]} $work/get11-metrics-on.xml" "soap ${hosts[metrics-off]} $work/get11-metrics-off.xml"
+  local n
+  for n in metrics-on metrics-off; do stop "${host_pids[$n]}"; unset "hosts[$n]" "host_pids[$n]"; done
+}
+
 # The big directory: time to first and last byte of GetChatPresence, and the host's peak RSS.
 scale() {
   say "host, $scale_users users (scale)"
@@ -511,6 +524,7 @@ report() {
   ratio_target "REST GetAll JSON 50 users steady >= 0.8 x ceiling (JSON bytes)" json-50 0.8
   ratio_target "SOAP GetChatPresence 50 users cold (ReplyCacheEntries=0) >= 0.7 x ceiling" soap-cold-50 0.7
   ratio_target "SOAP GetChatPresence 5,000 users cold (ReplyCacheEntries=0) >= 0.5 x ceiling" soap-cold-5000 0.5
+  ratio_target "SOAP GetChatPresence 50 users steady, metrics on >= 0.95 x metrics off" metrics-50 0.95
   for users in 50 5000; do
     ratio_target "SOAP GetChatPresence $users users steady >= 5 x SoapCore" "soapcore-$users" 5
     ratio_target "SOAP GetChatPresence $users users cold >= 5 x SoapCore" "soapcore-cold-$users" 5
@@ -552,6 +566,7 @@ build
 host_scenarios_50
 compare_at 50
 compare_at 5000
+metrics_cost
 scale
 durable
 allocations

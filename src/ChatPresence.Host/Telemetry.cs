@@ -12,6 +12,13 @@ public sealed class TelemetryOptions
 {
     public const string Section = "ChatPresence:Telemetry";
 
+    /// <summary>
+    /// False: no meter is listened to (no meter provider; with OTLP, one for no meter), so an instrument call of the
+    /// service's, ASP.NET Core's or the runtime's meter is a flag check, and there is no <see cref="PrometheusPath"/>
+    /// (the bench's metrics-off side).
+    /// </summary>
+    public bool MetricsEnabled { get; set; } = true;
+
     /// <summary>Serve Prometheus text at <see cref="PrometheusPath"/>.</summary>
     public bool PrometheusEnabled { get; set; } = true;
 
@@ -30,11 +37,13 @@ internal static class Telemetry
         var options = builder.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
         builder.Services.AddOptions<TelemetryOptions>()
             .BindConfiguration(TelemetryOptions.Section)
-            .Validate(o => !o.PrometheusEnabled || o.PrometheusPath.StartsWith('/'), $"{TelemetryOptions.Section}:PrometheusPath must start with '/'")
+            .Validate(o => !o.PrometheusEnabled || !o.MetricsEnabled || o.PrometheusPath.StartsWith('/'), $"{TelemetryOptions.Section}:PrometheusPath must start with '/'")
             .ValidateOnStart();
         var telemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(ChatPresenceMetrics.MeterName))
-            .WithMetrics(metrics =>
+            .ConfigureResource(resource => resource.AddService(ChatPresenceMetrics.MeterName));
+        if (options.MetricsEnabled)
+        {
+            telemetry.WithMetrics(metrics =>
             {
                 metrics.AddMeter(ChatPresenceMetrics.MeterName)
                     .AddAspNetCoreInstrumentation()
@@ -44,8 +53,13 @@ internal static class Telemetry
                 {
                     metrics.AddPrometheusExporter();
                 }
-            })
-            .WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddNpgsql());
+            });
+        }
+
+        // The enricher runs after the instrumentation has named the span by route: a SOAP operation's name wins.
+        telemetry.WithTracing(tracing => tracing
+            .AddAspNetCoreInstrumentation(aspNet => aspNet.EnrichWithHttpResponse = static (span, _) => SpanName.Reapply(span))
+            .AddNpgsql());
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             telemetry.UseOtlpExporter();
@@ -55,9 +69,14 @@ internal static class Telemetry
     public static void MapChatPresenceTelemetry(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TelemetryOptions>>().Value;
-        if (options.PrometheusEnabled)
+        if (options.PrometheusEnabled && options.MetricsEnabled)
         {
             app.MapPrometheusScrapingEndpoint(options.PrometheusPath);
+        }
+        else
+        {
+            // A scraper still pointed here learns that metrics are off, instead of following /{tenant}/'s board redirect.
+            app.MapMethods(options.PrometheusPath, [HttpMethods.Get, HttpMethods.Head], static () => Results.NotFound()).ExcludeFromDescription();
         }
     }
 }

@@ -143,6 +143,12 @@ public sealed partial class ChatSoapEndpoint
 
     private async Task DispatchAsync(HttpContext context, SoapVersion version, SoapRequest soap, string language, CancellationToken cancellationToken)
     {
+        // Traces group by operation, as WCF's do: the route alone would make every call "POST …/Chat.svc".
+        if (SoapMetricNames.SpanName(soap.Operation) is { } spanName)
+        {
+            SpanName.Set(spanName);
+        }
+
         var timeZone = TimeZoneEcho.From(soap);
         var addressing = soap.Addressing == SoapAddressing.None
             ? default(ReadOnlyMemory<byte>)

@@ -27,7 +27,10 @@ public sealed class PostgresHostTests : IAsyncLifetime
     private readonly string schema = "host_test_" + Guid.NewGuid().ToString("N");
     private string databaseConnectionString = "";
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => databaseConnectionString = await CreateSchemaAsync(schema);
+
+    /// <summary>Creates <paramref name="schema"/> in the test database (created when missing); returns the database's connection string.</summary>
+    internal static async Task<string> CreateSchemaAsync(string schema)
     {
         if (await ExecuteAsync(ServerConnectionString, $"SELECT 1 FROM pg_database WHERE datname = '{TestDatabase}';") is null)
         {
@@ -41,8 +44,9 @@ public sealed class PostgresHostTests : IAsyncLifetime
             }
         }
 
-        databaseConnectionString = new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = TestDatabase }.ConnectionString;
-        await ExecuteAsync(databaseConnectionString, $"CREATE SCHEMA {schema};");
+        var database = new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = TestDatabase }.ConnectionString;
+        await ExecuteAsync(database, $"CREATE SCHEMA {schema};");
+        return database;
     }
 
     public async Task DisposeAsync()

@@ -82,6 +82,16 @@ public sealed partial class TelemetryTests
         await using var host = await ChatPresenceHost.StartAsync(s => s["ChatPresence:Telemetry:PrometheusEnabled"] = "false");
         using var client = host.CreateClient();
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri("metrics", UriKind.Relative))).StatusCode);
+        Assert.NotNull(host.Services.GetService<MeterProvider>());
+    }
+
+    [Fact]
+    public async Task Metrics_off_entirely_leaves_no_meter_provider()
+    {
+        await using var host = await ChatPresenceHost.StartAsync(s => s["ChatPresence:Telemetry:MetricsEnabled"] = "false");
+        using var client = host.CreateClient();
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri("metrics", UriKind.Relative))).StatusCode);
+        Assert.Null(host.Services.GetService<MeterProvider>());
     }
 
     [Fact]
@@ -151,6 +161,87 @@ public sealed partial class TelemetryTests
         // Each reply's id is in the Error-level log line of the same request.
         Assert.Contains(host.Log.Entries, e => e.Contains("failed unexpectedly", StringComparison.Ordinal) && e.Contains(restId, StringComparison.Ordinal));
         Assert.Contains(host.Log.Entries, e => e.Contains(soapId, StringComparison.Ordinal) && !e.Contains("Correlation id", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Spans_are_named_by_SOAP_operation_and_by_REST_route()
+    {
+        var spans = new List<Activity>();
+        await using var host = await ChatPresenceHost.StartAsync(customize: builder =>
+            builder.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans)));
+        using var client = host.CreateClient();
+
+        var ticket = await SoapLoginAsync(client, "agent4", "agent4");
+        host.Secrets.AddSecret(ticket);
+        await SoapAsync(client, "GetChatPresence", $"<t:Credentials><t:Ticket>{ticket}</t:Ticket></t:Credentials>", "<t:GetChatPresence />");
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(client, HttpMethod.Get, "acme/api/v1/Presence/GetAll", Basic("admin", "admin"))).StatusCode);
+
+        Assert.True(host.Services.GetRequiredService<TracerProvider>().ForceFlush(10_000));
+        var names = spans.Where(s => s.Kind == ActivityKind.Server).Select(s => s.DisplayName).ToList();
+        var all = string.Join(" | ", names);
+        Assert.True(names.Contains("SoPrincipal.AuthenticateUsernamePassword"), all);
+        Assert.True(names.Contains("Chat.GetChatPresence"), all);
+        Assert.True(names.Contains("GET /{tenant}/api/v1/Presence/GetAll"), all); // the route, never the raw path
+        Assert.DoesNotContain(names, n => n.Contains("acme", StringComparison.Ordinal) || n.Contains(".svc", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Metrics_show_open_presence_streams_and_directory_reloads_after_a_save()
+    {
+        // Each scrape fresh (the exporter caches a scrape's text for 300 ms by default).
+        await using var host = await ChatPresenceHost.StartAsync(customize: builder =>
+            builder.Services.Configure<OpenTelemetry.Exporter.PrometheusAspNetCoreOptions>(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
+        using var client = host.CreateClient();
+        client.DefaultRequestHeaders.Authorization = Basic("admin", "admin");
+        Assert.Equal(0, await MetricAsync(client, "chatpresence_presence_streams", null));
+
+        await using (var stream = await Live.EventStream.OpenAsync(client))
+        {
+            Assert.Equal("snapshot", (await stream.NextAsync(TimeSpan.FromSeconds(5))).Event);
+            Assert.Equal(1, await MetricAsync(client, "chatpresence_presence_streams", null));
+        }
+
+        // The server sees the client go when its request is aborted.
+        await PostgresHostTests.EventuallyAsync(async () => await MetricAsync(client, "chatpresence_presence_streams", null) == 0, TimeSpan.FromSeconds(10));
+
+        // SQLite: the first read after a save reloads the view.
+        var reloads = await MetricAsync(client, "chatpresence_directory_changes_total", "chatpresence_change_kind=\"reload\"");
+        var save = await SendAsync(client, HttpMethod.Post, "api/v1/Agents/Chat/SaveChatPresence", Basic("admin", "admin"), "{\"ChatPresence\":[{\"UserId\":2,\"Present\":true}]}");
+        Assert.True(save.StatusCode == HttpStatusCode.NoContent, await save.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("api/v1/Presence/GetAll", UriKind.Relative))).StatusCode);
+        Assert.Equal(reloads + 1, await MetricAsync(client, "chatpresence_directory_changes_total", "chatpresence_change_kind=\"reload\""));
+    }
+
+    [Fact]
+    public async Task On_PostgreSQL_a_save_is_counted_as_a_delta_not_a_reload()
+    {
+        var schema = "telemetry_test_" + Guid.NewGuid().ToString("N");
+        var database = await PostgresHostTests.CreateSchemaAsync(schema);
+        try
+        {
+            await using var host = await ChatPresenceHost.StartAsync(settings =>
+            {
+                settings["ChatPresence:Storage"] = "Postgres";
+                settings["ConnectionStrings:ChatPresence"] = new Npgsql.NpgsqlConnectionStringBuilder(database) { SearchPath = schema, MaxPoolSize = 16 }.ConnectionString;
+            });
+            using var client = PostgresHostTests.AdminClient(host);
+            var save = await SendAsync(client, HttpMethod.Post, "api/v1/Agents/Chat/SaveChatPresence", Basic("admin", "admin"), "{\"ChatPresence\":[{\"UserId\":2,\"Present\":true}]}");
+            Assert.True(save.StatusCode == HttpStatusCode.NoContent, await save.Content.ReadAsStringAsync());
+
+            // The save is applied before it is acknowledged.
+            Assert.Equal(1, await MetricAsync(client, "chatpresence_directory_changes_total", "chatpresence_change_kind=\"delta\""));
+            Assert.DoesNotContain("chatpresence_change_kind=\"reload\"", await client.GetStringAsync(new Uri("metrics", UriKind.Relative)), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await PostgresHostTests.ExecuteAsync(database, $"DROP SCHEMA IF EXISTS {schema} CASCADE;");
+        }
+    }
+
+    private static async Task<double> MetricAsync(HttpClient client, string name, string? labels)
+    {
+        var text = await client.GetStringAsync(new Uri("metrics", UriKind.Relative));
+        return text.Contains(name, StringComparison.Ordinal) ? Value(text, name, labels) : 0;
     }
 
     private static string DemoDirectoryPath()

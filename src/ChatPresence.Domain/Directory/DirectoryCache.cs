@@ -1,3 +1,5 @@
+using ChatPresence.Domain.Telemetry;
+
 namespace ChatPresence.Domain.Directory;
 
 /// <summary>
@@ -148,7 +150,7 @@ public sealed class DirectoryCache
         }
 
         // The stamp only grows on this host, even when a commit that started earlier is seen later.
-        return Publish(view.WithPresence(Math.Max(view.ChangeStamp + 1, page.ChangeStamp), page.Presence));
+        return Publish(view.WithPresence(Math.Max(view.ChangeStamp + 1, page.ChangeStamp), page.Presence), delta: true);
     }
 
     private async Task<DirectoryView> LoadLockedAsync(CancellationToken cancellationToken)
@@ -157,15 +159,16 @@ public sealed class DirectoryCache
         cursor = snapshot.ChangeCursor;
         var previous = current;
         var stamp = previous is null ? snapshot.ChangeStamp : Math.Max(previous.ChangeStamp + 1, snapshot.ChangeStamp);
-        return Publish(new DirectoryView(snapshot with { ChangeStamp = stamp }));
+        return Publish(new DirectoryView(snapshot with { ChangeStamp = stamp }), delta: false);
     }
 
-    private DirectoryView Publish(DirectoryView view)
+    private DirectoryView Publish(DirectoryView view, bool delta)
     {
         var previous = current;
         current = view;
         if (previous is not null)
         {
+            ChatPresenceMetrics.DirectoryChangeApplied(delta);
             ViewChanged?.Invoke(previous, view);
         }
 
@@ -191,7 +194,7 @@ public sealed class DirectoryCache
                 return view;
             }
 
-            return Publish(new DirectoryView(await store.LoadAsync(cancellationToken)));
+            return Publish(new DirectoryView(await store.LoadAsync(cancellationToken)), delta: false);
         }
         finally
         {

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using ChatPresence.Domain.Directory;
 using ChatPresence.Domain.Presence;
 using ChatPresence.Domain.Rights;
+using ChatPresence.Domain.Telemetry;
 using ChatPresence.Domain.Text;
 
 namespace ChatPresence.Domain.Live;
@@ -99,6 +100,7 @@ public sealed class PresenceFeed : IDisposable
             }
 
             subscribers.Add(subscription);
+            ChatPresenceMetrics.PresenceStreamsOpened(1);
             if (subscribers.Count == 1)
             {
                 StartPolling();
@@ -141,6 +143,7 @@ public sealed class PresenceFeed : IDisposable
             polling = null;
             open = [.. subscribers];
             subscribers.Clear();
+            ChatPresenceMetrics.PresenceStreamsOpened(-open.Length);
         }
 
         foreach (var subscription in open)
@@ -153,7 +156,13 @@ public sealed class PresenceFeed : IDisposable
     {
         lock (gate)
         {
-            if (subscribers.Remove(subscription) && subscribers.Count == 0)
+            if (!subscribers.Remove(subscription))
+            {
+                return;
+            }
+
+            ChatPresenceMetrics.PresenceStreamsOpened(-1);
+            if (subscribers.Count == 0)
             {
                 polling?.Cancel();
                 polling?.Dispose();

@@ -46,6 +46,12 @@ public static class ChatPresenceMetrics
     private static readonly Counter<long> ThrottleLocks = Meter.CreateCounter<long>(
         "chatpresence.login.throttle.locks", "{lock}", "Wrong passwords that locked a login or client address.");
 
+    private static readonly UpDownCounter<long> PresenceStreams = Meter.CreateUpDownCounter<long>(
+        "chatpresence.presence.streams", "{stream}", "Presence streams (server-sent events) open now.");
+
+    private static readonly Counter<long> DirectoryChanges = Meter.CreateCounter<long>(
+        "chatpresence.directory.changes", "{change}", "Changes applied to the in-memory directory view, by kind: delta (saved presence applied) or reload (the directory read again).");
+
     public static void Request(string facade, string operation, string outcome)
     {
         if (Requests.Enabled)
@@ -99,6 +105,13 @@ public static class ChatPresenceMetrics
     }
 
     public static void ThrottleLocked() => ThrottleLocks.Add(1);
+
+    /// <summary>Presence streams opened (positive) or closed (negative).</summary>
+    public static void PresenceStreamsOpened(int count) => PresenceStreams.Add(count);
+
+    /// <summary>A new directory view replaced the previous one: by applying saved presence (a delta) or by reloading.</summary>
+    public static void DirectoryChangeApplied(bool delta) =>
+        DirectoryChanges.Add(1, new TagList { { "chatpresence.change.kind", delta ? "delta" : "reload" } });
 
     /// <summary>The outcome attribute for a failure: the reason's name, without allocating per call.</summary>
     public static string ReasonName(FailureReason reason) => reason switch
