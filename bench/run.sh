@@ -536,6 +536,7 @@ report() {
   target ">= 3,000 acknowledged durable saves/s at $durable_clients clients" "$(at_least "${fact[durable-per-second]:-}" 3000)" \
     "${fact[durable-per-second]:-?}/s = $(ratio "${fact[durable-per-second]:-0}" 3000) x"
   target "durable saves p99 <= 50 ms" "$(at_most "${fact[durable-p99]:-}" 50)" "${fact[durable-p99]:-?} ms = $(ratio "${fact[durable-p99]:-0}" 50) x"
+  streams_report
   echo
   if [ ${#broken[@]} -gt 0 ]; then
     printf 'BROKEN: %s\n' "${broken[@]}"
@@ -546,6 +547,16 @@ report() {
 }
 
 # ---------------------------------------------------------------- run
+# The presence stream scenario lives in bench/streams.sh; BENCH_ONLY=streams (bash bench/streams.sh) runs it alone.
+. bench/streams.sh
+if [ "${BENCH_ONLY:-}" = streams ]; then
+  streams_build
+  streams_scenario
+  echo
+  streams_report
+  [ ${#broken[@]} -eq 0 ] || { printf 'BROKEN: %s\n' "${broken[@]}"; exit 1; }
+  exit 0
+fi
 [ "${BENCH_SKIP_INSTALL:-}" = 1 ] || install_prerequisites
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 build
@@ -555,4 +566,5 @@ compare_at 5000
 scale
 durable
 allocations
+streams_scenario
 report
