@@ -58,7 +58,7 @@ streams_scenario() {
   stop "$host_pid"
 
   local field line
-  for field in open:without_snapshot open:seconds fanout:received fanout:missed fanout:p50_ms fanout:p99_ms fanout:max_ms \
+  for field in open:without_snapshot open:seconds open:snapshot_bytes fanout:received fanout:missed fanout:p50_ms fanout:p99_ms fanout:max_ms \
     memory:rss_before_mb memory:rss_with_mb memory:per_stream_kb memory:peak_rss_mb cpu:saves cpu:cpu_seconds_per_minute \
     poll:per_second poll:errors poll:cpu_seconds_per_minute; do
     line="$(grep -h "^RESULT stream-${field%%:*} " "$work/streams.txt" "$work/streams-poll.txt" 2>/dev/null || true)"
@@ -67,8 +67,8 @@ streams_scenario() {
 }
 
 streams_report() {
-  printf 'streams: %s streams (%s users, 64 callers sharing them; open files %s), snapshots in %s s (%s without); one SOAP save: %s of them got the event, p50 %s ms, p99 %s ms, max %s ms\n' \
-    "$stream_count" "$stream_users" "${fact[stream-nofile]:-?}" "${fact[stream-open-seconds]:-?}" "${fact[stream-open-without_snapshot]:-?}" \
+  printf 'streams: %s streams (%s users, 64 callers sharing them; open files %s), snapshots (%s bytes each at most) in %s s (%s without); one SOAP save: %s of them got the event, p50 %s ms, p99 %s ms, max %s ms\n' \
+    "$stream_count" "$stream_users" "${fact[stream-nofile]:-?}" "${fact[stream-open-snapshot_bytes]:-?}" "${fact[stream-open-seconds]:-?}" "${fact[stream-open-without_snapshot]:-?}" \
     "${fact[stream-fanout-received]:-?}" "${fact[stream-fanout-p50_ms]:-?}" "${fact[stream-fanout-p99_ms]:-?}" "${fact[stream-fanout-max_ms]:-?}"
   printf 'streams: host RSS %s MB before, %s MB with the streams = %s KB per stream; peak RSS (VmHWM) %s MB\n' \
     "${fact[stream-memory-rss_before_mb]:-?}" "${fact[stream-memory-rss_with_mb]:-?}" "${fact[stream-memory-per_stream_kb]:-?}" "${fact[stream-memory-peak_rss_mb]:-?}"

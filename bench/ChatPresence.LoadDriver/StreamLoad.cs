@@ -62,7 +62,7 @@ public static class StreamLoad
         var unopened = clients.Count(c => !c.SnapshotSeen.Task.IsCompletedSuccessfully);
         failures += unopened;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT stream-open streams={streams} callers={tickets.Count} without_snapshot={unopened} seconds={openSeconds:F1}"));
+            $"RESULT stream-open streams={streams} callers={tickets.Count} without_snapshot={unopened} seconds={openSeconds:F1} snapshot_bytes={clients.Max(c => c.SnapshotBytes)}"));
 
         await Task.Delay(TimeSpan.FromSeconds(2));
         var rssWith = host.ResidentBytes();
@@ -239,6 +239,8 @@ public static class StreamLoad
 
         public int Index { get; } = index;
 
+        public int SnapshotBytes { get; private set; }
+
         public TaskCompletionSource SnapshotSeen { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         /// <summary>Completes with the timestamp (<see cref="Stopwatch.GetTimestamp"/>) the expected event was read.</summary>
@@ -271,6 +273,7 @@ public static class StreamLoad
                     {
                         if (kind == "snapshot")
                         {
+                            SnapshotBytes = line.Length - 6; // compact JSON of ASCII-only bench data: chars = bytes
                             SnapshotSeen.TrySetResult();
                         }
                         else if (kind == "presence" && line.AsSpan(6).StartsWith(watched, StringComparison.Ordinal)
