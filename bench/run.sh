@@ -550,6 +550,7 @@ report() {
   target ">= 3,000 acknowledged durable saves/s at $durable_clients clients" "$(at_least "${fact[durable-per-second]:-}" 3000)" \
     "${fact[durable-per-second]:-?}/s = $(ratio "${fact[durable-per-second]:-0}" 3000) x"
   target "durable saves p99 <= 50 ms" "$(at_most "${fact[durable-p99]:-}" 50)" "${fact[durable-p99]:-?} ms = $(ratio "${fact[durable-p99]:-0}" 50) x"
+  streams_report
   echo
   if [ ${#broken[@]} -gt 0 ]; then
     printf 'BROKEN: %s\n' "${broken[@]}"
@@ -560,6 +561,16 @@ report() {
 }
 
 # ---------------------------------------------------------------- run
+# The presence stream scenario lives in bench/streams.sh; BENCH_ONLY=streams (bash bench/streams.sh) runs it alone.
+. bench/streams.sh
+if [ "${BENCH_ONLY:-}" = streams ]; then
+  streams_build
+  streams_scenario
+  echo
+  streams_report
+  [ ${#broken[@]} -eq 0 ] || { printf 'BROKEN: %s\n' "${broken[@]}"; exit 1; }
+  exit 0
+fi
 [ "${BENCH_SKIP_INSTALL:-}" = 1 ] || install_prerequisites
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 build
@@ -570,4 +581,5 @@ metrics_cost
 scale
 durable
 allocations
+streams_scenario
 report

@@ -26,7 +26,21 @@ if (args.Length >= 4 && args[0] == "scaleout-reads")
     return await ScaleOutLoad.ReadOnlyAsync(Urls(args[1]), int.Parse(args[2]), TimeSpan.FromSeconds(double.Parse(args[3])));
 }
 
-await Console.Error.WriteLineAsync("Usage: save URL CLIENTS SECONDS ACKS | verify URL ACKS | scaleout URLS CLIENTS POLLERS SECONDS | scaleout-reads URLS POLLERS SECONDS");
+// streams: URL HOST_PID STREAMS SAVE_USER CPU_SECONDS SAVE_EVERY_SECONDS — open presence streams, fan-out of a save,
+//          the host's memory and CPU with them open (bench/run.sh, stream scenario).
+// poll:    URL HOST_PID RATE SECONDS — REST GetAll at a fixed rate: the polling the streams replace, the host's CPU.
+if (args.Length >= 7 && args[0] == "streams")
+{
+    return await StreamLoad.RunAsync(new Uri(args[1]), int.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]),
+        TimeSpan.FromSeconds(double.Parse(args[5])), TimeSpan.FromSeconds(double.Parse(args[6])));
+}
+
+if (args.Length >= 5 && args[0] == "poll")
+{
+    return await StreamLoad.PollAsync(new Uri(args[1]), int.Parse(args[2]), double.Parse(args[3]), TimeSpan.FromSeconds(double.Parse(args[4])));
+}
+
+await Console.Error.WriteLineAsync("Usage: save URL CLIENTS SECONDS ACKS | verify URL ACKS | scaleout URLS CLIENTS POLLERS SECONDS | scaleout-reads URLS POLLERS SECONDS | streams URL PID STREAMS SAVE_USER CPU_SECONDS SAVE_EVERY | poll URL PID RATE SECONDS");
 return 2;
 
 static Uri[] Urls(string list) => list.Split(',').Select(u => new Uri(u)).ToArray();
