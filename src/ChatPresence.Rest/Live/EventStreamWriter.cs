@@ -13,7 +13,12 @@ namespace ChatPresence.Rest.Live;
 /// </summary>
 internal sealed class EventStreamWriter
 {
-    private readonly ArrayBufferWriter<byte> buffer = new(4096);
+    private const int InitialCapacity = 4096;
+
+    // A snapshot (the caller's whole GetAll reply) grows the buffer; an open stream must not keep that size for good.
+    private const int KeptCapacity = 16 * 1024;
+
+    private ArrayBufferWriter<byte> buffer = new(InitialCapacity);
     private readonly Utf8JsonWriter json;
 
     public EventStreamWriter() => json = new Utf8JsonWriter(buffer, PresenceJson.WriterOptions);
@@ -66,7 +71,17 @@ internal sealed class EventStreamWriter
 
     public ReadOnlyMemory<byte> Written => buffer.WrittenMemory;
 
-    public void Clear() => buffer.ResetWrittenCount();
+    public void Clear()
+    {
+        if (buffer.Capacity <= KeptCapacity)
+        {
+            buffer.ResetWrittenCount();
+            return;
+        }
+
+        buffer = new ArrayBufferWriter<byte>(InitialCapacity);
+        json.Reset(buffer);
+    }
 
     private void Head(string id, ReadOnlySpan<byte> name)
     {

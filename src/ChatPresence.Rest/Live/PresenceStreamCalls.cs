@@ -78,6 +78,10 @@ public sealed class PresenceStreamCalls(
         }
     }
 
+    private const int LargeWrite = 16 * 1024;
+
+    private static readonly SemaphoreSlim LargeWrites = new(Environment.ProcessorCount * 4);
+
     private async Task PumpAsync(HttpContext http, PresenceSubscription subscription, string language, CancellationToken token)
     {
         var response = http.Response;
@@ -125,8 +129,28 @@ public sealed class PresenceStreamCalls(
 
             if (writer.Pending > 0)
             {
-                await body.WriteAsync(writer.Written, token);
-                await body.FlushAsync(token);
+                // A snapshot is the caller's whole GetAll reply: when thousands of streams open at once, each copy
+                // sits in Kestrel's memory pool until its socket takes it, and the pool keeps what it grew to. A few
+                // large writes at a time bound that; small event batches never wait.
+                var large = writer.Pending > LargeWrite;
+                if (large)
+                {
+                    await LargeWrites.WaitAsync(token);
+                }
+
+                try
+                {
+                    await body.WriteAsync(writer.Written, token);
+                    await body.FlushAsync(token);
+                }
+                finally
+                {
+                    if (large)
+                    {
+                        LargeWrites.Release();
+                    }
+                }
+
                 writer.Clear();
                 sinceWrite.Restart();
             }
