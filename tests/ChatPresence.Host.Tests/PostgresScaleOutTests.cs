@@ -120,11 +120,7 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
     [Fact]
     public async Task Ten_wrong_passwords_spread_over_three_hosts_lock_the_login_on_every_host()
     {
-        var hosts = await StartThreeAsync();
-        await using var hostA = hosts[0];
-        await using var hostB = hosts[1];
-        await using var hostC = hosts[2];
-        using var clients = new ClientSet(hosts);
+        await using var clients = new ClientSet(await StartThreeAsync());
 
         // 10 wrong passwords for agent4, round-robin over the hosts and over REST Login / SOAP 1.1 / REST Basic.
         for (var attempt = 0; attempt < 10; attempt++)
@@ -154,11 +150,7 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
     [Fact]
     public async Task A_right_password_on_one_host_clears_the_count_shared_by_all()
     {
-        var hosts = await StartThreeAsync();
-        await using var hostA = hosts[0];
-        await using var hostB = hosts[1];
-        await using var hostC = hosts[2];
-        using var clients = new ClientSet(hosts);
+        await using var clients = new ClientSet(await StartThreeAsync());
 
         // 9 wrong (one short of the lock), a success on B, 9 more wrong: 18 in the window, but never 10 in a row.
         for (var round = 0; round < 2; round++)
@@ -374,8 +366,8 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
         return response.StatusCode;
     }
 
-    /// <summary>A password tried on one host of several, three ways: REST Login, SOAP 1.1 AuthenticateUsernamePassword, REST Basic.</summary>
-    private sealed class ClientSet(ChatPresenceHost[] hosts) : IDisposable
+    /// <summary>Hosts, and a password tried on one of them three ways: REST Login, SOAP 1.1 AuthenticateUsernamePassword, REST Basic.</summary>
+    private sealed class ClientSet(ChatPresenceHost[] hosts) : IAsyncDisposable
     {
         public static readonly string[] Ways = [FacadeCallers.Rest, FacadeCallers.Soap11, "REST Basic"];
 
@@ -388,11 +380,17 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
             _ => FacadeCallers.Create(FacadeCallers.Rest, clients[host]).GetAsync(Presented.Basic(login, password), null),
         };
 
-        public void Dispose()
+        /// <summary>Stops the hosts too.</summary>
+        public async ValueTask DisposeAsync()
         {
             foreach (var client in clients)
             {
                 client.Dispose();
+            }
+
+            foreach (var host in hosts)
+            {
+                await host.DisposeAsync();
             }
         }
     }
