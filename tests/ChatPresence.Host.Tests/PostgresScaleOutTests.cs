@@ -120,7 +120,7 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
     [Fact]
     public async Task Ten_wrong_passwords_spread_over_three_hosts_lock_the_login_on_every_host()
     {
-        await using var clients = new ClientSet(await StartThreeAsync());
+        await using var clients = new ClientSet(await StartHostsAsync());
 
         // 10 wrong passwords for agent4, round-robin over the hosts and over REST Login / SOAP 1.1 / REST Basic.
         for (var attempt = 0; attempt < 10; attempt++)
@@ -150,7 +150,7 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
     [Fact]
     public async Task A_right_password_on_one_host_clears_the_count_shared_by_all()
     {
-        await using var clients = new ClientSet(await StartThreeAsync());
+        await using var clients = new ClientSet(await StartHostsAsync());
 
         // 9 wrong (one short of the lock), a success on B, 9 more wrong: 18 in the window, but never 10 in a row.
         for (var round = 0; round < 2; round++)
@@ -170,6 +170,24 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
         }
 
         Assert.Equal(Outcome.Throttled, (await clients.TryAsync(2, 1, "agent6", "agent6")).Outcome);
+    }
+
+    [Fact]
+    public async Task User_names_PostgreSQL_text_cannot_hold_are_counted_and_refused_plainly()
+    {
+        await using var clients = new ClientSet(await StartHostsAsync(count: 1));
+
+        // NUL and a lone surrogate (JSON can carry both; PostgreSQL text cannot), and a long name: wrong passwords
+        // (401), never a 500, and counted like any other login.
+        foreach (var name in new[] { "agent\u00002", "agent\uD8002", new string('a', 3000) })
+        {
+            for (var attempt = 0; attempt < 10; attempt++)
+            {
+                Assert.Equal(Outcome.NotAuthenticated, (await clients.TryAsync(0, 0, name, "wrong")).Outcome);
+            }
+
+            Assert.Equal(Outcome.Throttled, (await clients.TryAsync(0, 0, name, "wrong")).Outcome);
+        }
     }
 
     [Fact]
@@ -344,13 +362,19 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
     /// Three hosts as Production (replies as a real client gets them, no stack traces, which the facade callers check),
     /// with the demo directory that Development would import.
     /// </summary>
-    private async Task<ChatPresenceHost[]> StartThreeAsync()
+    private async Task<ChatPresenceHost[]> StartHostsAsync(int count = 3)
     {
         await using var demo = typeof(ChatPresenceApplication).Assembly.GetManifestResourceStream("demo-directory.json")
             ?? throw new InvalidOperationException("the host no longer embeds demo-directory.json");
         using var text = new StreamReader(demo);
         var directory = await text.ReadToEndAsync();
-        return [await StartAsync(productionDirectory: directory), await StartAsync(productionDirectory: directory), await StartAsync(productionDirectory: directory)];
+        var hosts = new ChatPresenceHost[count];
+        for (var i = 0; i < count; i++)
+        {
+            hosts[i] = await StartAsync(productionDirectory: directory);
+        }
+
+        return hosts;
     }
 
     private static HttpClient TicketClient(ChatPresenceHost host, string ticket)

@@ -233,6 +233,21 @@ public sealed class PostgresChatStoreTests : ChatStoreContractTests
     }
 
     [Fact]
+    public async Task Keys_of_hostile_user_names_are_stored_and_found()
+    {
+        var store = (ILoginAttemptStore)await CreateStoreAsync();
+        var now = new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
+        string[] names = ["nul\0inside", "lone\uD800surrogate", new string('x', 20_000), "emoji😀", "tab\tand\u0085", "кириллица"];
+        string[] keys = [.. names.Select(LoginThrottle.LoginKey), LoginThrottle.AddressKey("2001:db8::1")];
+        Assert.Equal(keys.Length, keys.Distinct().Count());
+
+        await store.RecordFailuresAsync(keys, now, now.AddMinutes(-15), None);
+        var stored = await store.GetFailuresAsync(keys, None);
+        Assert.Equal(keys.Order(StringComparer.Ordinal), stored.Select(f => f.Key).Order(StringComparer.Ordinal));
+        Assert.All(stored, f => Assert.Equal(1, f.Count));
+    }
+
+    [Fact]
     public async Task A_failure_after_the_window_starts_a_new_count()
     {
         var store = (ILoginAttemptStore)await CreateStoreAsync();

@@ -18,6 +18,9 @@ public sealed class LoginThrottle(LoginThrottleOptions options, TimeProvider clo
     // Bounds memory under a spray of made-up logins: expired entries are dropped first, then everything.
     private const int MaxEntries = 100_000;
 
+    /// <summary>Longest login or address kept as is in a shared key (UTF-8: at most 4 bytes a char, well inside an index row).</summary>
+    private const int MaxKeyValueLength = 256;
+
     private readonly ConcurrentDictionary<string, Failures> logins = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, Failures> addresses = new(StringComparer.Ordinal);
 
@@ -121,10 +124,21 @@ public sealed class LoginThrottle(LoginThrottleOptions options, TimeProvider clo
     }
 
     /// <summary>The shared store's key for a login: case-insensitive, as logins are.</summary>
-    public static string LoginKey(string login) => "login:" + login.ToUpperInvariant();
+    public static string LoginKey(string login) => Bounded("login:", login.ToUpperInvariant());
 
     /// <summary>The shared store's key for a client address.</summary>
-    public static string AddressKey(string clientAddress) => "address:" + clientAddress;
+    public static string AddressKey(string clientAddress) => Bounded("address:", clientAddress);
+
+    /// <summary>
+    /// Keys a database can store whatever a caller sends as its user name: a long one (an index cannot hold an
+    /// arbitrarily long key), or one with control characters (PostgreSQL text has no NUL) or surrogates (a lone one is
+    /// not UTF-8), is replaced by its SHA-256, which keeps it distinct.
+    /// </summary>
+    private static string Bounded(string kind, string value) =>
+        value.Length <= MaxKeyValueLength && !value.AsSpan().ContainsAnyInRange('\0', '\u001F') && !value.AsSpan().ContainsAnyInRange('\u007F', '\u009F')
+            && !value.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF')
+            ? kind + value
+            : kind + "sha256:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value)));
 
     /// <summary>The keys a password check for <paramref name="login"/> from <paramref name="clientAddress"/> counts against.</summary>
     public static IReadOnlyList<string> KeysOf(string? login, string? clientAddress) => (login, clientAddress) switch
