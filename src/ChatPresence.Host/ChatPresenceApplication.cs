@@ -81,7 +81,13 @@ public static class ChatPresenceApplication
         services.AddSingleton<IBearerTokenValidator>(sp => jwt?.SigningKey is { Length: > 0 }
             ? new JwtBearerTokenValidator(jwt, sp.GetRequiredService<TimeProvider>())
             : new NoBearerTokens());
-        services.AddSingleton<CallerAuthenticator>();
+        services.AddSingleton(sp => new CallerAuthenticator(
+            sp.GetRequiredService<TicketAuthority>(),
+            sp.GetRequiredService<DirectoryCache>(),
+            sp.GetRequiredService<IBearerTokenValidator>(),
+            sp.GetRequiredService<SecurityOptions>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IChatStore>() as ILoginAttemptStore)); // PostgreSQL: wrong passwords counted across hosts
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("database", tags: [HealthTags.Database, HealthTags.Ready])
             .AddCheck<ReadModelHealthCheck>("read-model", tags: [HealthTags.Ready]);

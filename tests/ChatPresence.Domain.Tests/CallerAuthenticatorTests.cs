@@ -296,6 +296,108 @@ public sealed class CallerAuthenticatorTests
     }
 
     [Fact]
+    public async Task A_lock_counted_on_other_hosts_is_held_here_without_looking_at_the_password_or_asking_again()
+    {
+        await using var world = await WorldAsync();
+        var shared = new SharedAttempts();
+        var hostA = SharedAuthenticator(world, shared);
+        var hostB = SharedAuthenticator(world, shared);
+
+        // 5 wrong on each host: 10 in all.
+        for (var attempt = 1; attempt <= 10; attempt++)
+        {
+            Assert.False((await (attempt % 2 == 0 ? hostA : hostB).LoginAsync("a", "wrong", null, Address, "en", None)).Succeeded);
+        }
+
+        // Either host: throttled, for the whole first lock (counted from the 10th failure).
+        var reads = shared.Reads;
+        var error = await Assert.ThrowsAsync<ChatPresenceException>(() => hostB.LoginAsync("A", "secret", null, Address, "en", None));
+        Assert.Equal((FailureReason.Throttled, TimeSpan.FromSeconds(60)), (error.Reason, error.RetryAfter));
+        Assert.Equal(FailureReason.Throttled, (await RefusedAsync(hostA, CallerCredential.Basic("a", "secret"), null)).Reason);
+
+        // B learnt of the lock with one read; from then on it holds the lock itself.
+        Assert.Equal(reads + 1, shared.Reads);
+        await Assert.ThrowsAsync<ChatPresenceException>(() => hostB.LoginAsync("a", "secret", null, Address, "en", None));
+        Assert.Equal(reads + 1, shared.Reads);
+
+        world.Clock.Advance(TimeSpan.FromSeconds(61));
+        Assert.True((await hostB.LoginAsync("a", "secret", null, Address, "en", None)).Succeeded);
+        Assert.Empty(await shared.GetFailuresAsync([LoginThrottle.LoginKey("a")], None));
+    }
+
+    [Fact]
+    public async Task While_the_shared_store_is_unreachable_each_host_throttles_on_its_own()
+    {
+        await using var world = await WorldAsync();
+        var authenticator = SharedAuthenticator(world, new SharedAttempts { Down = true });
+        for (var attempt = 1; attempt <= 10; attempt++)
+        {
+            Assert.False((await authenticator.LoginAsync("a", "wrong", null, Address, "en", None)).Succeeded);
+        }
+
+        var error = await Assert.ThrowsAsync<ChatPresenceException>(() => authenticator.LoginAsync("a", "secret", null, Address, "en", None));
+        Assert.Equal(FailureReason.Throttled, error.Reason);
+    }
+
+    private static CallerAuthenticator SharedAuthenticator(AgentWorld world, ILoginAttemptStore shared) =>
+        new(world.Tickets, world.Directory, new FakeBearer(), new SecurityOptions { Mode = InstallationMode.Onsite }, world.Clock, shared);
+
+    /// <summary>The shared counts as a database would keep them (one lock for all keys: each call is atomic).</summary>
+    private sealed class SharedAttempts : ILoginAttemptStore
+    {
+        private readonly Dictionary<string, LoginFailures> rows = [];
+
+        public bool Down { get; init; }
+
+        public int Reads { get; private set; }
+
+        public Task<IReadOnlyList<LoginFailures>> RecordFailuresAsync(IReadOnlyList<string> keys, DateTimeOffset now, DateTimeOffset windowStartsAfter, CancellationToken cancellationToken)
+        {
+            ThrowIfDown();
+            lock (rows)
+            {
+                foreach (var key in keys)
+                {
+                    rows[key] = rows.TryGetValue(key, out var row) && row.WindowStart >= windowStartsAfter
+                        ? row with { Count = row.Count + 1, LastFailed = now > row.LastFailed ? now : row.LastFailed }
+                        : new LoginFailures(key, 1, now, now);
+                }
+
+                return Task.FromResult<IReadOnlyList<LoginFailures>>([.. keys.Select(k => rows[k])]);
+            }
+        }
+
+        public Task<IReadOnlyList<LoginFailures>> GetFailuresAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+        {
+            ThrowIfDown();
+            lock (rows)
+            {
+                Reads++;
+                return Task.FromResult<IReadOnlyList<LoginFailures>>([.. keys.Where(rows.ContainsKey).Select(k => rows[k])]);
+            }
+        }
+
+        public Task ClearAsync(string key, CancellationToken cancellationToken)
+        {
+            ThrowIfDown();
+            lock (rows)
+            {
+                rows.Remove(key);
+            }
+
+            return Task.CompletedTask;
+        }
+
+        private void ThrowIfDown()
+        {
+            if (Down)
+            {
+                throw new StoreUnavailableException("The test's shared store is down.", null);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Logout_revokes_the_ticket()
     {
         await using var world = await WorldAsync();

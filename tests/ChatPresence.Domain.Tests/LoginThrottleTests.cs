@@ -1,4 +1,5 @@
 using ChatPresence.Domain.Security;
+using CsCheck;
 
 namespace ChatPresence.Domain.Tests;
 
@@ -178,5 +179,22 @@ public sealed class LoginThrottleTests
         }
 
         Assert.Equal(TimeSpan.Zero, throttle.RetryAfter("anyone", Address)); // twenty logins from one address, none counted
+    }
+
+    [Fact]
+    public void Shared_keys_of_any_user_name_are_short_storable_text_and_tell_logins_apart_but_not_their_case()
+    {
+        // Any text a REST body can carry as a user name (JSON allows NUL and lone surrogates), up to 20,000 chars.
+        var names = Gen.OneOf(Gen.String, Gen.Char.Array[0, 20_000].Select(c => new string(c)), Gen.String[Gen.Char[(char)0, (char)0xFFFF], 0, 400]);
+        names.Sample(name =>
+        {
+            var key = LoginThrottle.LoginKey(name);
+            Assert.InRange(key.Length, 6, 6 + 256);
+            Assert.DoesNotContain(key, c => char.IsControl(c) || char.IsSurrogate(c));
+            Assert.Equal(key, LoginThrottle.LoginKey(name.ToUpperInvariant()));
+            Assert.Equal(key, LoginThrottle.LoginKey(name.ToLowerInvariant().ToUpperInvariant()));
+            Assert.NotEqual(key, LoginThrottle.LoginKey(name.ToUpperInvariant() + "X"));
+            Assert.NotEqual(key, LoginThrottle.AddressKey(name));
+        });
     }
 }

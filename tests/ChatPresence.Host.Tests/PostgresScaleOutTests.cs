@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using ChatPresence.Domain.Identity;
 using ChatPresence.Domain.Security;
+using ChatPresence.Host.Tests.Security;
 using ChatPresence.Tests;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -114,6 +115,79 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
         var revoked = Stopwatch.StartNew();
         await PostgresHostTests.EventuallyAsync(async () => await GetStatusAsync(clientB3) == HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(1));
         Assert.InRange(revoked.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public async Task Ten_wrong_passwords_spread_over_three_hosts_lock_the_login_on_every_host()
+    {
+        await using var clients = new ClientSet(await StartHostsAsync());
+
+        // 10 wrong passwords for agent4, round-robin over the hosts and over REST Login / SOAP 1.1 / REST Basic.
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var result = await clients.TryAsync(attempt % 3, (attempt / 3) % 3, "agent4", "wrong" + attempt);
+            Assert.True(result.Outcome == Outcome.NotAuthenticated, $"attempt {attempt + 1} on host {attempt % 3}: {result.Outcome}");
+        }
+
+        // The 11th attempt on any host, by any way, with the right password: refused without a look at it.
+        for (var host = 0; host < 3; host++)
+        {
+            for (var way = 0; way < 3; way++)
+            {
+                var result = await clients.TryAsync(host, way, "agent4", "agent4");
+                Assert.True(result.Outcome == Outcome.Throttled, $"host {host}, {ClientSet.Ways[way]}: {result.Outcome}, expected Throttled");
+                Assert.Equal(ClientSet.Ways[way] == FacadeCallers.Soap11 ? 200 : 429, result.HttpStatus);
+            }
+        }
+
+        // Another login's right password still works everywhere.
+        for (var host = 0; host < 3; host++)
+        {
+            Assert.Equal(Outcome.Ok, (await clients.TryAsync(host, 0, "agent5", "agent5")).Outcome);
+        }
+    }
+
+    [Fact]
+    public async Task A_right_password_on_one_host_clears_the_count_shared_by_all()
+    {
+        await using var clients = new ClientSet(await StartHostsAsync());
+
+        // 9 wrong (one short of the lock), a success on B, 9 more wrong: 18 in the window, but never 10 in a row.
+        for (var round = 0; round < 2; round++)
+        {
+            for (var attempt = 0; attempt < 9; attempt++)
+            {
+                Assert.Equal(Outcome.NotAuthenticated, (await clients.TryAsync(attempt % 3, 0, "agent6", "wrong" + attempt)).Outcome);
+            }
+
+            Assert.Equal(Outcome.Ok, (await clients.TryAsync(1, 1, "agent6", "agent6")).Outcome);
+        }
+
+        // And the count is shared (it reached 9 across hosts): one more wrong password now locks, on another host.
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            Assert.Equal(Outcome.NotAuthenticated, (await clients.TryAsync(attempt % 3, 0, "agent6", "wrong" + attempt)).Outcome);
+        }
+
+        Assert.Equal(Outcome.Throttled, (await clients.TryAsync(2, 1, "agent6", "agent6")).Outcome);
+    }
+
+    [Fact]
+    public async Task User_names_PostgreSQL_text_cannot_hold_are_counted_and_refused_plainly()
+    {
+        await using var clients = new ClientSet(await StartHostsAsync(count: 1));
+
+        // NUL and a lone surrogate (JSON can carry both; PostgreSQL text cannot), and a long name: wrong passwords
+        // (401), never a 500, and counted like any other login.
+        foreach (var name in new[] { "agent\u00002", "agent\uD8002", new string('a', 3000) })
+        {
+            for (var attempt = 0; attempt < 10; attempt++)
+            {
+                Assert.Equal(Outcome.NotAuthenticated, (await clients.TryAsync(0, 0, name, "wrong")).Outcome);
+            }
+
+            Assert.Equal(Outcome.Throttled, (await clients.TryAsync(0, 0, name, "wrong")).Outcome);
+        }
     }
 
     [Fact]
@@ -271,14 +345,36 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
     private static string[] PostgresArguments(string connectionString) =>
         ["--ChatPresence:Storage=Postgres", $"--ConnectionStrings:ChatPresence={connectionString}"];
 
-    private Task<ChatPresenceHost> StartAsync(string? connectionString = null)
+    private Task<ChatPresenceHost> StartAsync(string? connectionString = null, string? productionDirectory = null)
     {
         var chosen = connectionString ?? ConnectionString();
-        return ChatPresenceHost.StartAsync(settings =>
+        return ChatPresenceHost.StartAsync(
+            settings =>
+            {
+                settings["ChatPresence:Storage"] = "Postgres";
+                settings["ConnectionStrings:ChatPresence"] = chosen;
+            },
+            productionDirectory,
+            environment: productionDirectory is null ? "Development" : "Production");
+    }
+
+    /// <summary>
+    /// Three hosts as Production (replies as a real client gets them, no stack traces, which the facade callers check),
+    /// with the demo directory that Development would import.
+    /// </summary>
+    private async Task<ChatPresenceHost[]> StartHostsAsync(int count = 3)
+    {
+        await using var demo = typeof(ChatPresenceApplication).Assembly.GetManifestResourceStream("demo-directory.json")
+            ?? throw new InvalidOperationException("the host no longer embeds demo-directory.json");
+        using var text = new StreamReader(demo);
+        var directory = await text.ReadToEndAsync();
+        var hosts = new ChatPresenceHost[count];
+        for (var i = 0; i < count; i++)
         {
-            settings["ChatPresence:Storage"] = "Postgres";
-            settings["ConnectionStrings:ChatPresence"] = chosen;
-        });
+            hosts[i] = await StartAsync(productionDirectory: directory);
+        }
+
+        return hosts;
     }
 
     private static HttpClient TicketClient(ChatPresenceHost host, string ticket)
@@ -292,6 +388,35 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
     {
         using var response = await client.GetAsync(new Uri("api/v1/Presence/GetAll", UriKind.Relative));
         return response.StatusCode;
+    }
+
+    /// <summary>Hosts, and a password tried on one of them three ways: REST Login, SOAP 1.1 AuthenticateUsernamePassword, REST Basic.</summary>
+    private sealed class ClientSet(ChatPresenceHost[] hosts) : IAsyncDisposable
+    {
+        public static readonly string[] Ways = [FacadeCallers.Rest, FacadeCallers.Soap11, "REST Basic"];
+
+        private readonly HttpClient[] clients = [.. hosts.Select(h => h.CreateClient())];
+
+        public Task<FacadeResult> TryAsync(int host, int way, string login, string password) => Ways[way] switch
+        {
+            FacadeCallers.Soap11 => FacadeCallers.Create(FacadeCallers.Soap11, clients[host]).LoginAsync(login, password, null),
+            FacadeCallers.Rest => FacadeCallers.Create(FacadeCallers.Rest, clients[host]).LoginAsync(login, password, null),
+            _ => FacadeCallers.Create(FacadeCallers.Rest, clients[host]).GetAsync(Presented.Basic(login, password), null),
+        };
+
+        /// <summary>Stops the hosts too.</summary>
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+
+            foreach (var host in hosts)
+            {
+                await host.DisposeAsync();
+            }
+        }
     }
 
     /// <summary>

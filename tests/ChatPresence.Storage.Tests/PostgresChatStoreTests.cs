@@ -1,6 +1,7 @@
 using ChatPresence.Domain;
 using ChatPresence.Domain.Directory;
 using ChatPresence.Domain.Presence;
+using ChatPresence.Domain.Security;
 using ChatPresence.Storage.Postgres;
 using Npgsql;
 
@@ -205,6 +206,69 @@ public sealed class PostgresChatStoreTests : ChatStoreContractTests
     }
 
     [Fact]
+    public async Task Wrong_passwords_recorded_at_once_through_two_instances_are_each_counted_once()
+    {
+        var connectionString = await CreateSchemaAsync();
+        var hostA = (ILoginAttemptStore)Open(connectionString);
+        var hostB = (ILoginAttemptStore)Open(connectionString);
+        var now = new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
+        string[] keys = ["login:AGENT4", "address:10.0.0.1"];
+
+        // 20 failures at once, half through each instance: every one sees its own count, none is lost.
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            (i % 2 == 0 ? hostA : hostB).RecordFailuresAsync(keys, now.AddMilliseconds(i), now.AddMinutes(-15), None)));
+        Assert.Equal(Enumerable.Range(1, 20), results.Select(r => r.Single(f => f.Key == keys[0]).Count).Order());
+        Assert.Equal(Enumerable.Range(1, 20), results.Select(r => r.Single(f => f.Key == keys[1]).Count).Order());
+
+        var stored = await hostB.GetFailuresAsync([.. keys, "login:NOBODY"], None);
+        Assert.Equal(2, stored.Count);
+        var login = stored.Single(f => f.Key == keys[0]);
+        Assert.Equal(20, login.Count);
+        Assert.InRange(login.WindowStart, now, now.AddMilliseconds(19));
+        Assert.Equal(now.AddMilliseconds(19), login.LastFailed);
+
+        // A success clears the login (not the address), for every instance.
+        await hostA.ClearAsync(keys[0], None);
+        Assert.Equal([keys[1]], (await hostB.GetFailuresAsync(keys, None)).Select(f => f.Key));
+    }
+
+    [Fact]
+    public async Task Keys_of_hostile_user_names_are_stored_and_found()
+    {
+        var store = (ILoginAttemptStore)await CreateStoreAsync();
+        var now = new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
+        string[] names = ["nul\0inside", "lone\uD800surrogate", new string('x', 20_000), "emoji😀", "tab\tand\u0085", "кириллица"];
+        string[] keys = [.. names.Select(LoginThrottle.LoginKey), LoginThrottle.AddressKey("2001:db8::1")];
+        Assert.Equal(keys.Length, keys.Distinct().Count());
+
+        await store.RecordFailuresAsync(keys, now, now.AddMinutes(-15), None);
+        var stored = await store.GetFailuresAsync(keys, None);
+        Assert.Equal(keys.Order(StringComparer.Ordinal), stored.Select(f => f.Key).Order(StringComparer.Ordinal));
+        Assert.All(stored, f => Assert.Equal(1, f.Count));
+    }
+
+    [Fact]
+    public async Task A_failure_after_the_window_starts_a_new_count()
+    {
+        var store = (ILoginAttemptStore)await CreateStoreAsync();
+        var start = new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
+        string[] keys = ["login:AGENT5"];
+        for (var i = 0; i < 3; i++)
+        {
+            await store.RecordFailuresAsync(keys, start.AddMinutes(i), start.AddMinutes(i - 15), None);
+        }
+
+        // Still inside the 15 minutes that began at the first failure: counted on.
+        var inside = await store.RecordFailuresAsync(keys, start.AddMinutes(15), start, None);
+        Assert.Equal((4, start), (inside.Single().Count, inside.Single().WindowStart));
+
+        // Past them: a new window, counting from one.
+        var later = start.AddMinutes(16);
+        var after = await store.RecordFailuresAsync(keys, later, later.AddMinutes(-15), None);
+        Assert.Equal((1, later, later), (after.Single().Count, after.Single().WindowStart, after.Single().LastFailed));
+    }
+
+    [Fact]
     public async Task Migrating_again_or_from_two_instances_at_once_adds_no_schema_version()
     {
         var connectionString = await CreateSchemaAsync();
@@ -213,8 +277,8 @@ public sealed class PostgresChatStoreTests : ChatStoreContractTests
         await Task.WhenAll(first.MigrateAsync(None), second.MigrateAsync(None));
         await first.MigrateAsync(None);
 
-        Assert.Equal(2L, await PostgresTestServer.ScalarAsync(connectionString, "SELECT count(*) FROM schema_version;"));
-        Assert.Equal(2, await PostgresTestServer.ScalarAsync(connectionString, "SELECT max(version) FROM schema_version;"));
+        Assert.Equal(3L, await PostgresTestServer.ScalarAsync(connectionString, "SELECT count(*) FROM schema_version;"));
+        Assert.Equal(3, await PostgresTestServer.ScalarAsync(connectionString, "SELECT max(version) FROM schema_version;"));
     }
 
     [Fact]

@@ -23,6 +23,7 @@ public sealed class CallerAuthenticator
     private readonly DirectoryCache directory;
     private readonly IBearerTokenValidator bearer;
     private readonly LoginThrottle throttle;
+    private readonly ILoginAttemptStore? sharedAttempts;
     private readonly SecurityOptions options;
     private readonly TimeProvider clock;
     private readonly ApplicationTokens applicationTokens;
@@ -30,8 +31,10 @@ public sealed class CallerAuthenticator
     private readonly ConcurrentDictionary<UInt128, RememberedBasic> rememberedBasic = new();
     private readonly ConcurrentDictionary<UInt128, Lazy<Task<ChatUser?>>> verifyingBasic = new();
 
-    public CallerAuthenticator(TicketAuthority tickets, DirectoryCache directory, IBearerTokenValidator bearer, SecurityOptions options, TimeProvider clock)
+    /// <param name="sharedAttempts">Where every host counts wrong passwords (PostgreSQL); null counts them in this process only.</param>
+    public CallerAuthenticator(TicketAuthority tickets, DirectoryCache directory, IBearerTokenValidator bearer, SecurityOptions options, TimeProvider clock, ILoginAttemptStore? sharedAttempts = null)
     {
+        this.sharedAttempts = sharedAttempts;
         this.tickets = tickets;
         this.directory = directory;
         this.bearer = bearer;
@@ -159,7 +162,8 @@ public sealed class CallerAuthenticator
 
     /// <summary>
     /// Checks a password under the throttle: a check is reserved before it runs, atomically, so parallel attempts
-    /// cannot get more checks than the limit; the outcome is counted afterwards.
+    /// cannot get more checks than the limit; the outcome is counted afterwards. With shared counts (PostgreSQL) the
+    /// reservation is the per-host gate, and the shared count, read before the password is looked at, decides the lock.
     /// </summary>
     private async Task<ChatUser?> VerifyPasswordAsync(string? userName, string? password, string? clientAddress, string language, CancellationToken cancellationToken)
     {
@@ -170,10 +174,14 @@ public sealed class CallerAuthenticator
             throw Throttled(wait, language);
         }
 
+        var keys = sharedAttempts is null ? [] : LoginThrottle.KeysOf(login, clientAddress);
         ChatUser? user;
+        IReadOnlyList<LoginFailures>? counted = null;
         try
         {
-            user = await tickets.VerifyPasswordAsync(userName, password, cancellationToken);
+            counted = await ReadSharedFailuresAsync(keys, cancellationToken);
+            wait = counted is null ? TimeSpan.Zero : throttle.Adopt(login, clientAddress, counted);
+            user = wait > TimeSpan.Zero ? null : await tickets.VerifyPasswordAsync(userName, password, cancellationToken);
         }
         catch
         {
@@ -181,9 +189,25 @@ public sealed class CallerAuthenticator
             throw;
         }
 
+        if (wait > TimeSpan.Zero)
+        {
+            // Locked by failures on other hosts: this host now holds the lock too, and the password was not looked at.
+            throttle.Release(login, clientAddress);
+            throw Throttled(wait, language);
+        }
+
         if (user is null)
         {
-            throttle.Failed(login, clientAddress);
+            IReadOnlyList<LoginFailures>? shared = null;
+            try
+            {
+                shared = await RecordSharedFailureAsync(keys);
+            }
+            finally
+            {
+                throttle.Failed(login, clientAddress, shared);
+            }
+
             if (throttle.RetryAfter(login, clientAddress) > TimeSpan.Zero)
             {
                 ChatPresenceMetrics.ThrottleLocked();
@@ -191,10 +215,75 @@ public sealed class CallerAuthenticator
         }
         else
         {
-            throttle.Succeeded(login!, clientAddress);
+            // A read that found no failures for the login (or none at all) needs no clearing round trip.
+            try
+            {
+                if (login is not null && (counted is null || counted.Any(f => f.Key == LoginThrottle.LoginKey(login))))
+                {
+                    await ClearSharedFailuresAsync(login);
+                }
+            }
+            finally
+            {
+                throttle.Succeeded(login!, clientAddress);
+            }
         }
 
         return user;
+    }
+
+    /// <summary>The shared counts for <paramref name="keys"/>; null without a shared store, or while it is unreachable (per-host counts then).</summary>
+    private async Task<IReadOnlyList<LoginFailures>?> ReadSharedFailuresAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        if (sharedAttempts is null || keys.Count == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await sharedAttempts.GetFailuresAsync(keys, cancellationToken);
+        }
+        catch (StoreUnavailableException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Counts a failure on every host; not cancellable (the caller has had its answer's cost already). Null when not shared.</summary>
+    private async Task<IReadOnlyList<LoginFailures>?> RecordSharedFailureAsync(IReadOnlyList<string> keys)
+    {
+        if (sharedAttempts is null || keys.Count == 0)
+        {
+            return null;
+        }
+
+        var now = clock.GetUtcNow();
+        try
+        {
+            return await sharedAttempts.RecordFailuresAsync(keys, now, now - options.LoginThrottle.Window, CancellationToken.None);
+        }
+        catch (StoreUnavailableException)
+        {
+            return null;
+        }
+    }
+
+    private async Task ClearSharedFailuresAsync(string login)
+    {
+        if (sharedAttempts is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await sharedAttempts.ClearAsync(LoginThrottle.LoginKey(login), CancellationToken.None);
+        }
+        catch (StoreUnavailableException)
+        {
+            // The count stays on the other hosts until the window ends; this host clears its own below.
+        }
     }
 
     private static ChatPresenceException Throttled(TimeSpan wait, string language)

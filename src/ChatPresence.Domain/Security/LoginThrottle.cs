@@ -8,10 +8,18 @@ namespace ChatPresence.Domain.Security;
 /// <see cref="LoginThrottleOptions.Lockout"/>, doubling with each further failure up to the window. A correct
 /// password clears the login's count (not the address's), so one locked login never blocks another account.
 /// </summary>
+/// <remarks>
+/// With an <see cref="ILoginAttemptStore"/> (PostgreSQL) the counts are shared by every host: this type stays the
+/// per-host gate (reservations), and adopts what the store returns (<see cref="Adopt"/>, <see cref="Failed(string?, string?, IReadOnlyList{LoginFailures}?)"/>),
+/// so the shared count decides the lock and a lock taken on one host is held on all.
+/// </remarks>
 public sealed class LoginThrottle(LoginThrottleOptions options, TimeProvider clock)
 {
     // Bounds memory under a spray of made-up logins: expired entries are dropped first, then everything.
     private const int MaxEntries = 100_000;
+
+    /// <summary>Longest login or address kept as is in a shared key (UTF-8: at most 4 bytes a char, well inside an index row).</summary>
+    private const int MaxKeyValueLength = 256;
 
     private readonly ConcurrentDictionary<string, Failures> logins = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, Failures> addresses = new(StringComparer.Ordinal);
@@ -78,8 +86,20 @@ public sealed class LoginThrottle(LoginThrottleOptions options, TimeProvider clo
         return wait;
     }
 
-    public void Failed(string? login, string? clientAddress)
+    public void Failed(string? login, string? clientAddress) => Failed(login, clientAddress, shared: null);
+
+    /// <summary>
+    /// Ends a reservation as a counted failure: counted here, or, when <paramref name="shared"/> holds the counts the
+    /// shared store returned for this failure, taken from there.
+    /// </summary>
+    public void Failed(string? login, string? clientAddress, IReadOnlyList<LoginFailures>? shared)
     {
+        if (shared is not null)
+        {
+            Adopt(login, clientAddress, shared, endReservation: true);
+            return;
+        }
+
         var now = clock.GetUtcNow();
         if (login is not null)
         {
@@ -91,6 +111,43 @@ public sealed class LoginThrottle(LoginThrottleOptions options, TimeProvider clo
             Count(addresses, clientAddress, options.FailuresPerAddress, now);
         }
     }
+
+    /// <summary>
+    /// Takes the shared counts read for <paramref name="login"/> and <paramref name="clientAddress"/> (a key missing from
+    /// <paramref name="shared"/> has none: a login cleared by a success on another host). Returns how long the caller
+    /// must now wait; zero when the check may go ahead.
+    /// </summary>
+    public TimeSpan Adopt(string? login, string? clientAddress, IReadOnlyList<LoginFailures> shared)
+    {
+        Adopt(login, clientAddress, shared, endReservation: false);
+        return RetryAfter(login, clientAddress);
+    }
+
+    /// <summary>The shared store's key for a login: case-insensitive, as logins are.</summary>
+    public static string LoginKey(string login) => Bounded("login:", login.ToUpperInvariant());
+
+    /// <summary>The shared store's key for a client address.</summary>
+    public static string AddressKey(string clientAddress) => Bounded("address:", clientAddress);
+
+    /// <summary>
+    /// Keys a database can store whatever a caller sends as its user name: a long one (an index cannot hold an
+    /// arbitrarily long key), or one with control characters (PostgreSQL text has no NUL) or surrogates (a lone one is
+    /// not UTF-8), is replaced by its SHA-256, which keeps it distinct.
+    /// </summary>
+    private static string Bounded(string kind, string value) =>
+        value.Length <= MaxKeyValueLength && !value.AsSpan().ContainsAnyInRange('\0', '\u001F') && !value.AsSpan().ContainsAnyInRange('\u007F', '\u009F')
+            && !value.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF')
+            ? kind + value
+            : kind + "sha256:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value)));
+
+    /// <summary>The keys a password check for <paramref name="login"/> from <paramref name="clientAddress"/> counts against.</summary>
+    public static IReadOnlyList<string> KeysOf(string? login, string? clientAddress) => (login, clientAddress) switch
+    {
+        (null, null) => [],
+        (null, { } address) => [AddressKey(address)],
+        ({ } name, null) => [LoginKey(name)],
+        ({ } name, { } address) => [LoginKey(name), AddressKey(address)],
+    };
 
     /// <summary>A correct password: clears the login's count, and ends the address's reservation uncounted.</summary>
     public void Succeeded(string login, string? clientAddress = null)
@@ -104,6 +161,35 @@ public sealed class LoginThrottle(LoginThrottleOptions options, TimeProvider clo
 
     private void Count(ConcurrentDictionary<string, Failures> table, string key, int limit, DateTimeOffset now) =>
         Entry(table, key, now).Add(now, limit, options);
+
+    private void Adopt(string? login, string? clientAddress, IReadOnlyList<LoginFailures> shared, bool endReservation)
+    {
+        var now = clock.GetUtcNow();
+        if (login is not null)
+        {
+            var key = LoginKey(login);
+            Entry(logins, login, now).Adopt(shared.FirstOrDefault(f => f.Key == key), options.FailuresPerLogin, options, endReservation);
+        }
+
+        if (clientAddress is not null)
+        {
+            var key = AddressKey(clientAddress);
+            Entry(addresses, clientAddress, now).Adopt(shared.FirstOrDefault(f => f.Key == key), options.FailuresPerAddress, options, endReservation);
+        }
+    }
+
+    /// <summary>When <paramref name="count"/> failures, the latest at <paramref name="at"/>, lock a key; MinValue when they do not.</summary>
+    private static DateTimeOffset LockEnd(int count, DateTimeOffset at, int limit, LoginThrottleOptions options)
+    {
+        if (count < limit)
+        {
+            return DateTimeOffset.MinValue;
+        }
+
+        var doublings = Math.Min(count - limit, 16);
+        var lockout = options.Lockout * (1 << doublings);
+        return at + (lockout < options.Window ? lockout : options.Window);
+    }
 
     private Failures Entry(ConcurrentDictionary<string, Failures> table, string key, DateTimeOffset now)
     {
@@ -200,10 +286,39 @@ public sealed class LoginThrottle(LoginThrottleOptions options, TimeProvider clo
                 count++;
                 if (count >= limit)
                 {
-                    var doublings = Math.Min(count - limit, 16);
-                    var lockout = options.Lockout * (1 << doublings);
-                    lockedUntil = now + (lockout < options.Window ? lockout : options.Window);
+                    lockedUntil = LockEnd(count, now, limit, options);
                 }
+            }
+        }
+
+        /// <summary>
+        /// Takes the shared count. Within one window counts only grow, so an older read (a request that started before
+        /// another's failure) never lowers them; no entry means cleared (a success elsewhere), and clears here too.
+        /// </summary>
+        public void Adopt(LoginFailures? shared, int limit, LoginThrottleOptions options, bool endReservation)
+        {
+            lock (gate)
+            {
+                if (endReservation)
+                {
+                    pending = Math.Max(0, pending - 1);
+                }
+
+                if (shared is null)
+                {
+                    count = 0;
+                    lockedUntil = DateTimeOffset.MinValue;
+                    return;
+                }
+
+                if (shared.WindowStart > windowStart || (shared.WindowStart == windowStart && shared.Count > count))
+                {
+                    windowStart = shared.WindowStart;
+                    count = shared.Count;
+                }
+
+                var until = LockEnd(shared.Count, shared.LastFailed, limit, options);
+                lockedUntil = until > lockedUntil ? until : lockedUntil;
             }
         }
     }

@@ -3,6 +3,7 @@ using ChatPresence.Domain;
 using ChatPresence.Domain.Directory;
 using ChatPresence.Domain.Identity;
 using ChatPresence.Domain.Presence;
+using ChatPresence.Domain.Security;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -26,7 +27,7 @@ namespace ChatPresence.Storage.Postgres;
 /// <para>Tables live in the first schema of the connection's search path (<c>Search Path=…</c> in the connection
 /// string chooses another than <c>public</c>).</para>
 /// </remarks>
-public sealed class PostgresChatStore : IChatStore, IDirectoryChangeLog, IAsyncDisposable
+public sealed class PostgresChatStore : IChatStore, IDirectoryChangeLog, ILoginAttemptStore, IAsyncDisposable
 {
     /// <summary>A transaction the server aborted for a deadlock or serialization failure is simply run again.</summary>
     private const int MaxAttempts = 3;
@@ -45,6 +46,7 @@ public sealed class PostgresChatStore : IChatStore, IDirectoryChangeLog, IAsyncD
     private volatile bool migrated;
     private volatile bool disposed;
     private long nextPruneTicks = DateTimeOffset.UtcNow.Add(PruneInterval).UtcTicks;
+    private long nextAttemptPruneTicks = DateTimeOffset.UtcNow.Add(PruneInterval).UtcTicks;
 
     public PostgresChatStore(string connectionString)
         : this(connectionString, new PostgresStoreOptions(), logger: null)
@@ -315,6 +317,37 @@ public sealed class PostgresChatStore : IChatStore, IDirectoryChangeLog, IAsyncD
         return found;
     }
 
+    public Task<IReadOnlyList<LoginFailures>> RecordFailuresAsync(IReadOnlyList<string> keys, DateTimeOffset now, DateTimeOffset windowStartsAfter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        return GuardAsync(async () =>
+        {
+            await using var connection = await OpenReadyAsync(cancellationToken).ConfigureAwait(false);
+            return await PostgresLoginAttempts.RecordAsync(connection, keys, now, windowStartsAfter, Due(ref nextAttemptPruneTicks), cancellationToken).ConfigureAwait(false);
+        });
+    }
+
+    public Task<IReadOnlyList<LoginFailures>> GetFailuresAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        return GuardAsync(async () =>
+        {
+            await using var connection = await OpenReadyAsync(cancellationToken).ConfigureAwait(false);
+            return await PostgresLoginAttempts.ReadAsync(connection, keys, cancellationToken).ConfigureAwait(false);
+        });
+    }
+
+    public Task ClearAsync(string key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return GuardAsync(async () =>
+        {
+            await using var connection = await OpenReadyAsync(cancellationToken).ConfigureAwait(false);
+            await PostgresLoginAttempts.ClearAsync(connection, key, cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+    }
+
     /// <summary>Finishes queued saves, stops listening and closes every pooled connection; the store refuses work afterwards.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -454,14 +487,20 @@ public sealed class PostgresChatStore : IChatStore, IDirectoryChangeLog, IAsyncD
 
     private async Task PruneNowAndThenAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        var now = DateTimeOffset.UtcNow.UtcTicks;
-        var next = Volatile.Read(ref nextPruneTicks);
-        if (now < next || Interlocked.CompareExchange(ref nextPruneTicks, now + PruneInterval.Ticks, next) != next)
+        if (!Due(ref nextPruneTicks))
         {
             return;
         }
 
         await PostgresChangeLog.PruneAsync(connection, options.ChangeLogRetention, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>True once per <see cref="PruneInterval"/> (for one caller of many at once).</summary>
+    private static bool Due(ref long nextTicks)
+    {
+        var now = DateTimeOffset.UtcNow.UtcTicks;
+        var next = Volatile.Read(ref nextTicks);
+        return now >= next && Interlocked.CompareExchange(ref nextTicks, now + PruneInterval.Ticks, next) == next;
     }
 
     private async ValueTask<NpgsqlConnection> OpenReadyAsync(CancellationToken cancellationToken)

@@ -99,6 +99,17 @@ internal static class PostgresMigrations
             INSERT INTO presence_change (kind) VALUES ('D');
             DROP TABLE meta;
             """),
+        new(3, "wrong passwords counted across hosts", """
+            -- The login throttle's counts, shared by every host (see PostgresLoginAttempts): one row per login or client
+            -- address with failures in the current window. Times are UTC ticks from the hosts' clocks, as in tickets.
+            CREATE TABLE login_failures (
+                key          text    PRIMARY KEY, -- 'login:' + upper-invariant login, or 'address:' + client address
+                count        integer NOT NULL,
+                window_start bigint  NOT NULL,
+                last_failed  bigint  NOT NULL
+            );
+            CREATE INDEX login_failures_by_last_failed ON login_failures (last_failed);
+            """),
     ];
 
     /// <summary>Transaction-scoped advisory lock taken by migrations: hosts starting together do not race to create the schema.</summary>
