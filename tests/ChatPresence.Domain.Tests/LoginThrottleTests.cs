@@ -191,8 +191,9 @@ public sealed class LoginThrottleTests
             var key = LoginThrottle.LoginKey(name);
             Assert.InRange(key.Length, 6, 6 + 256);
             Assert.DoesNotContain(key, c => char.IsControl(c) || char.IsSurrogate(c));
+            // Logins compare by their invariant upper case (Kelvin sign and K, dotted I and i stay apart, as they do
+            // in the in-memory count), so the name and its upper case share a key.
             Assert.Equal(key, LoginThrottle.LoginKey(name.ToUpperInvariant()));
-            Assert.Equal(key, LoginThrottle.LoginKey(name.ToLowerInvariant().ToUpperInvariant()));
             Assert.NotEqual(key, LoginThrottle.LoginKey(name.ToUpperInvariant() + "X"));
             Assert.NotEqual(key, LoginThrottle.AddressKey(name));
         });
