@@ -80,7 +80,8 @@ public sealed class PresenceStreamCalls(
 
     private const int LargeWrite = 16 * 1024;
 
-    private static readonly SemaphoreSlim LargeWrites = new(Environment.ProcessorCount * 4);
+    // Per host (this type is a singleton): several hosts in one process do not share one gate.
+    private readonly SemaphoreSlim largeWrites = new(Environment.ProcessorCount * 4);
 
     private async Task PumpAsync(HttpContext http, PresenceSubscription subscription, string language, CancellationToken token)
     {
@@ -135,7 +136,7 @@ public sealed class PresenceStreamCalls(
                 var large = writer.Pending > LargeWrite;
                 if (large)
                 {
-                    await LargeWrites.WaitAsync(token);
+                    await largeWrites.WaitAsync(token);
                 }
 
                 try
@@ -147,7 +148,7 @@ public sealed class PresenceStreamCalls(
                 {
                     if (large)
                     {
-                        LargeWrites.Release();
+                        largeWrites.Release();
                     }
                 }
 
