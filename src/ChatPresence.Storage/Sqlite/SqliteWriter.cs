@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
 namespace ChatPresence.Storage.Sqlite;
@@ -15,16 +14,15 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
     private const string BumpStamp = "UPDATE meta SET change_stamp = change_stamp + 1 RETURNING change_stamp;";
 
-    private readonly Channel<WriteRequest> queue = Channel.CreateUnbounded<WriteRequest>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SqliteSession session;
     private readonly Action<long> stampCommitted;
-    private readonly Task loop;
+    private readonly GroupCommit<WriteRequest> writes;
 
     private SqliteWriter(SqliteConnection connection, Action<long> stampCommitted)
     {
         session = new SqliteSession(connection);
         this.stampCommitted = stampCommitted;
-        loop = Task.Run(RunAsync);
+        writes = new GroupCommit<WriteRequest>(MaxBatch, CommitBatchAsync, nameof(SqliteChatStore));
     }
 
     /// <summary>Opens the writer connection with the settings durability depends on.</summary>
@@ -69,44 +67,18 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
 
         var request = new WriteRequest<T>(apply, cancellationToken);
-        if (!queue.Writer.TryWrite(request))
-        {
-            throw new ObjectDisposedException(nameof(SqliteChatStore));
-        }
-
+        writes.Enqueue(request);
         return request.Task;
     }
 
     /// <summary>Stops taking writes, finishes the ones already queued, then closes the connection.</summary>
     public async ValueTask DisposeAsync()
     {
-        queue.Writer.TryComplete();
-        await loop.ConfigureAwait(false);
+        await writes.DisposeAsync().ConfigureAwait(false);
         await session.DisposeAsync().ConfigureAwait(false);
     }
 
-    private async Task RunAsync()
-    {
-        var batch = new List<WriteRequest>(MaxBatch);
-        while (await queue.Reader.WaitToReadAsync().ConfigureAwait(false))
-        {
-            // Whatever queued up during the previous commit's fsync goes into this one.
-            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var request))
-            {
-                if (request.TryStart())
-                {
-                    batch.Add(request);
-                }
-            }
-
-            if (batch.Count > 0)
-            {
-                await CommitBatchAsync(batch).ConfigureAwait(false);
-                batch.Clear();
-            }
-        }
-    }
-
+    /// <summary>The SQLite step of the group commit: one transaction, a savepoint per request.</summary>
     private async Task CommitBatchAsync(List<WriteRequest> batch)
     {
         var applied = new List<WriteRequest>(batch.Count);
