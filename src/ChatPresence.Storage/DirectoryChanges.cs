@@ -64,7 +64,7 @@ internal sealed class DirectoryChanges
             else if (existing != user)
             {
                 changes.UpsertedUsers.Add(user);
-                if (DirectoryRules.LoginKey(existing.LoginName) != DirectoryRules.LoginKey(user.LoginName))
+                if (DirectoryFile.LoginKey(existing.LoginName) != DirectoryFile.LoginKey(user.LoginName))
                 {
                     changes.RelabelledUsers.Add(user.Id);
                 }

@@ -5,12 +5,16 @@ using ChatPresence.Domain.Text;
 
 namespace ChatPresence.Domain.Directory;
 
-/// <summary>A directory file that failed to read or validate; the message names the line or the record.</summary>
-public sealed class DirectoryFileException(string message) : Exception(message);
+/// <summary>
+/// A directory (from a file or handed to a store's import) that failed to read or validate; the message names the
+/// line or the record. An <see cref="ArgumentException"/>: a store refuses the directory it was given.
+/// </summary>
+public sealed class DirectoryFileException(string message) : ArgumentException(message);
 
 /// <summary>
 /// The JSON directory file the host imports (see samples/demo-directory.json). Strict: unknown members, duplicate
-/// ids and references to unknown users or topics are refused before anything is written.
+/// ids and references to unknown users or topics are refused before anything is written. <see cref="Validate"/> is
+/// the one set of directory rules: the file is checked with it, and every store checks each import with it.
 /// </summary>
 public sealed record DirectoryFile(ChatDirectory Directory, IReadOnlyDictionary<int, string> Passwords)
 {
@@ -42,20 +46,83 @@ public sealed record DirectoryFile(ChatDirectory Directory, IReadOnlyDictionary<
         return Validate(file ?? throw new DirectoryFileException("The directory file is empty (null)."));
     }
 
+    /// <summary>
+    /// The key login names are unique on (stores keep it in a unique column). Upper-invariant folds non-ASCII letters
+    /// too (unlike SQLite's NOCASE), and is how the throttle keys logins.
+    /// </summary>
+    public static string LoginKey(string loginName) => loginName.ToUpperInvariant();
+
+    /// <summary>
+    /// The rules every directory must meet before anything of it is written: unique user and topic ids, a login on
+    /// every user, unique by <see cref="LoginKey"/>, known roles, complete opening hours, memberships and ongoing
+    /// chat counts naming known users and topics once, counts not negative, and text replies can carry.
+    /// </summary>
+    /// <exception cref="DirectoryFileException">Naming the first record that breaks a rule.</exception>
+    public static void Validate(ChatDirectory directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        var userIds = new HashSet<int>();
+        var logins = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < directory.Users.Count; i++)
+        {
+            var u = directory.Users[i];
+            var at = $"users[{i}] (id {u.Id})";
+            Require(userIds.Add(u.Id), at, $"duplicate user id {u.Id}");
+            Require(!string.IsNullOrWhiteSpace(u.LoginName), at, "login is missing");
+            Require(logins.Add(LoginKey(u.LoginName)), at, $"duplicate login '{u.LoginName}'");
+            Require(u.DisplayName is not null, at, "display name is missing");
+            Require(Enum.IsDefined(u.Role), at, $"unknown role {(int)u.Role}");
+        }
+
+        var topicIds = new HashSet<int>();
+        for (var i = 0; i < directory.Topics.Count; i++)
+        {
+            var t = directory.Topics[i];
+            var at = $"topics[{i}] (id {t.Id})";
+            Require(topicIds.Add(t.Id), at, $"duplicate topic id {t.Id}");
+            Require(!string.IsNullOrWhiteSpace(t.Name), at, "name is missing");
+            var hours = t.OpeningHours;
+            Require(
+                hours is { Days.Count: 7, Lunch: not null, TimeZoneId: not null } && hours.Days.All(d => d is not null),
+                at,
+                "opening hours need a time zone, 7 days (Sunday first) and a lunch window");
+        }
+
+        var pairs = new HashSet<(int, int)>();
+        for (var i = 0; i < directory.Memberships.Count; i++)
+        {
+            var m = directory.Memberships[i];
+            var at = $"memberships[{i}] (topic {m.TopicId}, user {m.UserId})";
+            Require(topicIds.Contains(m.TopicId), at, $"unknown topic {m.TopicId}");
+            Require(userIds.Contains(m.UserId), at, $"unknown user {m.UserId}");
+            Require(pairs.Add((m.TopicId, m.UserId)), at, "duplicate membership");
+        }
+
+        var index = 0;
+        foreach (var (userId, count) in directory.OngoingChats)
+        {
+            var at = $"ongoingChats[{index++}] (user {userId})";
+            Require(userIds.Contains(userId), at, $"unknown user {userId}");
+            Require(count >= 0, at, "count must not be negative");
+        }
+
+        if (CarriableText.FirstProblem(directory) is { } problem)
+        {
+            throw new DirectoryFileException($"Invalid directory file at {problem}.");
+        }
+    }
+
+    /// <summary>What only a file can get wrong (ids it numbers, text it spells); the rest is <see cref="Validate(ChatDirectory)"/>.</summary>
     private static DirectoryFile Validate(FileDto file)
     {
         var users = new List<ChatUser>();
         var passwords = new Dictionary<int, string>();
-        var userIds = new HashSet<int>();
-        var logins = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < file.Users.Count; i++)
         {
             var u = file.Users[i];
             var at = $"users[{i}] (id {u.Id})";
             Require(u.Id > 0, at, "id must be a positive number");
-            Require(userIds.Add(u.Id), at, $"duplicate user id {u.Id}");
             Require(!string.IsNullOrWhiteSpace(u.Login), at, "login is missing");
-            Require(logins.Add(u.Login!), at, $"duplicate login '{u.Login}'");
             users.Add(new ChatUser(u.Id, u.Login!, u.DisplayName ?? u.Login!, u.Role, u.ChatAccess));
             if (u.Password is not null)
             {
@@ -64,45 +131,25 @@ public sealed record DirectoryFile(ChatDirectory Directory, IReadOnlyDictionary<
         }
 
         var topics = new List<ChatTopic>();
-        var topicIds = new HashSet<int>();
         for (var i = 0; i < file.Topics.Count; i++)
         {
             var t = file.Topics[i];
             var at = $"topics[{i}] (id {t.Id})";
             Require(t.Id > 0, at, "id must be a positive number");
-            Require(topicIds.Add(t.Id), at, $"duplicate topic id {t.Id}");
             Require(!string.IsNullOrWhiteSpace(t.Name), at, "name is missing");
             topics.Add(new ChatTopic(t.Id, t.Name!, ReadOpeningHours(t.OpeningHours, at)));
         }
 
-        var memberships = new List<TopicMembership>();
-        var pairs = new HashSet<(int, int)>();
-        for (var i = 0; i < file.Memberships.Count; i++)
-        {
-            var m = file.Memberships[i];
-            var at = $"memberships[{i}] (topic {m.TopicId}, user {m.UserId})";
-            Require(topicIds.Contains(m.TopicId), at, $"unknown topic {m.TopicId}");
-            Require(userIds.Contains(m.UserId), at, $"unknown user {m.UserId}");
-            Require(pairs.Add((m.TopicId, m.UserId)), at, "duplicate membership");
-            memberships.Add(new TopicMembership(m.TopicId, m.UserId, m.CanRespond, m.Notifications, m.Listen, m.Manager));
-        }
-
+        var memberships = file.Memberships.Select(m => new TopicMembership(m.TopicId, m.UserId, m.CanRespond, m.Notifications, m.Listen, m.Manager)).ToList();
         var ongoing = new Dictionary<int, int>();
         for (var i = 0; i < file.OngoingChats.Count; i++)
         {
             var o = file.OngoingChats[i];
-            var at = $"ongoingChats[{i}] (user {o.UserId})";
-            Require(userIds.Contains(o.UserId), at, $"unknown user {o.UserId}");
-            Require(o.Count >= 0, at, "count must not be negative");
-            Require(ongoing.TryAdd(o.UserId, o.Count), at, "duplicate user");
+            Require(ongoing.TryAdd(o.UserId, o.Count), $"ongoingChats[{i}] (user {o.UserId})", "duplicate user");
         }
 
         var directory = new ChatDirectory(users, topics, memberships, ongoing);
-        if (CarriableText.FirstProblem(directory) is { } problem)
-        {
-            throw new DirectoryFileException($"Invalid directory file at {problem}.");
-        }
-
+        Validate(directory);
         return new DirectoryFile(directory, passwords);
     }
 

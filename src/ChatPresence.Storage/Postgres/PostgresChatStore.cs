@@ -177,7 +177,7 @@ public sealed class PostgresChatStore : IChatStore, IDirectoryChangeLog, ILoginA
 
     public Task ImportAsync(ChatDirectory directory, CancellationToken cancellationToken)
     {
-        DirectoryRules.Validate(directory);
+        DirectoryFile.Validate(directory);
         return WriteAsync(
             async (connection, ct) =>
             {

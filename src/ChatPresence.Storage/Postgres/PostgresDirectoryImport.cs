@@ -50,7 +50,7 @@ internal static class PostgresDirectoryImport
             """,
             ("ids", users.Select(u => u.Id).ToArray()),
             ("logins", users.Select(u => u.LoginName).ToArray()),
-            ("keys", users.Select(u => DirectoryRules.LoginKey(u.LoginName)).ToArray()),
+            ("keys", users.Select(u => DirectoryFile.LoginKey(u.LoginName)).ToArray()),
             ("names", users.Select(u => u.DisplayName).ToArray()),
             ("roles", users.Select(u => (int)u.Role).ToArray()),
             ("access", users.Select(u => u.ChatAccess).ToArray()));

@@ -17,7 +17,7 @@ internal static class PostgresMigrations
             CREATE TABLE users (
                 id           integer PRIMARY KEY,
                 login_name   text    NOT NULL,
-                login_key    text    NOT NULL UNIQUE, -- upper-invariant login_name, see DirectoryRules.LoginKey
+                login_key    text    NOT NULL UNIQUE, -- upper-invariant login_name, see DirectoryFile.LoginKey
                 display_name text    NOT NULL,
                 role         integer NOT NULL,
                 chat_access  boolean NOT NULL

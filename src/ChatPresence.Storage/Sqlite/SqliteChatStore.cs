@@ -113,7 +113,7 @@ public sealed class SqliteChatStore : IChatStore, IAsyncDisposable
 
     public async Task ImportAsync(ChatDirectory directory, CancellationToken cancellationToken)
     {
-        DirectoryRules.Validate(directory);
+        DirectoryFile.Validate(directory);
         var current = await GetWriterAsync(cancellationToken).ConfigureAwait(false);
         await current.EnqueueAsync(
             async session =>

@@ -57,7 +57,7 @@ internal static class SqliteDirectoryImport
                     ON CONFLICT (id) DO UPDATE SET login_name = excluded.login_name, login_key = excluded.login_key,
                         display_name = excluded.display_name, role = excluded.role, chat_access = excluded.chat_access;
                     """)
-                .With("$id", user.Id).With("$login", user.LoginName).With("$key", DirectoryRules.LoginKey(user.LoginName))
+                .With("$id", user.Id).With("$login", user.LoginName).With("$key", DirectoryFile.LoginKey(user.LoginName))
                 .With("$display", user.DisplayName).With("$role", (int)user.Role).With("$access", user.ChatAccess)
                 .ExecuteNonQueryAsync(none).ConfigureAwait(false);
         }
