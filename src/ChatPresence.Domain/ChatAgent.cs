@@ -19,7 +19,7 @@ public sealed class ChatAgent(DirectoryCache directory, IChatDirectoryStore stor
         return view.ListFor(RequireUser(view, caller), caller.Language);
     }
 
-    public async Task SaveChatPresenceAsync(Caller caller, IReadOnlyList<ChatPresenceCarrier> presences, CancellationToken cancellationToken)
+    public async Task SaveChatPresenceAsync(Caller caller, IReadOnlyList<PresenceUpdate> presences, CancellationToken cancellationToken)
     {
         try
         {
@@ -31,54 +31,26 @@ public sealed class ChatAgent(DirectoryCache directory, IChatDirectoryStore stor
         }
     }
 
-    private async Task SaveAsync(Caller caller, IReadOnlyList<ChatPresenceCarrier> presences, CancellationToken cancellationToken)
+    private async Task SaveAsync(Caller caller, IReadOnlyList<PresenceUpdate> presences, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(presences);
         var view = await directory.GetAsync(cancellationToken);
-        var user = RequireUser(view, caller);
-
-        // Last entry wins; only UserId and Present are used.
-        var latest = new Dictionary<int, bool>(presences.Count);
-        foreach (var presence in presences)
-        {
-            if (presence is null)
-            {
-                throw ChatPresenceException.Create(FailureReason.InvalidRequest, caller.Language, TextId.InvalidRequest, "a ChatPresence entry is empty");
-            }
-
-            latest[presence.UserId] = presence.Present;
-        }
-
-        foreach (var userId in latest.Keys)
-        {
-            if (!view.IsChatUser(userId))
-            {
-                throw UnknownUser(caller, userId);
-            }
-        }
-
-        if (!view.CanSaveAnyone(user) && latest.Keys.Any(id => id != user.Id))
-        {
-            throw ChatPresenceException.Create(FailureReason.Forbidden, caller.Language, TextId.SaveOthersForbidden);
-        }
-
-        if (latest.Count == 0)
+        var save = PresenceSave.Decide(view, RequireUser(view, caller), presences, caller.Language);
+        if (save.Count == 0)
         {
             return;
         }
 
-        var updates = latest.Select(p => new PresenceUpdate(p.Key, p.Value)).ToArray();
         try
         {
             var started = Stopwatch.GetTimestamp();
-            await store.SavePresenceAsync(updates, cancellationToken);
-            ChatPresenceMetrics.SaveAcknowledged(updates.Length, started);
+            await store.SavePresenceAsync(save, cancellationToken);
+            ChatPresenceMetrics.SaveAcknowledged(save.Count, started);
             feed?.Nudge();
         }
         catch (UnknownChatUserException e)
         {
             // The directory changed between the check above and the write.
-            throw UnknownUser(caller, e.UserId);
+            throw PresenceSave.UnknownUser(caller.Language, e.UserId);
         }
         catch (StoreUnavailableException e)
         {
@@ -122,7 +94,4 @@ public sealed class ChatAgent(DirectoryCache directory, IChatDirectoryStore stor
     private static ChatUser RequireUser(DirectoryView view, Caller caller) =>
         view.FindUser(caller.UserId)
         ?? throw ChatPresenceException.Create(FailureReason.NotAuthenticated, caller.Language, TextId.NotAuthenticated);
-
-    private static ChatPresenceException UnknownUser(Caller caller, int userId) =>
-        ChatPresenceException.Create(FailureReason.UnknownUser, caller.Language, TextId.UnknownChatUser, userId);
 }

@@ -13,10 +13,11 @@ public interface IChatAgent
     ValueTask<ChatPresenceList> GetChatPresenceAsync(Caller caller, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Saves <c>Present</c> for each listed user, atomically and durably; other members are ignored and the last
-    /// entry for a user wins. Unknown users or a missing right fail the whole call and change nothing.
+    /// Saves <c>Present</c> for each listed user, atomically and durably, as <see cref="PresenceSave"/> decides: the
+    /// last entry for a user wins; unknown users or a missing right fail the whole call and change nothing. The
+    /// facades translate what arrived on the wire into these updates (ChatPresence.Contract).
     /// </summary>
-    Task SaveChatPresenceAsync(Caller caller, IReadOnlyList<ChatPresenceCarrier> presences, CancellationToken cancellationToken);
+    Task SaveChatPresenceAsync(Caller caller, IReadOnlyList<PresenceUpdate> presences, CancellationToken cancellationToken);
 
     /// <summary>Whether the topic is open now (always, when its opening hours are off).</summary>
     Task<bool> IsWithinOpeningHoursAsync(Caller caller, int chatTopicId, CancellationToken cancellationToken);

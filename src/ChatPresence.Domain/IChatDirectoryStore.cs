@@ -58,10 +58,11 @@ public interface IChatDirectoryStore
     Task<DirectorySnapshot> LoadAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// Applies all updates in one transaction, durable before it returns. Throws <see cref="UnknownChatUserException"/>
-    /// (and changes nothing) when any user is not a chat user.
+    /// Persists what <see cref="PresenceSave"/> decided (one update per user), in one transaction, durable before it
+    /// returns. Integrity only: throws <see cref="UnknownChatUserException"/> (and changes nothing) when a user is not
+    /// a chat user by the time it writes.
     /// </summary>
-    Task SavePresenceAsync(IReadOnlyList<PresenceUpdate> updates, CancellationToken cancellationToken);
+    Task SavePresenceAsync(PresenceSave save, CancellationToken cancellationToken);
 
     /// <summary>
     /// Makes users, topics, memberships and ongoing chat counts equal to <paramref name="directory"/>, in one

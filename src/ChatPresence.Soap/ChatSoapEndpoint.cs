@@ -1,5 +1,6 @@
 using System.Text;
 using ChatPresence.Compression;
+using ChatPresence.Contract.Presence;
 using ChatPresence.Domain;
 using ChatPresence.Domain.Identity;
 using ChatPresence.Domain.Security;
@@ -200,12 +201,7 @@ public sealed partial class ChatSoapEndpoint
                 case SoapOperation.SaveChatPresence:
                 {
                     var caller = await AuthenticateAsync(context, soap, language, cancellationToken);
-                    if (soap.HasNilPresence)
-                    {
-                        throw ChatPresenceException.Create(FailureReason.InvalidRequest, language, TextId.InvalidRequest, "a ChatPresence entry is nil");
-                    }
-
-                    await agent.SaveChatPresenceAsync(caller, soap.Presences ?? [], cancellationToken);
+                    await agent.SaveChatPresenceAsync(caller, SaveEntries.ToUpdates(soap.Presences ?? [], language), cancellationToken);
                     SoapReplyWriter.WriteEmptyResponse(reply, version, soap.Operation, timeZone, null);
                     break;
                 }

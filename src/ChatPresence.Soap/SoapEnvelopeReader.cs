@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Xml;
-using ChatPresence.Domain.Presence;
+using ChatPresence.Contract.Presence;
 
 namespace ChatPresence.Soap;
 
@@ -406,15 +406,7 @@ public sealed class SoapEnvelopeReader
         {
             if (reader.NamespaceURI == SoapNames.Tns && reader.LocalName == "ChatPresence")
             {
-                var presence = ReadPresence(reader);
-                if (presence is null)
-                {
-                    request.HasNilPresence = true;
-                }
-                else
-                {
-                    request.Presences!.Add(presence);
-                }
+                request.Presences!.Add(ReadPresence(reader));
             }
             else
             {
@@ -425,7 +417,8 @@ public sealed class SoapEnvelopeReader
         reader.Read();
     }
 
-    private ChatPresenceCarrier? ReadPresence(XmlReader reader)
+    /// <summary>One entry as it came: a missing or nil UserId or Present stays null (refused by <see cref="SaveEntries"/>).</summary>
+    private SaveEntry? ReadPresence(XmlReader reader)
     {
         if (IsNil(reader))
         {
@@ -433,22 +426,22 @@ public sealed class SoapEnvelopeReader
             return null;
         }
 
-        int userId = 0;
-        bool present = false;
+        int? userId = null;
+        bool? present = null;
         if (!EnterChildren(reader, out var depth))
         {
-            return new ChatPresenceCarrier();
+            return new SaveEntry(null, null);
         }
 
         while (NextChildElement(reader, depth))
         {
             if (reader.NamespaceURI == SoapNames.Tns && reader.LocalName == "UserId")
             {
-                userId = ReadInt(reader) ?? 0;
+                userId = ReadInt(reader);
             }
             else if (reader.NamespaceURI == SoapNames.Tns && reader.LocalName == "Present")
             {
-                present = ReadBool(reader) ?? false;
+                present = ReadBool(reader);
             }
             else
             {
@@ -458,7 +451,7 @@ public sealed class SoapEnvelopeReader
         }
 
         reader.Read();
-        return new ChatPresenceCarrier { UserId = userId, Present = present };
+        return new SaveEntry(userId, present);
     }
 
     private static bool IsNil(XmlReader reader)

@@ -1,4 +1,4 @@
-using ChatPresence.Domain.Presence;
+using ChatPresence.Contract.Presence;
 
 namespace ChatPresence.Soap;
 
@@ -37,11 +37,8 @@ public sealed class SoapRequest
 
     public string? TimeZoneLocationCode { get; set; }
 
-    /// <summary>SaveChatPresence: the entries in request order.</summary>
-    public List<ChatPresenceCarrier>? Presences { get; set; }
-
-    /// <summary>SaveChatPresence: an entry was nil (refused as an invalid request).</summary>
-    public bool HasNilPresence { get; set; }
+    /// <summary>SaveChatPresence: the entries in request order, null for a nil one (what they mean is <see cref="SaveEntries"/>'s).</summary>
+    public List<SaveEntry?>? Presences { get; set; }
 
     /// <summary>IsWithinOpeningHours.</summary>
     public int ChatTopicId { get; set; }

@@ -8,7 +8,7 @@ public sealed class ChatAgentTests
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
-    private static ChatPresenceCarrier Set(int userId, bool present) => new() { UserId = userId, Present = present };
+    private static PresenceUpdate Set(int userId, bool present) => new(userId, present);
 
     private static async Task<ChatPresenceCarrier> RowAsync(AgentWorld world, int userId, int caller = Admin) =>
         (await world.Agent.GetChatPresenceAsync(As(caller), None)).Items.Single(p => p.UserId == userId);
@@ -89,26 +89,11 @@ public sealed class ChatAgentTests
     }
 
     [Fact]
-    public async Task Members_other_than_UserId_and_Present_are_ignored()
+    public void A_save_keeps_the_last_entry_per_user_in_user_id_order()
     {
-        await using var world = await CreateAsync();
-        var hostile = new ChatPresenceCarrier
-        {
-            UserId = AgentB,
-            Present = true,
-            DisplayName = "Renamed",
-            OngoingChats = 640,
-            ChatTopics = [128, 574],
-            TableRight = new TableRight(ETableRight.Delete, "x"),
-        };
-        await world.Agent.SaveChatPresenceAsync(As(Admin), [hostile], None);
-
-        var row = await RowAsync(world, AgentB);
-        Assert.True(row.Present);
-        Assert.Equal("Agent B", row.DisplayName);
-        Assert.Equal(1, row.OngoingChats);
-        Assert.Equal([SupportTopic], row.ChatTopics!);
-        Assert.Equal(ETableRight.Select | ETableRight.Update, row.TableRight!.Mask);
+        PresenceSave save = [Set(AgentB, true), Set(AgentA, true), Set(AgentB, false), Set(AgentA, false), Set(AgentA, true)];
+        Assert.Equal([Set(AgentA, true), Set(AgentB, false)], save.ToArray());
+        Assert.Empty((PresenceSave)[]);
     }
 
     [Theory]

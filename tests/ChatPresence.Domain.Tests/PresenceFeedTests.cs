@@ -131,7 +131,7 @@ public sealed class PresenceFeedTests
 
     private static async Task SaveAsync(AgentWorld world, int callerId, int userId, bool present)
     {
-        await world.Agent.SaveChatPresenceAsync(AgentWorld.As(callerId), [new ChatPresenceCarrier { UserId = userId, Present = present }], CancellationToken.None);
+        await world.Agent.SaveChatPresenceAsync(AgentWorld.As(callerId), [new PresenceUpdate(userId, present)], CancellationToken.None);
         await world.Directory.GetAsync(CancellationToken.None);
     }
 }

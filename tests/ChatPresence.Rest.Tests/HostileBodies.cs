@@ -116,24 +116,28 @@ public static class HostileBodies
         return Fill(Template(template, format), value, name);
     }
 
+    /// <remarks>
+    /// Save entries name user 999 (no such user): the injected text sits in members a save does not read (issue 12:
+    /// REST no longer binds them, as SOAP never did), so the entry must be refused for itself and nothing written.
+    /// </remarks>
     private static string Template(string template, WireFormat format) => (template, format) switch
     {
-        ("save", WireFormat.Json) => "{\"ChatPresence\":[{\"UserId\":4,\"Present\":true,\"DisplayName\":\"{V}\",\"FieldProperties\":{\"k{K}\":5}}]}",
-        ("saveAll", WireFormat.Json) => "[{\"UserId\":4,\"Present\":true,\"DisplayName\":\"{V}\",\"FieldProperties\":{\"k{K}\":5}}]",
+        ("save", WireFormat.Json) => "{\"ChatPresence\":[{\"UserId\":999,\"Present\":true,\"DisplayName\":\"{V}\",\"FieldProperties\":{\"k{K}\":5}}]}",
+        ("saveAll", WireFormat.Json) => "[{\"UserId\":999,\"Present\":true,\"DisplayName\":\"{V}\",\"FieldProperties\":{\"k{K}\":5}}]",
         ("topic", WireFormat.Json) => "{\"ChatTopicId\":1,\"k{K}\":\"{V}\"}",
         ("login", WireFormat.Json) => "{\"UserName\":\"u{V}\",\"Password\":5,\"k{K}\":1}",
         ("save", WireFormat.Xml) => "<SaveChatPresence><ChatPresence>" + XmlEntry + "</ChatPresence></SaveChatPresence>",
         ("saveAll", WireFormat.Xml) => "<ArrayOfChatPresence>" + XmlEntry + "</ArrayOfChatPresence>",
         ("topic", WireFormat.Xml) => "<IsWithinOpeningHours><ChatTopicId>1</ChatTopicId><k{K}>{V}</k{K}></IsWithinOpeningHours>",
         ("login", WireFormat.Xml) => "<Login><UserName>u{V}</UserName><Password><x/></Password><k{K}/></Login>",
-        ("save", _) => "ChatPresence[0][UserId]=4&ChatPresence[0][Present]=true&ChatPresence[0][DisplayName]={V}&ChatPresence[0][FieldProperties][k{K}]=5",
-        ("saveAll", _) => "[0][UserId]=4&[0][Present]=true&[0][DisplayName]={V}&[0][FieldProperties][k{K}]=5",
+        ("save", _) => "ChatPresence[0][UserId]=999&ChatPresence[0][Present]=true&ChatPresence[0][DisplayName]={V}&ChatPresence[0][FieldProperties][k{K}]=5",
+        ("saveAll", _) => "[0][UserId]=999&[0][Present]=true&[0][DisplayName]={V}&[0][FieldProperties][k{K}]=5",
         ("topic", _) => "ChatTopicId=1&k{K}={V}",
         _ => "UserName=u{V}&Password[x]=1&k{K}=1",
     };
 
     // OngoingChats "x" is never an integer: the entry is refused whatever the injected character does.
-    private const string XmlEntry = "<ChatPresence><UserId>4</UserId><Present>true</Present><DisplayName>{V}</DisplayName><FieldProperties><k{K}>5</k{K}></FieldProperties><OngoingChats>x</OngoingChats></ChatPresence>";
+    private const string XmlEntry = "<ChatPresence><UserId>999</UserId><Present>true</Present><DisplayName>{V}</DisplayName><FieldProperties><k{K}>5</k{K}></FieldProperties><OngoingChats>x</OngoingChats></ChatPresence>";
 
     /// <summary>
     /// A random soup of each format's syntax pieces (valid and not), each repeated up to thousands of times: unbalanced

@@ -1,19 +1,17 @@
-using ChatPresence.Domain.Presence;
-using ChatPresence.Domain.Rights;
-using ChatPresence.Rest.Formatting;
+using ChatPresence.Contract.Presence;
 
 namespace ChatPresence.Rest.Binding;
 
 /// <summary>
-/// Turns a body tree into the arguments of an <c>IChatAgent</c> call. Pure translation: which values are used, and
-/// what an unknown user means, is the domain's business. UserId and Present are required on every entry (a
-/// missing one is a 400, never a silent 0/false); the other members are bound (so a wrongly typed one is a 400)
-/// and otherwise ignored by the domain.
+/// Turns a body tree into the arguments of an <c>IChatAgent</c> call. Pure translation: a save's entries become
+/// <see cref="SaveEntry"/>s as they came (a missing or null UserId/Present stays null), and <see cref="SaveEntries"/>
+/// decides for SOAP and REST alike what is required; the carrier's other members are not read (SOAP ignores them
+/// too). A UserId or Present of the wrong type is still a 400: it is not a value of the contract's type.
 /// </summary>
 public static class RequestBinder
 {
     /// <summary>SaveChatPresence: <c>{"ChatPresence":[…]}</c>.</summary>
-    public static IReadOnlyList<ChatPresenceCarrier> BindSaveChatPresence(BodyNode root)
+    public static IReadOnlyList<SaveEntry?> BindSaveChatPresence(BodyNode root)
     {
         var list = root.Member("ChatPresence");
         if (list is null || list.IsNull)
@@ -25,20 +23,20 @@ public static class RequestBinder
     }
 
     /// <summary>Presence/SaveAll: a bare array.</summary>
-    public static IReadOnlyList<ChatPresenceCarrier> BindList(BodyNode list)
+    public static IReadOnlyList<SaveEntry?> BindList(BodyNode list)
     {
         if (list.IsNull)
         {
             throw new BindingException($"{(list.Path.Length == 0 ? "the body" : list.Path)} must be an array");
         }
 
-        var carriers = new List<ChatPresenceCarrier>();
+        var entries = new List<SaveEntry?>();
         foreach (var item in list.Items())
         {
-            carriers.Add(BindCarrier(item));
+            entries.Add(BindEntry(item));
         }
 
-        return carriers;
+        return entries;
     }
 
     /// <summary>IsWithinOpeningHours: <c>{"ChatTopicId":n}</c>.</summary>
@@ -48,65 +46,9 @@ public static class RequestBinder
     public static (string UserName, string Password) BindLogin(BodyNode root) =>
         (Required(root, "UserName").GetString() ?? string.Empty, Required(root, "Password").GetString() ?? string.Empty);
 
-    public static ChatPresenceCarrier BindCarrier(BodyNode node)
-    {
-        if (node.IsNull)
-        {
-            throw new BindingException($"{node.Path} is empty");
-        }
-
-        return new ChatPresenceCarrier
-        {
-            UserId = Required(node, "UserId").GetInt32(),
-            Present = Required(node, "Present").GetBoolean(),
-            DisplayName = Optional(node, "DisplayName")?.GetString(),
-            OngoingChats = Optional(node, "OngoingChats")?.GetInt32() ?? 0,
-            ChatTopics = Optional(node, "ChatTopics") is { } topics ? topics.Items().Select(t => t.GetInt32()).ToArray() : null,
-            TableRight = Optional(node, "TableRight") is { } table ? BindTableRight(table) : null,
-            FieldProperties = Optional(node, "FieldProperties") is { } fields ? BindFieldProperties(fields) : null,
-        };
-    }
-
-    private static TableRight BindTableRight(BodyNode node)
-    {
-        var maskNode = Optional(node, "Mask");
-        var mask = ETableRight.None;
-        if (maskNode is not null && !MaskText.TryParseTable(maskNode.GetString(), out mask))
-        {
-            throw new BindingException($"{maskNode.Path} is not a table right mask");
-        }
-
-        return new TableRight(mask, Optional(node, "Reason")?.GetString() ?? string.Empty);
-    }
-
-    private static FieldPropertyDictionary BindFieldProperties(BodyNode node)
-    {
-        var entries = new List<KeyValuePair<string, FieldProperty>>();
-        foreach (var (name, value) in node.Entries())
-        {
-            if (value.IsNull)
-            {
-                continue;
-            }
-
-            FieldRight? right = null;
-            if (Optional(value, "FieldRight") is { } rightNode)
-            {
-                var maskNode = Optional(rightNode, "Mask");
-                var mask = EFieldRight.None;
-                if (maskNode is not null && !MaskText.TryParseField(maskNode.GetString(), out mask))
-                {
-                    throw new BindingException($"{maskNode.Path} is not a field right mask");
-                }
-
-                right = new FieldRight(mask, Optional(rightNode, "Reason")?.GetString() ?? string.Empty);
-            }
-
-            entries.Add(new(name, new FieldProperty(right, Optional(value, "FieldType")?.GetString(), Optional(value, "FieldLength")?.GetInt32() ?? 0)));
-        }
-
-        return new FieldPropertyDictionary(entries);
-    }
+    /// <summary>One entry; null for a null entry (refused by <see cref="SaveEntries"/>).</summary>
+    public static SaveEntry? BindEntry(BodyNode node) =>
+        node.IsNull ? null : new SaveEntry(Optional(node, "UserId")?.GetInt32(), Optional(node, "Present")?.GetBoolean());
 
     private static BodyNode Required(BodyNode node, string name)
     {

@@ -1,4 +1,5 @@
 using ChatPresence.Compression;
+using ChatPresence.Contract.Presence;
 using ChatPresence.Domain;
 using ChatPresence.Domain.Identity;
 using ChatPresence.Domain.Presence;
@@ -69,7 +70,7 @@ public sealed partial class RestCalls(
         }
     }
 
-    public async Task<Results<NoContent, ErrorResult>> SaveAsync(HttpContext http, string source, Func<BodyNode, IReadOnlyList<ChatPresenceCarrier>> bind)
+    public async Task<Results<NoContent, ErrorResult>> SaveAsync(HttpContext http, string source, Func<BodyNode, IReadOnlyList<SaveEntry?>> bind)
     {
         var request = http.Request;
         var language = RestHeaders.Language(request);
@@ -78,7 +79,7 @@ public sealed partial class RestCalls(
         {
             var caller = await callers.ResolveAsync(request, language, http.RequestAborted);
             var body = await BodyReader.ReadAsync(request, bodyLimits, language, http.RequestAborted);
-            var presences = Bind(bind, body, language);
+            var presences = SaveEntries.ToUpdates(Bind(bind, body, language), language);
             await agent.SaveChatPresenceAsync(caller, presences, http.RequestAborted);
             return TypedResults.NoContent();
         }

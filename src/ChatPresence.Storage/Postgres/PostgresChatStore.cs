@@ -153,24 +153,17 @@ public sealed class PostgresChatStore : IChatStore, IDirectoryChangeLog, ILoginA
         return listener.WaitAsync(timeout, cancellationToken);
     }
 
-    public async Task SavePresenceAsync(IReadOnlyList<PresenceUpdate> updates, CancellationToken cancellationToken)
+    public async Task SavePresenceAsync(PresenceSave save, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(updates);
-        if (updates.Count == 0)
+        ArgumentNullException.ThrowIfNull(save);
+        if (save.Count == 0)
         {
             return;
         }
 
-        // Last entry per user wins, as in the contract.
-        var latest = new Dictionary<int, bool>(updates.Count);
-        foreach (var update in updates)
-        {
-            latest[update.UserId] = update.Present;
-        }
-
         await GuardAsync(async () =>
         {
-            await writer.EnqueueAsync(latest, cancellationToken).ConfigureAwait(false);
+            await writer.EnqueueAsync(save, cancellationToken).ConfigureAwait(false);
             return true;
         }).ConfigureAwait(false);
     }

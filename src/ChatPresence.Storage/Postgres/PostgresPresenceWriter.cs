@@ -1,12 +1,12 @@
-using System.Threading.Channels;
 using ChatPresence.Domain;
+using ChatPresence.Domain.Presence;
 using Npgsql;
 
 namespace ChatPresence.Storage.Postgres;
 
 /// <summary>
-/// Group commit for presence saves, as <c>SqliteWriter</c> does for SQLite: saves queued while a commit is under way
-/// share the next one (one round trip, one WAL flush). No shared row is locked: a batch locks only the user and
+/// Presence saves through a <see cref="GroupCommit{TWrite}"/>, as <c>SqliteWriter</c> does for SQLite: saves queued while a
+/// commit is under way share the next one (one round trip, one WAL flush). No shared row is locked: a batch locks only the user and
 /// presence rows it names, in user id order, so saves on different users never wait for each other, on this host or
 /// any other, and saves on the same user cannot deadlock.
 /// </summary>
@@ -42,10 +42,9 @@ internal sealed class PostgresPresenceWriter : IAsyncDisposable
         SELECT id, NULL::bigint FROM allowed UNION ALL SELECT NULL, position FROM logged;
         """;
 
-    private readonly Channel<PendingSave> queue = Channel.CreateUnbounded<PendingSave>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Func<CancellationToken, ValueTask<NpgsqlConnection>> open;
     private readonly Func<long, Task> committed;
-    private readonly Task loop;
+    private readonly GroupCommit<PendingSave> saves;
 
     /// <param name="open">Opens a ready (migrated) connection from the store's pool.</param>
     /// <param name="committed">Told the change-log position of each commit after its callers were answered (it
@@ -54,52 +53,23 @@ internal sealed class PostgresPresenceWriter : IAsyncDisposable
     {
         this.open = open;
         this.committed = committed;
-        loop = Task.Run(RunAsync);
+        saves = new GroupCommit<PendingSave>(MaxBatch, CommitAsync, nameof(PostgresChatStore));
     }
 
     /// <summary>Queues a save; completes when its transaction has committed, or fails with the save's own error.</summary>
-    /// <param name="latest">One entry per user (the last one named wins, decided by the caller).</param>
-    public Task EnqueueAsync(Dictionary<int, bool> latest, CancellationToken cancellationToken)
+    /// <param name="save">As Domain decided it: one update per user.</param>
+    public Task EnqueueAsync(PresenceSave save, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var save = new PendingSave(latest, cancellationToken);
-        if (!queue.Writer.TryWrite(save))
-        {
-            throw new ObjectDisposedException(nameof(PostgresChatStore));
-        }
-
-        return save.Task;
+        var pending = new PendingSave(save, cancellationToken);
+        saves.Enqueue(pending);
+        return pending.Task;
     }
 
     /// <summary>Stops taking saves and finishes the ones already queued.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        queue.Writer.TryComplete();
-        await loop.ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => saves.DisposeAsync();
 
-    private async Task RunAsync()
-    {
-        var batch = new List<PendingSave>(MaxBatch);
-        while (await queue.Reader.WaitToReadAsync().ConfigureAwait(false))
-        {
-            // Whatever queued up during the previous commit goes into this one.
-            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var save))
-            {
-                if (save.TryStart())
-                {
-                    batch.Add(save);
-                }
-            }
-
-            if (batch.Count > 0)
-            {
-                await CommitAsync(batch).ConfigureAwait(false);
-                batch.Clear();
-            }
-        }
-    }
-
+    /// <summary>The PostgreSQL step of the group commit: the whole batch in one statement.</summary>
     private async Task CommitAsync(List<PendingSave> batch)
     {
         try
@@ -152,7 +122,7 @@ internal sealed class PostgresPresenceWriter : IAsyncDisposable
         var present = new List<bool>();
         for (var i = 0; i < batch.Count; i++)
         {
-            foreach (var (id, value) in batch[i].Latest)
+            foreach (var (id, value) in batch[i].Save)
             {
                 saves.Add(i);
                 ids.Add(id);
@@ -189,11 +159,11 @@ internal sealed class PostgresPresenceWriter : IAsyncDisposable
         var refused = new Dictionary<PendingSave, Exception>();
         foreach (var save in batch)
         {
-            foreach (var id in save.Latest.Keys)
+            foreach (var update in save.Save)
             {
-                if (!allowed.Contains(id))
+                if (!allowed.Contains(update.UserId))
                 {
-                    refused[save] = new UnknownChatUserException(id);
+                    refused[save] = new UnknownChatUserException(update.UserId);
                     break;
                 }
             }
@@ -202,53 +172,38 @@ internal sealed class PostgresPresenceWriter : IAsyncDisposable
         return (refused, position);
     }
 
-    /// <summary>One caller's save. Cancelling helps only while it is queued; once started it runs to the end.</summary>
-    private sealed class PendingSave
+    /// <summary>One caller's save.</summary>
+    private sealed class PendingSave : QueuedWrite
     {
-        private const int Queued = 0;
-        private const int Started = 1;
-        private const int Abandoned = 2;
-
         private readonly TaskCompletionSource done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly CancellationTokenRegistration registration;
-        private int state;
 
-        public PendingSave(Dictionary<int, bool> latest, CancellationToken cancellationToken)
+        public PendingSave(PresenceSave save, CancellationToken cancellationToken)
         {
-            Latest = latest;
-            if (cancellationToken.CanBeCanceled)
-            {
-                registration = cancellationToken.UnsafeRegister(
-                    static (s, token) =>
-                    {
-                        var save = (PendingSave)s!;
-                        if (Interlocked.CompareExchange(ref save.state, Abandoned, Queued) == Queued)
-                        {
-                            save.done.TrySetCanceled(token);
-                        }
-                    },
-                    this);
-            }
+            Save = save;
+            AbandonWhenCancelled(cancellationToken);
         }
 
-        public Dictionary<int, bool> Latest { get; }
+        public PresenceSave Save { get; }
 
         /// <summary>Continuations run off the writer, so callers never slow the next batch down.</summary>
         public Task Task => done.Task;
 
-        public bool TryStart() => Interlocked.CompareExchange(ref state, Started, Queued) == Queued;
-
         public void Finish(Exception? error)
         {
-            registration.Dispose();
             if (error is null)
             {
-                done.TrySetResult();
+                Complete();
             }
             else
             {
-                done.TrySetException(error);
+                Fail(error);
             }
         }
+
+        protected override void OnCommitted() => done.TrySetResult();
+
+        protected override void OnFailed(Exception exception) => done.TrySetException(exception);
+
+        protected override void OnCancelled(CancellationToken cancellationToken) => done.TrySetCanceled(cancellationToken);
     }
 }

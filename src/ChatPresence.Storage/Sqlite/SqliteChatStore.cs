@@ -92,23 +92,16 @@ public sealed class SqliteChatStore : IChatStore, IAsyncDisposable
             return new DirectorySnapshot(stamp, directory, presence);
         }, cancellationToken);
 
-    public async Task SavePresenceAsync(IReadOnlyList<PresenceUpdate> updates, CancellationToken cancellationToken)
+    public async Task SavePresenceAsync(PresenceSave save, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(updates);
-        if (updates.Count == 0)
+        ArgumentNullException.ThrowIfNull(save);
+        if (save.Count == 0)
         {
             return;
         }
 
-        // Last entry per user wins, as in the contract; copied so a caller reusing its list cannot race the writer.
-        var latest = new Dictionary<int, bool>(updates.Count);
-        foreach (var update in updates)
-        {
-            latest[update.UserId] = update.Present;
-        }
-
         var current = await GetWriterAsync(cancellationToken).ConfigureAwait(false);
-        await current.EnqueueAsync(session => SavePresenceAsync(session, latest), cancellationToken).ConfigureAwait(false);
+        await current.EnqueueAsync(session => SavePresenceAsync(session, save), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task ImportAsync(ChatDirectory directory, CancellationToken cancellationToken)
@@ -268,10 +261,11 @@ public sealed class SqliteChatStore : IChatStore, IAsyncDisposable
         SqliteConnection.ClearPool(connection);
     }
 
-    private static async ValueTask<(bool, bool)> SavePresenceAsync(SqliteSession session, Dictionary<int, bool> latest)
+    /// <summary>Persists what Domain decided; checks only that every user is (still) a chat user.</summary>
+    private static async ValueTask<(bool, bool)> SavePresenceAsync(SqliteSession session, PresenceSave save)
     {
         // Check everything before writing anything: a refused batch leaves no trace even inside its savepoint.
-        foreach (var userId in latest.Keys)
+        foreach (var (userId, _) in save)
         {
             var access = await session.Command("SELECT chat_access FROM users WHERE id = $id;")
                 .With("$id", userId).ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false);
@@ -281,7 +275,7 @@ public sealed class SqliteChatStore : IChatStore, IAsyncDisposable
             }
         }
 
-        foreach (var (userId, present) in latest)
+        foreach (var (userId, present) in save)
         {
             await session.Command("""
                     INSERT INTO presence (user_id, present) VALUES ($user, $present)

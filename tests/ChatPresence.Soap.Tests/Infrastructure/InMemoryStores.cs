@@ -22,7 +22,7 @@ public sealed class InMemoryDirectoryStore(ChatDirectory directory) : IChatDirec
         }
     }
 
-    public Task SavePresenceAsync(IReadOnlyList<PresenceUpdate> updates, CancellationToken cancellationToken)
+    public Task SavePresenceAsync(PresenceSave updates, CancellationToken cancellationToken)
     {
         lock (gate)
         {
