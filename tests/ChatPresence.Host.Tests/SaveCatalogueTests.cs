@@ -115,19 +115,13 @@ public sealed class SaveCatalogueTests(SecurityHostFixture fixture) : IClassFixt
             new XAttribute(XNamespace.Xmlns + "i", I),
             new XElement(envelope + "Header", new XElement(T + "Credentials", new XElement(T + "Ticket", ticket))),
             new XElement(envelope + "Body", new XElement(T + "SaveChatPresence", list)));
-        var action = $"{T.NamespaceName}/Chat/SaveChatPresence";
-        using var request = new HttpRequestMessage(HttpMethod.Post, "Remote/Services86/Chat.svc")
+        var action = $"\"{T.NamespaceName}/Chat/SaveChatPresence\"";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "Remote/Services86/Chat.svc");
+        var type = soap12 ? $"application/soap+xml; charset=utf-8; action={action}" : "text/xml; charset=utf-8";
+        request.Content = new StringContent(document.ToString(SaveOptions.DisableFormatting), Encoding.UTF8, MediaTypeHeaderValue.Parse(type));
+        if (!soap12)
         {
-            Content = new StringContent(document.ToString(SaveOptions.DisableFormatting), Encoding.UTF8),
-        };
-        if (soap12)
-        {
-            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse($"application/soap+xml; charset=utf-8; action=\"{action}\"");
-        }
-        else
-        {
-            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("text/xml; charset=utf-8");
-            request.Headers.Add("SOAPAction", $"\"{action}\"");
+            request.Headers.Add("SOAPAction", action);
         }
 
         using var response = await client.SendAsync(request);
