@@ -95,17 +95,6 @@ public sealed class TicketAuthority
         return revoked;
     }
 
-    /// <summary>
-    /// The anti-forgery token that goes with a session ticket: derived from the ticket, so nothing more is stored,
-    /// and a page that cannot read the (HttpOnly) ticket cannot compute it.
-    /// </summary>
-    public static string XsrfTokenFor(string ticket)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        HMACSHA256.HashData("ChatPresence XSRF"u8, Encoding.UTF8.GetBytes(ticket), hash);
-        return Convert.ToBase64String(hash).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-    }
-
     /// <summary>The caller behind <paramref name="ticket"/>; a missing, unknown, revoked or expired ticket is refused.</summary>
     public async ValueTask<Caller> AuthenticateTicketAsync(string? ticket, string language, CancellationToken cancellationToken)
     {

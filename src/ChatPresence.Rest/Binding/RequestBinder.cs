@@ -10,7 +10,7 @@ namespace ChatPresence.Rest.Binding;
 /// missing one is a 400, never a silent 0/false); the other members are bound (so a wrongly typed one is a 400)
 /// and otherwise ignored by the domain.
 /// </summary>
-public static class RequestBinder
+internal static class RequestBinder
 {
     /// <summary>SaveChatPresence: <c>{"ChatPresence":[…]}</c>.</summary>
     public static IReadOnlyList<ChatPresenceCarrier> BindSaveChatPresence(BodyNode root)
