@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using ChatPresence.Domain.Identity;
 using ChatPresence.Domain.Security;
 using ChatPresence.Host.Tests.Security;
 using ChatPresence.Tests;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Xml;
-using ChatPresence.Domain.Identity;
 using ChatPresence.Domain.Security;
 using Microsoft.Extensions.DependencyInjection;
 
