@@ -8,7 +8,7 @@ using ChatPresence.Domain.Text;
 namespace ChatPresence.Domain;
 
 /// <summary>
-/// The one implementation of the chat agent rules (NOTES.md "Presence semantics"). A save nudges the live
+/// The one implementation of the chat agent rules (the contract's presence semantics, as the README describes them). A save nudges the live
 /// <paramref name="feed"/> (when there is one), so open streams see it without waiting for the next poll.
 /// </summary>
 public sealed class ChatAgent(DirectoryCache directory, IChatDirectoryStore store, TimeProvider clock, PresenceFeed? feed = null) : IChatAgent

@@ -18,20 +18,45 @@ public enum FailureReason
 }
 
 /// <summary>
-/// A refusal the caller should see: <see cref="Exception.Message"/> is already in the caller's language and safe to
-/// send; <see cref="TextId"/> names the resource it came from.
+/// A refusal the caller should see: a <see cref="FailureReason"/> and the text (<see cref="TextId"/> and its
+/// arguments) that explains it. The text is localized only when read (<see cref="Message"/>, or
+/// <see cref="Localize"/> by a facade writing the reply): a refusal nobody reads (a poll's bad ticket ending an event
+/// stream, a credential counted and rethrown) formats nothing.
 /// </summary>
-public sealed class ChatPresenceException(FailureReason reason, TextId textId, string message) : Exception(message)
+public sealed class ChatPresenceException : Exception
 {
-    public FailureReason Reason { get; } = reason;
+    private readonly string language;
+    private readonly object[] args;
+    private string? message;
 
-    public TextId TextId { get; } = textId;
+    private ChatPresenceException(FailureReason reason, TextId textId, string language, object[] args)
+    {
+        Reason = reason;
+        TextId = textId;
+        this.language = language;
+        this.args = args;
+    }
+
+    public FailureReason Reason { get; }
+
+    public TextId TextId { get; }
 
     /// <summary>For <see cref="FailureReason.Throttled"/> and <see cref="FailureReason.Unavailable"/>: how long the caller should wait.</summary>
-    public TimeSpan? RetryAfter { get; init; }
+    public TimeSpan? RetryAfter { get; private init; }
+
+    /// <summary>The text in the language of the call that was refused; safe to send.</summary>
+    public override string Message => message ??= Texts.Get(language, TextId, args);
 
     public static ChatPresenceException Create(FailureReason reason, string language, TextId textId, params object[] args) =>
-        new(reason, textId, Texts.Get(language, textId, args));
+        new(reason, textId, language, args);
+
+    /// <summary>A refusal the caller may retry after <paramref name="retryAfter"/> (Throttled, Unavailable).</summary>
+    public static ChatPresenceException CreateRetryable(FailureReason reason, TimeSpan retryAfter, string language, TextId textId, params object[] args) =>
+        new(reason, textId, language, args) { RetryAfter = retryAfter };
+
+    /// <summary>The text in <paramref name="replyLanguage"/> (the language the reply is written in).</summary>
+    public string Localize(string replyLanguage) =>
+        replyLanguage == language ? Message : Texts.Get(replyLanguage, TextId, args);
 }
 
 /// <summary>
@@ -45,8 +70,5 @@ public sealed class StoreUnavailableException(string message, Exception? innerEx
 
     /// <summary>The refusal a caller sees: REST 503 with Retry-After, SOAP Succeeded=false with ExceptionType Unavailable.</summary>
     public ChatPresenceException ToRefusal(string language) =>
-        new(FailureReason.Unavailable, TextId.StoreUnavailable, Texts.Get(language, TextId.StoreUnavailable, (int)RetryAfter.TotalSeconds))
-        {
-            RetryAfter = RetryAfter,
-        };
+        ChatPresenceException.CreateRetryable(FailureReason.Unavailable, RetryAfter, language, TextId.StoreUnavailable, (int)RetryAfter.TotalSeconds);
 }

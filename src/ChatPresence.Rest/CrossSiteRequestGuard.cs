@@ -1,5 +1,3 @@
-using ChatPresence.Domain;
-using ChatPresence.Domain.Text;
 using ChatPresence.Rest.Errors;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
@@ -33,7 +31,7 @@ internal static class CrossSiteRequestGuard
             : origin.Length > 0 && !IsOwnOrigin(request, origin);
         if (crossSite)
         {
-            throw ChatPresenceException.Create(FailureReason.Forbidden, language, TextId.CrossSiteRequestRefused);
+            throw RestRefusals.CrossSiteRequest(language);
         }
     }
 

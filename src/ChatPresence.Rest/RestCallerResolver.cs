@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using ChatPresence.Contract.Security;
 using ChatPresence.Domain;
 using ChatPresence.Domain.Identity;
 using ChatPresence.Domain.Security;
@@ -20,7 +21,7 @@ namespace ChatPresence.Rest;
 /// <item><c>SO-AppToken</c>: the application token (required in online mode).</item>
 /// </list>
 /// </summary>
-public sealed class RestCallerResolver(CallerAuthenticator authenticator)
+internal sealed class RestCallerResolver(CallerAuthenticator authenticator)
 {
     public const string SessionCookie = "ChatPresence-Session";
     public const string XsrfCookie = "XSRF-TOKEN";
@@ -77,7 +78,7 @@ public sealed class RestCallerResolver(CallerAuthenticator authenticator)
         }
 
         var presented = Encoding.UTF8.GetBytes(request.Headers[RestHeaders.XsrfToken].ToString());
-        var expected = Encoding.UTF8.GetBytes(TicketAuthority.XsrfTokenFor(ticket));
+        var expected = Encoding.UTF8.GetBytes(XsrfToken.For(ticket));
         return CryptographicOperations.FixedTimeEquals(presented, expected)
             ? ticket
             : throw ChatPresenceException.Create(FailureReason.NotAuthenticated, language, TextId.SessionNeedsXsrfToken);

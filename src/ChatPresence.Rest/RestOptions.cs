@@ -1,7 +1,7 @@
 namespace ChatPresence.Rest;
 
 /// <summary>Settings of the REST facade (configuration section <c>ChatPresence:Rest</c>).</summary>
-public sealed class RestOptions
+internal sealed class RestOptions
 {
     public const string SectionName = "ChatPresence:Rest";
 

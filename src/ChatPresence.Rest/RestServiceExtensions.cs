@@ -18,7 +18,7 @@ public static class RestServiceExtensions
 
     /// <summary>
     /// Registers the facade: options from <c>ChatPresence:Rest</c>, the caller resolver, the reply cache and the
-    /// OpenAPI document. Needs <c>IChatAgent</c>, <c>TicketAuthority</c>, <c>TimeProvider</c> and
+    /// OpenAPI document. Needs <c>IChatAgent</c>, <c>CallerAuthenticator</c>, <c>PresenceFeed</c> and
     /// <c>IHostEnvironment</c> from the host.
     /// </summary>
     public static IServiceCollection AddChatRest(this IServiceCollection services, IConfiguration configuration)

@@ -1,6 +1,9 @@
 using System.Text;
 using ChatPresence.Compression;
 using ChatPresence.Contract.Presence;
+using ChatPresence.Contract.Language;
+using ChatPresence.Contract.Refusals;
+using ChatPresence.Contract.Security;
 using ChatPresence.Domain;
 using ChatPresence.Domain.Identity;
 using ChatPresence.Domain.Security;
@@ -138,7 +141,7 @@ public sealed partial class ChatSoapEndpoint
             return;
         }
 
-        var language = Texts.ChooseLanguage(request.Headers["SO-Language"].ToString(), request.Headers.AcceptLanguage.ToString());
+        var language = CallerLanguage.Choose(request.Headers["SO-Language"].ToString(), request.Headers.AcceptLanguage.ToString());
         await DispatchAsync(context, version, soap, language, cancellationToken);
     }
 
@@ -228,7 +231,7 @@ public sealed partial class ChatSoapEndpoint
         {
             outcome = ChatPresenceMetrics.ReasonName(e.Reason);
             reply.Reset();
-            var info = new SoapExceptionInfo(e.Message, e.Message, e.Reason.ToString(), ServiceName(soap.Operation), includeDetail ? e.StackTrace : null);
+            var info = SoapRefusals.InfoFor(Refusal.Of(e.Reason), e.Localize(language), ServiceName(soap.Operation), includeDetail ? e.StackTrace : null);
             SoapReplyWriter.WriteEmptyResponse(reply, version, soap.Operation, timeZone, info);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
@@ -237,7 +240,7 @@ public sealed partial class ChatSoapEndpoint
             outcome = "UnexpectedError";
             reply.Reset();
             var text = includeDetail ? Texts.Get(language, TextId.UnexpectedError) : Correlation.Append(Texts.Get(language, TextId.UnexpectedError));
-            var info = new SoapExceptionInfo(text, text, "UnexpectedError", ServiceName(soap.Operation), includeDetail ? e.ToString() : null);
+            var info = SoapRefusals.InfoFor(RefusalReason.Unexpected, text, ServiceName(soap.Operation), includeDetail ? e.ToString() : null);
             SoapReplyWriter.WriteEmptyResponse(reply, version, soap.Operation, timeZone, info);
         }
         finally
@@ -306,7 +309,7 @@ public sealed partial class ChatSoapEndpoint
 
     private ValueTask<Caller> AuthenticateAsync(HttpContext context, SoapRequest soap, string language, CancellationToken cancellationToken) =>
         authenticator.AuthenticateAsync(
-            CallerCredential.FromSoapTicket(soap.Ticket, authenticator.Mode), soap.ApplicationToken, ClientAddress(context), language, cancellationToken);
+            WireCredential.FromSoapTicket(soap.Ticket, authenticator.Mode), soap.ApplicationToken, ClientAddress(context), language, cancellationToken);
 
     private static string? ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString();
 

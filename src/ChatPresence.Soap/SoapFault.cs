@@ -111,7 +111,8 @@ public sealed record SoapFault(
             SoapFaultReason.ReplyToNotAnonymous => addressing == SoapAddressing.August2004
                 ? new SoapFault(Fault, SoapFaultCode.Sender, "InvalidMessageInformationHeader", wsa, Format(ReplyToText, first), Action: WsAddressing.FaultAction(addressing))
                 : new SoapFault(Fault, SoapFaultCode.Sender, "InvalidAddressingHeader", wsa, Format(ReplyToText, first), "OnlyAnonymousAddressSupported", "ReplyTo", WsAddressing.FaultAction(addressing)),
-            _ => new SoapFault(Fault, SoapFaultCode.Receiver, "InternalServiceFault", SoapNames.Dispatcher, InternalServerError, Action: SoapNames.DispatcherFaultAction),
+            SoapFaultReason.InternalError => new SoapFault(Fault, SoapFaultCode.Receiver, "InternalServiceFault", SoapNames.Dispatcher, InternalServerError, Action: SoapNames.DispatcherFaultAction),
+            _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
         };
 
         return addressing == SoapAddressing.None ? fault with { Action = null } : fault with { Action = fault.Action ?? WsAddressing.DefaultFaultAction(addressing) };

@@ -13,7 +13,7 @@ public static class SoapServiceExtensions
     public const string SoPrincipalPath = "/Remote/Services86/SoPrincipal.svc";
 
     /// <summary>
-    /// Registers the SOAP facade. Needs <c>IChatAgent</c>, <c>TicketAuthority</c> and <c>IHostEnvironment</c> in DI.
+    /// Registers the SOAP facade. Needs <c>IChatAgent</c>, <c>CallerAuthenticator</c> and <c>IHostEnvironment</c> in DI.
     /// Options come from <c>ChatPresence:Soap</c> (<see cref="SoapOptions"/>).
     /// </summary>
     public static IServiceCollection AddChatSoap(this IServiceCollection services, IConfiguration configuration)

@@ -1,5 +1,6 @@
 using ChatPresence.Domain.Directory;
 using ChatPresence.Domain.Identity;
+using ChatPresence.Domain.Security;
 using ChatPresence.Storage.Sqlite;
 
 namespace ChatPresence.Domain.Tests;
@@ -27,6 +28,7 @@ public sealed class AgentWorld : IAsyncDisposable
         Directory = new DirectoryCache(store);
         Agent = new ChatAgent(Directory, store, clock);
         Tickets = new TicketAuthority(Directory, store, clock, new IdentityOptions { PasswordIterations = 1000, TicketIdleTimeout = TimeSpan.FromHours(8) });
+        Authenticator = new CallerAuthenticator(Tickets, Directory, new NoBearerTokens(), new SecurityOptions(), clock);
     }
 
     public SqliteChatStore Store { get; }
@@ -38,6 +40,9 @@ public sealed class AgentWorld : IAsyncDisposable
     public ChatAgent Agent { get; }
 
     public TicketAuthority Tickets { get; }
+
+    /// <summary>Logins go through the real, throttled path.</summary>
+    public CallerAuthenticator Authenticator { get; }
 
     public static ChatDirectory TestDirectory(int extraUsers = 0)
     {

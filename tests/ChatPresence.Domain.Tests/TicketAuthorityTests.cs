@@ -18,7 +18,7 @@ public sealed class TicketAuthorityTests
     public async Task The_right_password_gives_a_7T_ticket_that_authenticates()
     {
         await using var world = await WithPasswordAsync();
-        var login = await world.Tickets.AuthenticateUsernamePasswordAsync("A", "secret", "en", None); // login names are case-insensitive
+        var login = await world.Authenticator.LoginAsync("A", "secret", null, null, "en", None); // login names are case-insensitive
         Assert.True(login.Succeeded);
         Assert.StartsWith("7T:", login.Ticket, StringComparison.Ordinal);
         Assert.Equal(32, Convert.FromBase64String(login.Ticket![3..]).Length); // 256 random bits
@@ -33,7 +33,7 @@ public sealed class TicketAuthorityTests
     public async Task A_wrong_login_fails_without_a_ticket(string user, string password)
     {
         await using var world = await WithPasswordAsync();
-        var login = await world.Tickets.AuthenticateUsernamePasswordAsync(user, password, "en", None);
+        var login = await world.Authenticator.LoginAsync(user, password, null, null, "en", None);
         Assert.False(login.Succeeded);
         Assert.Null(login.Ticket);
         Assert.Equal("Wrong user name or password.", login.Message);
@@ -43,7 +43,7 @@ public sealed class TicketAuthorityTests
     public async Task Only_a_hash_of_the_ticket_is_stored()
     {
         await using var world = await WithPasswordAsync();
-        var login = await world.Tickets.AuthenticateUsernamePasswordAsync("a", "secret", "en", None);
+        var login = await world.Authenticator.LoginAsync("a", "secret", null, null, "en", None);
         var stored = await world.Store.FindTicketAsync(TicketAuthority.HashTicket(login.Ticket!), None);
         Assert.NotNull(stored);
         Assert.Null(await world.Store.FindTicketAsync(System.Text.Encoding.UTF8.GetBytes(login.Ticket!), None));
@@ -65,7 +65,7 @@ public sealed class TicketAuthorityTests
     public async Task Use_inside_the_window_renews_and_idle_past_it_expires()
     {
         await using var world = await WithPasswordAsync();
-        var ticket = (await world.Tickets.AuthenticateUsernamePasswordAsync("a", "secret", "en", None)).Ticket!;
+        var ticket = (await world.Authenticator.LoginAsync("a", "secret", null, null, "en", None)).Ticket!;
 
         // Used every 7 hours for a day: each use slides the 8-hour window.
         for (var i = 0; i < 4; i++)
@@ -83,7 +83,7 @@ public sealed class TicketAuthorityTests
     public async Task Revoked_tickets_stop_working()
     {
         await using var world = await WithPasswordAsync();
-        var ticket = (await world.Tickets.AuthenticateUsernamePasswordAsync("a", "secret", "en", None)).Ticket!;
+        var ticket = (await world.Authenticator.LoginAsync("a", "secret", null, null, "en", None)).Ticket!;
         await world.Tickets.AuthenticateTicketAsync(ticket, "en", None);
 
         Assert.Equal(1, await world.Tickets.RevokeTicketsAsync(AgentA, None));
@@ -94,12 +94,12 @@ public sealed class TicketAuthorityTests
     public async Task Expired_tickets_are_forgotten_even_if_never_presented_again()
     {
         await using var world = await WithPasswordAsync();
-        var abandoned = (await world.Tickets.AuthenticateUsernamePasswordAsync("a", "secret", "en", None)).Ticket!;
+        var abandoned = (await world.Authenticator.LoginAsync("a", "secret", null, null, "en", None)).Ticket!;
         await world.Tickets.AuthenticateTicketAsync(abandoned, "en", None);
         Assert.Equal(1, world.Tickets.RememberedTickets);
 
         world.Clock.Advance(TimeSpan.FromHours(9));
-        var fresh = (await world.Tickets.AuthenticateUsernamePasswordAsync("a", "secret", "en", None)).Ticket!;
+        var fresh = (await world.Authenticator.LoginAsync("a", "secret", null, null, "en", None)).Ticket!;
         await world.Tickets.AuthenticateTicketAsync(fresh, "en", None);
 
         Assert.Equal(1, world.Tickets.RememberedTickets);

@@ -1,6 +1,7 @@
 using ChatPresence.Domain;
 using ChatPresence.Domain.Directory;
 using ChatPresence.Domain.Identity;
+using ChatPresence.Domain.Security;
 using ChatPresence.Storage.Sqlite;
 
 namespace ChatPresence.Host.Tests;
@@ -109,8 +110,10 @@ public sealed class HostCommandTests : IDisposable
         await using (var store = new SqliteChatStore(Path.Combine(folder, "chatpresence.db")))
         {
             await store.MigrateAsync(CancellationToken.None);
-            var tickets = new TicketAuthority(new DirectoryCache(store), store, TimeProvider.System, new IdentityOptions());
-            var login = await tickets.AuthenticateUsernamePasswordAsync("kim", "new-secret", "en", CancellationToken.None);
+            var directory = new DirectoryCache(store);
+            var tickets = new TicketAuthority(directory, store, TimeProvider.System, new IdentityOptions());
+            var logins = new CallerAuthenticator(tickets, directory, new NoBearerTokens(), new SecurityOptions(), TimeProvider.System);
+            var login = await logins.LoginAsync("kim", "new-secret", null, null, "en", CancellationToken.None);
             Assert.True(login.Succeeded);
             ticket = login.Ticket!;
         }

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using ChatPresence.Domain.Identity;
 using ChatPresence.Domain.Security;
 using ChatPresence.Host.Tests.Security;
 using ChatPresence.Tests;
@@ -95,10 +94,10 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
     {
         await using var hostA = await StartAsync();
         await using var hostB = await StartAsync();
-        var tickets = hostA.Services.GetRequiredService<TicketAuthority>();
+        var logins = hostA.Services.GetRequiredService<CallerAuthenticator>();
 
         // B has validated (and so remembers) the ticket before it is logged out on A.
-        var ticket = (await tickets.AuthenticateUsernamePasswordAsync("agent2", "agent2", "en", CancellationToken.None)).Ticket!;
+        var ticket = (await logins.LoginAsync("agent2", "agent2", null, null, "en", CancellationToken.None)).Ticket!;
         using var clientB = TicketClient(hostB, ticket);
         Assert.Equal(HttpStatusCode.OK, await GetStatusAsync(clientB));
         await hostA.Services.GetRequiredService<CallerAuthenticator>().LogoutAsync(ticket, CancellationToken.None);
@@ -107,7 +106,7 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
         Assert.InRange(loggedOut.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(1));
 
         // revoke-tickets, run as its own process against the same database.
-        var second = (await tickets.AuthenticateUsernamePasswordAsync("agent3", "agent3", "en", CancellationToken.None)).Ticket!;
+        var second = (await logins.LoginAsync("agent3", "agent3", null, null, "en", CancellationToken.None)).Ticket!;
         using var clientB3 = TicketClient(hostB, second);
         Assert.Equal(HttpStatusCode.OK, await GetStatusAsync(clientB3));
         var (exitCode, output, error) = await HostProcess.RunCommandAsync(hostA.DataFolder, null, [.. PostgresArguments(ConnectionString()), "revoke-tickets", "agent3"]);
@@ -273,7 +272,7 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
         })).ToArray();
 
         // A SOAP client with a ticket host A already knows.
-        var ticket = (await hostA.Services.GetRequiredService<TicketAuthority>().AuthenticateUsernamePasswordAsync("admin", "admin", "en", CancellationToken.None)).Ticket!;
+        var ticket = (await hostA.Services.GetRequiredService<CallerAuthenticator>().LoginAsync("admin", "admin", null, null, "en", CancellationToken.None)).Ticket!;
         Assert.Matches("Succeeded[^>]*>true<", await SoapSaveAsync(hostA, ticket));
 
         await Task.Delay(1000);

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using ChatPresence.Domain.Identity;
+using ChatPresence.Domain.Security;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatPresence.Rest.Tests;
@@ -164,7 +164,7 @@ public sealed class SelectAndETagTests(RestHostFixture fixture) : IClassFixture<
     [Fact]
     public async Task A_ticket_works_as_SoTicket_in_any_case()
     {
-        var login = await fixture.Host.Services.GetRequiredService<TicketAuthority>().AuthenticateUsernamePasswordAsync("agent3", "agent3", "en", CancellationToken.None);
+        var login = await fixture.Host.Services.GetRequiredService<CallerAuthenticator>().LoginAsync("agent3", "agent3", null, null, "en", CancellationToken.None);
         Assert.True(login.Succeeded);
         using var client = fixture.Host.CreateClient();
         client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "sOtIcKeT " + login.Ticket);

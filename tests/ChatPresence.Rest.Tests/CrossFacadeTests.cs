@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Xml;
-using ChatPresence.Domain.Identity;
+using ChatPresence.Domain.Security;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatPresence.Rest.Tests;
@@ -14,7 +14,7 @@ public sealed class CrossFacadeTests(RestHostFixture fixture) : IClassFixture<Re
     [Fact]
     public async Task A_REST_save_is_seen_by_a_raw_SOAP_GetChatPresence_and_a_SOAP_save_by_REST()
     {
-        var login = await fixture.Host.Services.GetRequiredService<TicketAuthority>().AuthenticateUsernamePasswordAsync("admin", "admin", "en", CancellationToken.None);
+        var login = await fixture.Host.Services.GetRequiredService<CallerAuthenticator>().LoginAsync("admin", "admin", null, null, "en", CancellationToken.None);
         using var rest = fixture.Client();
         using var soap = fixture.Host.CreateClient();
 

@@ -246,8 +246,8 @@ public sealed class FormattingTests
     public void Xml_with_a_dtd_is_refused()
     {
         const string body = "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e \"boom\">]><IsWithinOpeningHours><ChatTopicId>&e;</ChatTopicId></IsWithinOpeningHours>";
-        var error = Assert.Throws<Errors.RestFailure>(() => BodyReader.Parse(Encoding.UTF8.GetBytes(body), WireFormat.Xml, 1 << 20, "en"));
-        Assert.Equal(400, error.Status);
+        var error = Assert.Throws<ChatPresence.Contract.Refusals.RefusalException>(() => BodyReader.Parse(Encoding.UTF8.GetBytes(body), WireFormat.Xml, 1 << 20, "en"));
+        Assert.Equal(400, Errors.ErrorMap.Of(error.Reason).Status);
     }
 
     [Fact]

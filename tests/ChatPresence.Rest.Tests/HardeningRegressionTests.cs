@@ -98,7 +98,7 @@ public sealed class HardeningRegressionTests(RestHostFixture fixture) : IClassFi
         {
             BodyReader.Parse(body, format, limits, "en");
         }
-        catch (RestFailure)
+        catch (ChatPresence.Contract.Refusals.RefusalException)
         {
             // A quota refusal is a fine answer; its cost is what is measured.
         }

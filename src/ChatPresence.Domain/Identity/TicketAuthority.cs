@@ -12,9 +12,10 @@ namespace ChatPresence.Domain.Identity;
 public sealed record LoginResult(bool Succeeded, ChatUser? User, string? Ticket, string? Message);
 
 /// <summary>
-/// Logs users in and turns tickets back into callers. A ticket is <c>7T:</c> + 256 random bits; only its SHA-256
-/// is stored. Expiry is sliding. Validated tickets are remembered in memory for a short while so that a polling
-/// client costs no database round trip. A revocation takes effect at once on this host, on other hosts when the
+/// Issues tickets and turns them back into callers. Passwords are hashed and verified by <see cref="PasswordHasher"/>;
+/// a login goes only through <see cref="Security.CallerAuthenticator"/> (throttle, application token), tests included.
+/// A ticket is <c>7T:</c> + 256 random bits; only its SHA-256 is stored. Expiry is sliding. Validated tickets are
+/// remembered in memory for a short while so that a polling client costs no database round trip. A revocation takes effect at once on this host, on other hosts when the
 /// change log tells them (PostgreSQL: within the notification delay), and at the latest after <see cref="RecheckInterval"/>.
 /// While the database cannot be reached, a ticket remembered here keeps working (a revocation cannot be written then
 /// either); an unknown one is refused as unavailable.
@@ -37,10 +38,6 @@ public sealed class TicketAuthority
     private long revocations;
     private long nextSweepTicks;
 
-    // Verified when the login is unknown, so a refusal costs the same time either way and does not tell
-    // which logins exist.
-    private readonly Lazy<StoredPassword> decoy;
-
     public TicketAuthority(DirectoryCache directory, ICredentialStore credentials, TimeProvider clock, IdentityOptions options)
     {
         this.directory = directory;
@@ -48,20 +45,7 @@ public sealed class TicketAuthority
         this.clock = clock;
         this.options = options;
         hasher = new PasswordHasher(options.PasswordIterations);
-        decoy = new Lazy<StoredPassword>(() => new PasswordHasher(options.PasswordIterations).Hash("decoy"));
         directory.TicketsRevoked += Forget;
-    }
-
-    /// <summary>
-    /// Logs in and issues a ticket. No throttling or application token here: callers from outside go through
-    /// <see cref="Security.CallerAuthenticator"/>.
-    /// </summary>
-    public async Task<LoginResult> AuthenticateUsernamePasswordAsync(string? userName, string? password, string language, CancellationToken cancellationToken)
-    {
-        var user = await VerifyPasswordAsync(userName, password, cancellationToken);
-        return user is null
-            ? new LoginResult(false, null, null, Texts.Get(language, TextId.WrongUserNameOrPassword))
-            : new LoginResult(true, user, await IssueTicketAsync(user.Id, cancellationToken), null);
     }
 
     /// <summary>The user whose login and password these are, or null. Issues nothing.</summary>
@@ -70,7 +54,7 @@ public sealed class TicketAuthority
         var view = await directory.GetAsync(cancellationToken);
         var user = string.IsNullOrEmpty(userName) ? null : view.FindUserByLogin(userName);
         var stored = user is null ? null : await credentials.GetPasswordAsync(user.Id, cancellationToken);
-        var verified = PasswordHasher.Verify(password ?? string.Empty, stored ?? decoy.Value);
+        var verified = hasher.VerifyOrDecoy(password ?? string.Empty, stored);
         return user is null || stored is null || password is null || !verified ? null : user;
     }
 
@@ -93,17 +77,6 @@ public sealed class TicketAuthority
         known.TryRemove(BinaryPrimitives.ReadUInt128LittleEndian(hash), out _);
         ChatPresenceMetrics.TicketsWereRevoked(revoked ? 1 : 0);
         return revoked;
-    }
-
-    /// <summary>
-    /// The anti-forgery token that goes with a session ticket: derived from the ticket, so nothing more is stored,
-    /// and a page that cannot read the (HttpOnly) ticket cannot compute it.
-    /// </summary>
-    public static string XsrfTokenFor(string ticket)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        HMACSHA256.HashData("ChatPresence XSRF"u8, Encoding.UTF8.GetBytes(ticket), hash);
-        return Convert.ToBase64String(hash).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 
     /// <summary>The caller behind <paramref name="ticket"/>; a missing, unknown, revoked or expired ticket is refused.</summary>

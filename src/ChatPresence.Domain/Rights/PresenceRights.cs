@@ -5,8 +5,8 @@ using ChatPresence.Domain.Text;
 namespace ChatPresence.Domain.Rights;
 
 /// <summary>
-/// Who may save whose presence, and the TableRight/FieldProperties a caller sees on a row (NOTES.md,
-/// "Who, and with what right"): a user may save their own presence; a chat manager (role Manager, or manager
+/// Who may save whose presence, and the TableRight/FieldProperties a caller sees on a row (README, "Security",
+/// Rights): a user may save their own presence; a chat manager (role Manager, or manager
 /// on any topic) or an administrator may save anyone's. Only <c>Present</c> is ever writable.
 /// </summary>
 public static class PresenceRights

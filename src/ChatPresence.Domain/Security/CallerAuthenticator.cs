@@ -289,10 +289,7 @@ public sealed class CallerAuthenticator
     private static ChatPresenceException Throttled(TimeSpan wait, string language)
     {
         var seconds = (int)Math.Ceiling(wait.TotalSeconds);
-        return new ChatPresenceException(FailureReason.Throttled, TextId.LoginThrottled, Texts.Get(language, TextId.LoginThrottled, seconds))
-        {
-            RetryAfter = TimeSpan.FromSeconds(seconds),
-        };
+        return ChatPresenceException.CreateRetryable(FailureReason.Throttled, TimeSpan.FromSeconds(seconds), language, TextId.LoginThrottled, seconds);
     }
 
     private async ValueTask<Caller> BearerAsync(string token, string language, CancellationToken cancellationToken)

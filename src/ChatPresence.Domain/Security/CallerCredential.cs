@@ -1,5 +1,3 @@
-using ChatPresence.Domain.Identity;
-
 namespace ChatPresence.Domain.Security;
 
 /// <summary>What a caller presented, already taken out of its wire form by a facade.</summary>
@@ -32,18 +30,6 @@ public readonly record struct CallerCredential(CredentialKind Kind, string? Secr
     public static CallerCredential Bearer(string token) => new(CredentialKind.Bearer, TrimSurrounding(token));
 
     public static CallerCredential Basic(string userName, string password) => new(CredentialKind.Basic, password, userName);
-
-    /// <summary>
-    /// The SOAP <c>Credentials/Ticket</c> header: a <c>7T:</c> ticket, or in online mode also a Bearer token.
-    /// </summary>
-    public static CallerCredential FromSoapTicket(string? value, InstallationMode mode)
-    {
-        var text = TrimSurrounding(value);
-        return string.IsNullOrEmpty(text) ? None
-            : text.StartsWith(TicketAuthority.TicketPrefix, StringComparison.Ordinal) ? Ticket(text)
-            : mode == InstallationMode.Online ? Bearer(text)
-            : Malformed;
-    }
 
     /// <summary>
     /// The one rule for both facades: space, tab, CR and LF around a ticket or token are dropped (an XML

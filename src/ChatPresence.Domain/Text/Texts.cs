@@ -170,59 +170,6 @@ public static class Texts
         return args.Length == 0 ? text : string.Format(CultureInfo.InvariantCulture, text, args);
     }
 
-    /// <summary>
-    /// The language to answer in: SO-Language wins over Accept-Language; the first supported entry of
-    /// Accept-Language (by q, then order) is used; "*" or "x" gives resource ids; anything else English.
-    /// Norwegian "nb"/"nn" map to "no".
-    /// </summary>
-    public static string ChooseLanguage(string? soLanguage, string? acceptLanguage)
-    {
-        if (!string.IsNullOrWhiteSpace(soLanguage))
-        {
-            return Normalize(soLanguage) ?? DefaultLanguage;
-        }
-
-        if (string.IsNullOrWhiteSpace(acceptLanguage))
-        {
-            return DefaultLanguage;
-        }
-
-        string? best = null;
-        var bestQ = -1.0;
-        foreach (var part in acceptLanguage.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var pieces = part.Split(';', StringSplitOptions.TrimEntries);
-            var q = 1.0;
-            foreach (var parameter in pieces.AsSpan(1))
-            {
-                if (parameter.StartsWith("q=", StringComparison.OrdinalIgnoreCase)
-                    && double.TryParse(parameter.AsSpan(2), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed))
-                {
-                    q = parsed;
-                }
-            }
-
-            var language = Normalize(pieces[0]);
-            if (language is not null && q > bestQ)
-            {
-                best = language;
-                bestQ = q;
-            }
-        }
-
-        return best ?? DefaultLanguage;
-    }
-
-    private static string? Normalize(string tag)
-    {
-        tag = tag.Trim();
-        if (tag is "*" or "x" or "X")
-        {
-            return ResourceIds;
-        }
-
-        var primary = tag.Split('-', '_')[0].ToLowerInvariant();
-        primary = primary is "nb" or "nn" ? "no" : primary;
-        return Catalogue.ContainsKey(primary) ? primary : null;
-    }
+    /// <summary>Whether the catalogue has texts in <paramref name="language"/> (a primary tag such as "sv").</summary>
+    public static bool Supports(string language) => Catalogue.ContainsKey(language);
 }

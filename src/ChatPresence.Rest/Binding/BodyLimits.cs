@@ -9,7 +9,7 @@ namespace ChatPresence.Rest.Binding;
 /// <param name="MaxNodes">Most values in one body: elements plus attributes, JSON tokens, form fields plus key segments.</param>
 /// <param name="MaxNameLength">Longest element, attribute, property or form key segment name, in characters.</param>
 /// <param name="MaxStringLength">Longest text or string value, in characters.</param>
-public sealed record BodyLimits(int MaxBytes, int MaxDepth, int MaxNodes, int MaxNameLength, int MaxStringLength)
+internal sealed record BodyLimits(int MaxBytes, int MaxDepth, int MaxNodes, int MaxNameLength, int MaxStringLength)
 {
     /// <summary>Only the size is set; the structural quotas are the defaults.</summary>
     public static BodyLimits For(int maxBytes) => new(maxBytes, DefaultMaxDepth, DefaultMaxNodes, DefaultMaxNameLength, DefaultMaxStringLength);

@@ -6,14 +6,14 @@ using System.Xml;
 namespace ChatPresence.Rest.Binding;
 
 /// <summary>Thrown by a <see cref="BodyNode"/> when a value is not what the binder expects; becomes a 400.</summary>
-public sealed class BindingException(string message) : Exception(message);
+internal sealed class BindingException(string message) : Exception(message);
 
 /// <summary>
 /// One value of a request body, whatever its format: JSON element, XML element or form-field tree. The binder is
 /// written once against this; each format decides what "object", "array" and "integer" mean for it. Member names
 /// are matched case-insensitively.
 /// </summary>
-public abstract class BodyNode
+internal abstract class BodyNode
 {
     private readonly BodyNode? parent;
     private readonly string? member;
@@ -86,7 +86,7 @@ public abstract class BodyNode
 }
 
 /// <summary>A JSON body: strict types (an integer must be a JSON number, a boolean true or false).</summary>
-public sealed class JsonBodyNode : BodyNode
+internal sealed class JsonBodyNode : BodyNode
 {
     private readonly JsonElement element;
 
@@ -213,7 +213,7 @@ public sealed class JsonBodyNode : BodyNode
 /// An XML element (namespaces ignored, names case-insensitive). Arrays are the child elements whatever their name;
 /// dictionaries are DataContract <c>…KeyValuePair</c> Key/Value children or plain child elements.
 /// </summary>
-public sealed class XmlBodyNode : BodyNode
+internal sealed class XmlBodyNode : BodyNode
 {
     private const string InstanceNamespace = "http://www.w3.org/2001/XMLSchema-instance";
 
@@ -423,7 +423,7 @@ public sealed class XmlBodyNode : BodyNode
 /// <c>ChatPresence[0].UserId=7</c> both give ChatPresence → 0 → UserId. Arrays are nodes whose keys are all
 /// indexes (ordered numerically).
 /// </summary>
-public sealed class FormBodyNode : BodyNode
+internal sealed class FormBodyNode : BodyNode
 {
     private readonly Dictionary<string, FormBodyNode> children = new(StringComparer.OrdinalIgnoreCase);
     private string? value;

@@ -13,7 +13,7 @@ namespace ChatPresence.Rest.Binding;
 /// Reads a request body within the size limit and parses it by Content-Type into a <see cref="BodyNode"/>.
 /// Refusals: 415 (type), 413 (size), 400 (empty, not well-formed, or beyond a <see cref="BodyLimits"/> quota).
 /// </summary>
-public static class BodyReader
+internal static class BodyReader
 {
     public static async Task<BodyNode> ReadAsync(HttpRequest request, BodyLimits limits, string language, CancellationToken cancellationToken)
     {
@@ -23,21 +23,21 @@ public static class BodyReader
         {
             if (string.IsNullOrWhiteSpace(request.ContentType) && request.ContentLength is null or 0 && !HasChunkedBody(request))
             {
-                throw RestFailure.Malformed(language, "a request body is required");
+                throw RestRefusals.Malformed(language, "a request body is required");
             }
 
-            throw RestFailure.UnsupportedMediaType(language, request.ContentType);
+            throw RestRefusals.UnsupportedMediaType(language, request.ContentType);
         }
 
         if (request.ContentLength > maxBytes)
         {
-            throw RestFailure.TooLarge(language, maxBytes);
+            throw RestRefusals.TooLarge(language, maxBytes);
         }
 
         var body = await ReadLimitedAsync(request.Body, maxBytes, language, cancellationToken);
         if (body.Length == 0)
         {
-            throw RestFailure.Malformed(language, "a request body is required");
+            throw RestRefusals.Malformed(language, "a request body is required");
         }
 
         return Parse(body, format.Value, limits, language);
@@ -47,7 +47,7 @@ public static class BodyReader
     public static BodyNode Parse(ReadOnlyMemory<byte> body, WireFormat format, int maxBytes, string language) =>
         Parse(body, format, BodyLimits.For(maxBytes), language);
 
-    /// <summary>Parses a whole body within <paramref name="limits"/>: any refusal is a 400 <see cref="RestFailure"/>.</summary>
+    /// <summary>Parses a whole body within <paramref name="limits"/>: any refusal is a 400 <see cref="RestRefusals"/> refusal.</summary>
     public static BodyNode Parse(ReadOnlyMemory<byte> body, WireFormat format, BodyLimits limits, string language)
     {
         try
@@ -61,19 +61,19 @@ public static class BodyReader
         }
         catch (JsonException e)
         {
-            throw RestFailure.Malformed(language, $"the JSON is not well-formed (line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1})");
+            throw RestRefusals.Malformed(language, $"the JSON is not well-formed (line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1})");
         }
         catch (XmlException e)
         {
-            throw RestFailure.Malformed(language, $"the XML is not well-formed (line {e.LineNumber}, position {e.LinePosition})");
+            throw RestRefusals.Malformed(language, $"the XML is not well-formed (line {e.LineNumber}, position {e.LinePosition})");
         }
         catch (Exception e) when (e is DecoderFallbackException or InvalidDataException)
         {
-            throw RestFailure.Malformed(language, format == WireFormat.Form ? "the form body is not valid UTF-8 form data within the limits" : "the body is not valid UTF-8");
+            throw RestRefusals.Malformed(language, format == WireFormat.Form ? "the form body is not valid UTF-8 form data within the limits" : "the body is not valid UTF-8");
         }
         catch (BindingException e)
         {
-            throw RestFailure.Malformed(language, e.Message);
+            throw RestRefusals.Malformed(language, e.Message);
         }
     }
 
@@ -117,7 +117,7 @@ public static class BodyReader
             {
                 if (collected.Length + read > maxBytes)
                 {
-                    throw RestFailure.TooLarge(language, maxBytes);
+                    throw RestRefusals.TooLarge(language, maxBytes);
                 }
 
                 collected.Write(buffer, 0, read);

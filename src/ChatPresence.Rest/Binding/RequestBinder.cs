@@ -8,7 +8,7 @@ namespace ChatPresence.Rest.Binding;
 /// decides for SOAP and REST alike what is required; the carrier's other members are not read (SOAP ignores them
 /// too). A UserId or Present of the wrong type is still a 400: it is not a value of the contract's type.
 /// </summary>
-public static class RequestBinder
+internal static class RequestBinder
 {
     /// <summary>SaveChatPresence: <c>{"ChatPresence":[…]}</c>.</summary>
     public static IReadOnlyList<SaveEntry?> BindSaveChatPresence(BodyNode root)

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Routing;
 namespace ChatPresence.Rest.Endpoints;
 
 /// <summary>The agent (HTTP RPC) routes: <c>Agents/Chat/…</c>, always POST; a GET describes the call.</summary>
-public static class ChatAgentApi
+internal static class ChatAgentApi
 {
     public static RouteGroupBuilder MapChatAgentApi(this IEndpointRouteBuilder routes, string namePrefix = "")
     {

@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ChatPresence.Rest.Endpoints;
 
 /// <summary>The controller routes: <c>GET Presence/GetAll</c>, <c>POST Presence/SaveAll</c>.</summary>
-public static class PresenceApi
+internal static class PresenceApi
 {
     public static RouteGroupBuilder MapPresenceApi(this IEndpointRouteBuilder routes, string namePrefix = "")
     {

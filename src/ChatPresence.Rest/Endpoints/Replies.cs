@@ -16,7 +16,7 @@ namespace ChatPresence.Rest.Endpoints;
 /// A presence list reply with a strong ETag; polling clients revalidate with If-None-Match. Usually cached bytes; a
 /// list too large to hold is streamed instead (chunked, written as it is sent).
 /// </summary>
-public sealed class PresenceReply : IResult, IEndpointMetadataProvider
+internal sealed class PresenceReply : IResult, IEndpointMetadataProvider
 {
     /// <summary>What the reply varies with, besides the URL.</summary>
     internal const string VaryOn = "Accept, Accept-Encoding, Accept-Language, SO-Language, Authorization, Cookie";
@@ -103,7 +103,7 @@ public sealed class PresenceReply : IResult, IEndpointMetadataProvider
 }
 
 /// <summary>304: the client's copy (If-None-Match) is current. No body.</summary>
-public sealed class NotModifiedReply(string etag) : IResult, IEndpointMetadataProvider
+internal sealed class NotModifiedReply(string etag) : IResult, IEndpointMetadataProvider
 {
     public string ETag { get; } = etag;
 
@@ -142,7 +142,7 @@ public sealed class NotModifiedReply(string etag) : IResult, IEndpointMetadataPr
 }
 
 /// <summary>A bare boolean: <c>true</c> in JSON, <c>&lt;boolean&gt;</c> in DataContract XML.</summary>
-public sealed class BooleanReply(bool value, ReplyFormat format) : IResult, IEndpointMetadataProvider
+internal sealed class BooleanReply(bool value, ReplyFormat format) : IResult, IEndpointMetadataProvider
 {
     private static readonly byte[] True = "true"u8.ToArray();
     private static readonly byte[] False = "false"u8.ToArray();
@@ -169,7 +169,7 @@ public sealed class BooleanReply(bool value, ReplyFormat format) : IResult, IEnd
 }
 
 /// <summary>The answer to a GET on an agent (RPC) route: what the call does and how to make it. Nothing is invoked.</summary>
-public sealed class CallDescription(string method, string route, string summary, string request, string response) : IResult, IEndpointMetadataProvider
+internal sealed class CallDescription(string method, string route, string summary, string request, string response) : IResult, IEndpointMetadataProvider
 {
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -197,7 +197,7 @@ public sealed class CallDescription(string method, string route, string summary,
 }
 
 /// <summary>A successful login: who is logged in (the ticket is only in the HttpOnly cookie).</summary>
-public sealed class LoginReply : IResult, IEndpointMetadataProvider
+internal sealed class LoginReply : IResult, IEndpointMetadataProvider
 {
     private readonly ArrayBufferWriter<byte> body = new(128);
 

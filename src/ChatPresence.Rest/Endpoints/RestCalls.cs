@@ -1,5 +1,7 @@
 using ChatPresence.Compression;
 using ChatPresence.Contract.Presence;
+using ChatPresence.Contract.Security;
+using ChatPresence.Contract.Refusals;
 using ChatPresence.Domain;
 using ChatPresence.Domain.Identity;
 using ChatPresence.Domain.Presence;
@@ -19,9 +21,10 @@ namespace ChatPresence.Rest.Endpoints;
 
 /// <summary>
 /// The HTTP ↔ <see cref="IChatAgent"/> translation shared by every route: credentials, language, negotiation,
-/// body reading, the reply cache, and turning refusals into error bodies. No presence rule lives here.
+/// body reading, the reply cache, and turning refusals into error bodies (in <see cref="ServeAsync"/>, once). No
+/// presence rule lives here.
 /// </summary>
-public sealed partial class RestCalls(
+internal sealed partial class RestCalls(
     IChatAgent agent,
     RestCallerResolver callers,
     CallerAuthenticator authenticator,
@@ -35,16 +38,12 @@ public sealed partial class RestCalls(
     // Presence lists only; Login replies (which set the ticket cookie) and error bodies are never compressed.
     private readonly ReplyCompression compression = new(options.Value.CompressReplies, options.Value.CompressionMinimumBytes);
 
-    public async Task<Results<PresenceReply, NotModifiedReply, ErrorResult>> GetPresenceAsync(HttpContext http, string source, string? select)
-    {
-        var request = http.Request;
-        var language = RestHeaders.Language(request);
-        var format = MediaTypes.Negotiate(request.Headers.Accept);
-        try
+    public Task<Results<PresenceReply, NotModifiedReply, ErrorResult>> GetPresenceAsync(HttpContext http, string source, string? select) =>
+        ServeAsync<Results<PresenceReply, NotModifiedReply, ErrorResult>>(http, source, async call =>
         {
-            var (caller, reply) = await ResolveReplyingCallerAsync(request, language, format, http.RequestAborted);
-
-            var list = await agent.GetChatPresenceAsync(caller, http.RequestAborted);
+            var request = call.Request;
+            var (caller, reply) = await ResolveReplyingCallerAsync(call);
+            var list = await agent.GetChatPresenceAsync(caller, call.Aborted);
             var selection = Selection.Parse(select);
             if (list.Items.Count > options.Value.StreamRepliesAboveRows)
             {
@@ -63,65 +62,37 @@ public sealed partial class RestCalls(
             return NotModifiedReply.Matches(request.Headers.IfNoneMatch, cachedETag)
                 ? new NotModifiedReply(cachedETag)
                 : new PresenceReply(cached, coding);
-        }
-        catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
-        {
-            return Fail(e, language, format, source);
-        }
-    }
+        }, static refused => refused);
 
-    public async Task<Results<NoContent, ErrorResult>> SaveAsync(HttpContext http, string source, Func<BodyNode, IReadOnlyList<SaveEntry?>> bind)
-    {
-        var request = http.Request;
-        var language = RestHeaders.Language(request);
-        var format = MediaTypes.Negotiate(request.Headers.Accept);
-        try
+    public Task<Results<NoContent, ErrorResult>> SaveAsync(HttpContext http, string source, Func<BodyNode, IReadOnlyList<SaveEntry?>> bind) =>
+        ServeAsync<Results<NoContent, ErrorResult>>(http, source, async call =>
         {
-            var caller = await callers.ResolveAsync(request, language, http.RequestAborted);
-            var body = await BodyReader.ReadAsync(request, bodyLimits, language, http.RequestAborted);
-            var presences = SaveEntries.ToUpdates(Bind(bind, body, language), language);
-            await agent.SaveChatPresenceAsync(caller, presences, http.RequestAborted);
+            var caller = await callers.ResolveAsync(call.Request, call.Language, call.Aborted);
+            var body = await BodyReader.ReadAsync(call.Request, bodyLimits, call.Language, call.Aborted);
+            await agent.SaveChatPresenceAsync(caller, SaveEntries.ToUpdates(bind(body), call.Language), call.Aborted);
             return TypedResults.NoContent();
-        }
-        catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
-        {
-            return Fail(e, language, format, source);
-        }
-    }
+        }, static refused => refused);
 
-    public async Task<Results<BooleanReply, ErrorResult>> IsWithinOpeningHoursAsync(HttpContext http, string source)
-    {
-        var request = http.Request;
-        var language = RestHeaders.Language(request);
-        var format = MediaTypes.Negotiate(request.Headers.Accept);
-        try
+    public Task<Results<BooleanReply, ErrorResult>> IsWithinOpeningHoursAsync(HttpContext http, string source) =>
+        ServeAsync<Results<BooleanReply, ErrorResult>>(http, source, async call =>
         {
-            var (caller, reply) = await ResolveReplyingCallerAsync(request, language, format, http.RequestAborted);
-
-            var body = await BodyReader.ReadAsync(request, bodyLimits, language, http.RequestAborted);
-            var topicId = Bind(RequestBinder.BindChatTopicId, body, language);
-            return new BooleanReply(await agent.IsWithinOpeningHoursAsync(caller, topicId, http.RequestAborted), reply);
-        }
-        catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
-        {
-            return Fail(e, language, format, source);
-        }
-    }
+            var (caller, reply) = await ResolveReplyingCallerAsync(call);
+            var body = await BodyReader.ReadAsync(call.Request, bodyLimits, call.Language, call.Aborted);
+            var topicId = RequestBinder.BindChatTopicId(body);
+            return new BooleanReply(await agent.IsWithinOpeningHoursAsync(caller, topicId, call.Aborted), reply);
+        }, static refused => refused);
 
     /// <summary>Login: checks the password (throttled, app token in online mode), then sets the session cookies.</summary>
-    public async Task<Results<LoginReply, ErrorResult>> LoginAsync(HttpContext http, string source)
-    {
-        var request = http.Request;
-        var language = RestHeaders.Language(request);
-        var format = MediaTypes.Negotiate(request.Headers.Accept);
-        try
+    public Task<Results<LoginReply, ErrorResult>> LoginAsync(HttpContext http, string source) =>
+        ServeAsync<Results<LoginReply, ErrorResult>>(http, source, async call =>
         {
-            CrossSiteRequestGuard.Check(request, language); // no login forged by a foreign page's form
-            var body = await BodyReader.ReadAsync(request, bodyLimits, language, http.RequestAborted);
-            var (userName, password) = Bind(RequestBinder.BindLogin, body, language);
+            var request = call.Request;
+            CrossSiteRequestGuard.Check(request, call.Language); // no login forged by a foreign page's form
+            var body = await BodyReader.ReadAsync(request, bodyLimits, call.Language, call.Aborted);
+            var (userName, password) = RequestBinder.BindLogin(body);
             LoginReply? reply = null;
-            var login = await authenticator.LoginAsync(
-                userName, password, request.Headers[RestHeaders.SoAppToken].ToString(), http.Connection.RemoteIpAddress?.ToString(), language,
+            await authenticator.LoginAsync(
+                userName, password, request.Headers[RestHeaders.SoAppToken].ToString(), http.Connection.RemoteIpAddress?.ToString(), call.Language,
                 login =>
                 {
                     // Rendered inside the login, so a ticket whose reply fails is revoked (no row left behind).
@@ -130,36 +101,42 @@ public sealed partial class RestCalls(
                         reply = new LoginReply(login.User!);
                         var cookies = http.Response.Cookies;
                         cookies.Append(RestCallerResolver.SessionCookie, login.Ticket!, CookieOptions(request, httpOnly: true));
-                        cookies.Append(RestCallerResolver.XsrfCookie, TicketAuthority.XsrfTokenFor(login.Ticket!), CookieOptions(request, httpOnly: false));
+                        cookies.Append(RestCallerResolver.XsrfCookie, XsrfToken.For(login.Ticket!), CookieOptions(request, httpOnly: false));
                     }
                 },
-                http.RequestAborted);
-            return reply ?? throw new ChatPresenceException(FailureReason.NotAuthenticated, TextId.WrongUserNameOrPassword, login.Message!);
-        }
-        catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
-        {
-            return Fail(e, language, format, source);
-        }
-    }
+                call.Aborted);
+            return reply is null
+                ? Fail(ChatPresenceException.Create(FailureReason.NotAuthenticated, call.Language, TextId.WrongUserNameOrPassword), call, source)
+                : reply;
+        }, static refused => refused);
 
     /// <summary>Logout: needs a valid session (cookie + X-XSRF-TOKEN); revokes its ticket and clears the cookies.</summary>
-    public async Task<Results<NoContent, ErrorResult>> LogoutAsync(HttpContext http, string source)
-    {
-        var request = http.Request;
-        var language = RestHeaders.Language(request);
-        var format = MediaTypes.Negotiate(request.Headers.Accept);
-        try
+    public Task<Results<NoContent, ErrorResult>> LogoutAsync(HttpContext http, string source) =>
+        ServeAsync<Results<NoContent, ErrorResult>>(http, source, async call =>
         {
             // The same checks as any call (app token, a live ticket), so a stale cookie is a 401, not a silent 204.
-            var (_, ticket) = await callers.ResolveSessionAsync(request, language, http.RequestAborted);
-            await authenticator.LogoutAsync(ticket, http.RequestAborted);
-            http.Response.Cookies.Delete(RestCallerResolver.SessionCookie, CookieOptions(request, httpOnly: true));
-            http.Response.Cookies.Delete(RestCallerResolver.XsrfCookie, CookieOptions(request, httpOnly: false));
+            var (_, ticket) = await callers.ResolveSessionAsync(call.Request, call.Language, call.Aborted);
+            await authenticator.LogoutAsync(ticket, call.Aborted);
+            http.Response.Cookies.Delete(RestCallerResolver.SessionCookie, CookieOptions(call.Request, httpOnly: true));
+            http.Response.Cookies.Delete(RestCallerResolver.XsrfCookie, CookieOptions(call.Request, httpOnly: false));
             return TypedResults.NoContent();
+        }, static refused => refused);
+
+    /// <summary>
+    /// The one prologue of every call: language and reply format from the headers, then the handler, whose refusals
+    /// (thrown from deep in reading, binding or the domain) become the call's error reply here, and only here.
+    /// <paramref name="refused"/> only lifts an <see cref="ErrorResult"/> into the handler's typed result union.
+    /// </summary>
+    internal async Task<TResult> ServeAsync<TResult>(HttpContext http, string source, Func<RestCall, Task<TResult>> handle, Func<ErrorResult, TResult> refused)
+    {
+        var call = RestCall.Of(http);
+        try
+        {
+            return await handle(call);
         }
         catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
         {
-            return Fail(e, language, format, source);
+            return refused(Fail(e, call, source));
         }
     }
 
@@ -176,45 +153,31 @@ public sealed partial class RestCalls(
     /// The caller, and the format a reply can be written in. Credentials are checked first, so an unauthenticated
     /// caller gets 401 whatever it accepts.
     /// </summary>
-    private async Task<(Caller Caller, ReplyFormat Reply)> ResolveReplyingCallerAsync(HttpRequest request, string language, ReplyFormat? format, CancellationToken cancellationToken)
+    private async Task<(Caller Caller, ReplyFormat Reply)> ResolveReplyingCallerAsync(RestCall call)
     {
-        var caller = await callers.ResolveAsync(request, language, cancellationToken);
-        return (caller, format ?? throw RestFailure.NotAcceptable(language, request.Headers.Accept));
+        var caller = await callers.ResolveAsync(call.Request, call.Language, call.Aborted);
+        return (caller, call.Format ?? throw RestRefusals.NotAcceptable(call.Language, call.Request.Headers.Accept));
     }
 
     /// <summary>No endpoint matched under /api/v1: 405 for a known route with another method, else 404.</summary>
     public ErrorResult Unmatched(HttpContext http, string? path)
     {
-        var request = http.Request;
-        var language = RestHeaders.Language(request);
-        var format = MediaTypes.Negotiate(request.Headers.Accept);
+        var call = RestCall.Of(http);
         var route = "/" + (path ?? string.Empty).TrimEnd('/');
         if (RestRoutes.Allowed(route) is { } allowed)
         {
             http.Response.Headers[HeaderNames.Allow] = allowed;
-            return Fail(RestFailure.MethodNotAllowed(language, request.Method, request.Path), language, format, route.TrimStart('/'));
+            return Fail(RestRefusals.MethodNotAllowed(call.Language, call.Request.Method, call.Request.Path), call, route.TrimStart('/'));
         }
 
-        return Fail(RestFailure.RouteNotFound(language, request.Path), language, format, route.TrimStart('/'));
+        return Fail(RestRefusals.RouteNotFound(call.Language, call.Request.Path), call, route.TrimStart('/'));
     }
 
-    private static T Bind<T>(Func<BodyNode, T> bind, BodyNode body, string language)
+    internal ErrorResult Fail(Exception exception, RestCall call, string source)
     {
-        try
-        {
-            return bind(body);
-        }
-        catch (BindingException e)
-        {
-            throw RestFailure.Malformed(language, e.Message);
-        }
-    }
-
-    internal ErrorResult Fail(Exception exception, string language, ReplyFormat? format, string source)
-    {
-        var result = ErrorResult.From(exception, language, source, format?.Format ?? WireFormat.Json, environment.IsDevelopment());
+        var result = ErrorResult.From(exception, call.Language, source, call.Format?.Format ?? WireFormat.Json, environment.IsDevelopment());
         // An unreachable database (503) is logged once per outage by the store, not once per request.
-        if (result.StatusCode >= 500 && exception is not ChatPresenceException { Reason: FailureReason.Unavailable })
+        if (result.Reason == RefusalReason.Unexpected)
         {
             LogUnexpected(exception, source);
         }
@@ -231,4 +194,15 @@ public sealed partial class RestCalls(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "REST call {Source} refused with {Status} {ErrorType}")]
     private partial void LogRefused(string source, int status, string errorType);
+}
+
+/// <summary>What every call's prologue takes from the request before the handler runs.</summary>
+internal readonly record struct RestCall(HttpContext Http, string Language, ReplyFormat? Format)
+{
+    public HttpRequest Request => Http.Request;
+
+    public CancellationToken Aborted => Http.RequestAborted;
+
+    public static RestCall Of(HttpContext http) =>
+        new(http, RestHeaders.Language(http.Request), MediaTypes.Negotiate(http.Request.Headers.Accept));
 }

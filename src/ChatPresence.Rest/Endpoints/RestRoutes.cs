@@ -1,7 +1,7 @@
 namespace ChatPresence.Rest.Endpoints;
 
 /// <summary>The routes below /api/v1 and their methods (for 405 answers and tests).</summary>
-public static class RestRoutes
+internal static class RestRoutes
 {
     public const string GetChatPresence = "/Agents/Chat/GetChatPresence";
     public const string SaveChatPresence = "/Agents/Chat/SaveChatPresence";
@@ -31,10 +31,10 @@ public static class RestRoutes
 }
 
 /// <summary>Marks endpoints of this facade (the OpenAPI document describes only these).</summary>
-public sealed class RestApiMarker
+internal sealed class RestApiMarker
 {
     public static readonly RestApiMarker Instance = new();
 }
 
 /// <summary>The request body an endpoint reads itself, for the OpenAPI description (no routing constraint).</summary>
-public sealed record RestBodyMetadata(Type BodyType, string Description);
+internal sealed record RestBodyMetadata(Type BodyType, string Description);

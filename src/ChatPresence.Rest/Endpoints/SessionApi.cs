@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Routing;
 namespace ChatPresence.Rest.Endpoints;
 
 /// <summary>Browser sessions: <c>POST Login</c> sets the session and XSRF-TOKEN cookies, <c>POST Logout</c> ends them.</summary>
-public static class SessionApi
+internal static class SessionApi
 {
     public static IEndpointRouteBuilder MapSessionApi(this IEndpointRouteBuilder routes, string namePrefix = "")
     {
@@ -32,7 +32,7 @@ public static class SessionApi
 }
 
 /// <summary>The Login body, for the OpenAPI description.</summary>
-public sealed record LoginRequest(string UserName, string Password);
+internal sealed record LoginRequest(string UserName, string Password);
 
 /// <summary>The Login reply, for the OpenAPI description.</summary>
-public sealed record SessionUser(int UserId, string LoginName, string DisplayName);
+internal sealed record SessionUser(int UserId, string LoginName, string DisplayName);

@@ -4,6 +4,9 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Xml;
+using ChatPresence.Contract.Language;
+using ChatPresence.Contract.Refusals;
+using ChatPresence.Rest.Binding;
 using ChatPresence.Domain;
 using ChatPresence.Domain.Security;
 using ChatPresence.Domain.Telemetry;
@@ -19,10 +22,10 @@ namespace ChatPresence.Rest.Errors;
 
 /// <summary>The SuperOffice error body, as documented for the OpenAPI description.</summary>
 /// <param name="Error">Always true.</param>
-/// <param name="ErrorType">What kind of refusal: a FailureReason name, or UnsupportedMediaType, NotAcceptable, PayloadTooLarge, RequestTimeout, NotFound, MethodNotAllowed, UnexpectedError.</param>
+/// <param name="ErrorType">What kind of refusal: a refusal reason (ErrorMap): InvalidRequest, NotAuthenticated, …, UnsupportedMediaType, NotAcceptable, PayloadTooLarge, RequestTimeout, NotFound, MethodNotAllowed, UnexpectedError.</param>
 /// <param name="ErrorMessage">A text in the caller's language (SO-Language / Accept-Language).</param>
 /// <param name="ErrorSource">The call that failed, e.g. Agents/Chat/SaveChatPresence.</param>
-public sealed record ErrorBody(
+internal sealed record ErrorBody(
     [property: JsonPropertyName("Error")] bool Error,
     [property: JsonPropertyName("ErrorType")] string ErrorType,
     [property: JsonPropertyName("ErrorMessage")] string ErrorMessage,
@@ -32,7 +35,7 @@ public sealed record ErrorBody(
 /// A refusal with the SuperOffice error body <c>{"Error":true,"ErrorType":…,"ErrorMessage":…,"ErrorSource":…}</c>
 /// (XML <c>ErrorInformation</c> when XML was asked for), a real status, and a WWW-Authenticate challenge on 401.
 /// </summary>
-public sealed class ErrorResult(int status, ErrorBody body, WireFormat format) : IResult, IEndpointMetadataProvider
+internal sealed class ErrorResult(int status, ErrorBody body, WireFormat format) : IResult, IEndpointMetadataProvider
 {
     /// <summary>Challenges sent with 401: the schemes this facade understands (Basic only where it is accepted).</summary>
     public static readonly string[] Challenges = ["SoTicket realm=\"ChatPresence\"", "Bearer realm=\"ChatPresence\""];
@@ -50,19 +53,31 @@ public sealed class ErrorResult(int status, ErrorBody body, WireFormat format) :
     /// <summary>Sent as Retry-After (whole seconds) with 429.</summary>
     public TimeSpan? RetryAfter { get; init; }
 
-    /// <summary>Turns anything thrown while serving a call into its reply.</summary>
-    public static ErrorResult From(Exception exception, string language, string source, WireFormat format, bool development) => exception switch
-    {
-        ChatPresenceException refusal => new(ErrorMap.StatusOf(refusal.Reason), new(true, refusal.Reason.ToString(), refusal.Message, source), format)
-        {
-            RetryAfter = refusal.RetryAfter,
-        },
-        RestFailure failure => new(failure.Status, new(true, failure.ErrorType, failure.Message, source), format),
+    /// <summary>The refusal this reply stands for.</summary>
+    public RefusalReason Reason { get; private init; }
 
-        // Kestrel's own refusals while the body is read (too slow: 408, too large: 413): the client's doing, not ours.
-        BadHttpRequestException bad => new(bad.StatusCode, new(true, ServerRefusalType(bad.StatusCode), Texts.Get(language, TextId.InvalidRequest, bad.Message), source), format),
-        _ => new(StatusCodes.Status500InternalServerError, new(true, "UnexpectedError", Unexpected(exception, language, development), source), format),
-    };
+    /// <summary>
+    /// Turns anything thrown while serving a call into its reply: the refusal's reason (through <see cref="ErrorMap"/>)
+    /// and its text, localized here, when the reply is written.
+    /// </summary>
+    public static ErrorResult From(Exception exception, string language, string source, WireFormat format, bool development)
+    {
+        var (reason, message, retryAfter) = exception switch
+        {
+            ChatPresenceException refusal => (Refusal.Of(refusal.Reason), refusal.Localize(language), refusal.RetryAfter),
+            RefusalException refusal => (refusal.Reason, refusal.Message, null),
+
+            // A body that parsed but does not bind (a missing member, a wrong type): the binder says what, we say where.
+            BindingException binding => (RefusalReason.InvalidRequest, Texts.Get(language, TextId.InvalidRequest, binding.Message), null),
+
+            // Kestrel's own refusals while the body is read (too slow: 408, too large: 413): the client's doing, not ours.
+            BadHttpRequestException bad => (ServerRefusal(bad.StatusCode), Texts.Get(language, TextId.InvalidRequest, bad.Message), (TimeSpan?)null),
+            _ => (RefusalReason.Unexpected, Unexpected(exception, language, development), null),
+        };
+
+        var (status, errorType) = ErrorMap.Of(reason);
+        return new(status, new(true, errorType, message, source), format) { Reason = reason, RetryAfter = retryAfter };
+    }
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -111,12 +126,12 @@ public sealed class ErrorResult(int status, ErrorBody body, WireFormat format) :
         }
     }
 
-    /// <summary>The ErrorType of a refusal Kestrel made while the body was read.</summary>
-    private static string ServerRefusalType(int status) => status switch
+    /// <summary>The reason of a refusal Kestrel made while the body was read.</summary>
+    private static RefusalReason ServerRefusal(int status) => status switch
     {
-        StatusCodes.Status408RequestTimeout => "RequestTimeout",
-        StatusCodes.Status413PayloadTooLarge => "PayloadTooLarge",
-        _ => nameof(FailureReason.InvalidRequest),
+        StatusCodes.Status408RequestTimeout => RefusalReason.RequestTimeout,
+        StatusCodes.Status413PayloadTooLarge => RefusalReason.PayloadTooLarge,
+        _ => RefusalReason.InvalidRequest,
     };
 
     /// <summary>The body with request text (paths, names) made safe for any document: the writers cannot refuse it.</summary>
@@ -174,5 +189,5 @@ internal static class RestHeaders
     public const string XsrfToken = "X-XSRF-TOKEN";
 
     public static string Language(HttpRequest request) =>
-        Texts.ChooseLanguage(request.Headers[SoLanguage].ToString(), request.Headers[HeaderNames.AcceptLanguage].ToString());
+        CallerLanguage.Choose(request.Headers[SoLanguage].ToString(), request.Headers[HeaderNames.AcceptLanguage].ToString());
 }

@@ -9,7 +9,7 @@ namespace ChatPresence.Rest.Formatting;
 /// numbers, any case, and the documented SuperOffice aliases (FULL, UR, URI, UDR, R, RF, RI, F, FI for table
 /// rights; Update, FULL, UIHints, Nullable for field rights).
 /// </summary>
-public static class MaskText
+internal static class MaskText
 {
     private static readonly Dictionary<string, int> TableAliases = new(StringComparer.OrdinalIgnoreCase)
     {

@@ -5,6 +5,8 @@ using Microsoft.Net.Http.Headers;
 namespace ChatPresence.Rest.Formatting;
 
 /// <summary>The wire formats (Form only for request bodies).</summary>
+/// <remarks>The one public REST type besides <see cref="RestServiceExtensions"/>: xUnit theories take it as data, and a
+/// theory's signature must be public.</remarks>
 public enum WireFormat
 {
     Json,
@@ -13,7 +15,7 @@ public enum WireFormat
 }
 
 /// <summary>A negotiated reply representation: the format and the exact media type announced.</summary>
-public sealed record ReplyFormat(WireFormat Format, string MediaType)
+internal sealed record ReplyFormat(WireFormat Format, string MediaType)
 {
     public static readonly ReplyFormat Json = new(WireFormat.Json, "application/json");
 
@@ -22,7 +24,7 @@ public sealed record ReplyFormat(WireFormat Format, string MediaType)
 }
 
 /// <summary>Content negotiation for replies (Accept) and recognition of request bodies (Content-Type).</summary>
-public static class MediaTypes
+internal static class MediaTypes
 {
     public static readonly string[] JsonTypes = ["application/json", "text/json", "application/json-patch+json", "application/merge-patch+json"];
     public static readonly string[] XmlTypes = ["application/xml", "text/xml"];

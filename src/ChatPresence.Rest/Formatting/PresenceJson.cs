@@ -11,7 +11,7 @@ namespace ChatPresence.Rest.Formatting;
 /// (UserId, DisplayName, OngoingChats, Present, ChatTopics, TableRight, FieldProperties), masks as flag-name
 /// strings, <see cref="Selection"/> applied by nulling or defaulting members.
 /// </summary>
-public static class PresenceJson
+internal static class PresenceJson
 {
     private static readonly JsonEncodedText UserId = JsonEncodedText.Encode("UserId");
     private static readonly JsonEncodedText DisplayName = JsonEncodedText.Encode("DisplayName");

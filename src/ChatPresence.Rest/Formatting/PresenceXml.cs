@@ -13,7 +13,7 @@ namespace ChatPresence.Rest.Formatting;
 /// ChatTopics), <c>i:nil="true"</c> for nulls, int arrays in the Serialization/Arrays namespace, masks as
 /// <c>xs:list</c> values, FieldProperties as <c>FieldPropertyDictionaryKeyValuePair</c> Key/Value pairs.
 /// </summary>
-public static class PresenceXml
+internal static class PresenceXml
 {
     public const string ContractNamespace = "http://www.superoffice.net/ws/crm/NetServer/Services86";
     public const string ArraysNamespace = "http://schemas.microsoft.com/2003/10/Serialization/Arrays";

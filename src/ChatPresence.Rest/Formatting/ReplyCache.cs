@@ -8,7 +8,7 @@ using ChatPresence.Domain.Telemetry;
 namespace ChatPresence.Rest.Formatting;
 
 /// <summary>A serialized presence reply and its strong ETag (of the identity bytes; coded forms add a suffix).</summary>
-public sealed class CachedReply(byte[] body, string etag, string contentType)
+internal sealed class CachedReply(byte[] body, string etag, string contentType)
 {
     public byte[] Body => Encoded.Identity;
 
@@ -27,7 +27,7 @@ public sealed class CachedReply(byte[] body, string etag, string contentType)
 /// agent has a rights view of their own): when either is exceeded, the oldest entries are dropped first. The bytes
 /// counted are the identity bodies; compressed forms made on demand add typically a thirtieth to a hundredth more.
 /// </summary>
-public sealed class ReplyCache(int capacity, long maxBytes = ReplyCache.DefaultMaxBytes)
+internal sealed class ReplyCache(int capacity, long maxBytes = ReplyCache.DefaultMaxBytes)
 {
     public const long DefaultMaxBytes = 64L * 1024 * 1024;
 

@@ -8,7 +8,7 @@ namespace ChatPresence.Rest.Formatting;
 /// their default (value types), never removed. Names that match no member are ignored. <see cref="All"/> selects
 /// everything (no <c>$select</c>, or an empty one).
 /// </summary>
-public sealed class Selection
+internal sealed class Selection
 {
     /// <summary>Everything is selected.</summary>
     public static readonly Selection All = new(null);

@@ -17,7 +17,7 @@ namespace ChatPresence.Rest.Live;
 /// <c>GET Presence/Stream</c> (server-sent events from the <see cref="PresenceFeed"/>) and <c>GET Presence/Board</c>.
 /// Translation only: which rows, rights and texts a caller gets is decided in Domain.
 /// </summary>
-public sealed class PresenceStreamCalls(
+internal sealed class PresenceStreamCalls(
     PresenceFeed feed,
     RestCallerResolver callers,
     RestCalls calls,
@@ -29,23 +29,22 @@ public sealed class PresenceStreamCalls(
 
     public async Task StreamAsync(HttpContext http)
     {
-        var request = http.Request;
-        var language = RestHeaders.Language(request);
-        var aborted = http.RequestAborted;
+        var call = RestCall.Of(http);
+        var (request, language, aborted) = (call.Request, call.Language, call.Aborted);
         PresenceSubscription subscription;
         try
         {
             var caller = await callers.ResolveStreamAsync(request, language, aborted);
             if (!AcceptsEventStream(request))
             {
-                throw RestFailure.NotAcceptable(language, request.Headers.Accept);
+                throw RestRefusals.NotAcceptable(language, request.Headers.Accept);
             }
 
             subscription = await feed.SubscribeAsync(caller, request.Headers["Last-Event-ID"].ToString(), aborted);
         }
         catch (Exception e) when (!aborted.IsCancellationRequested)
         {
-            await calls.Fail(e, language, MediaTypes.Negotiate(request.Headers.Accept), "Presence/Stream").ExecuteAsync(http);
+            await calls.Fail(e, call, "Presence/Stream").ExecuteAsync(http);
             return;
         }
 
@@ -63,20 +62,12 @@ public sealed class PresenceStreamCalls(
         }
     }
 
-    public async Task<Results<BoardReply, ErrorResult>> BoardAsync(HttpContext http)
-    {
-        var request = http.Request;
-        var language = RestHeaders.Language(request);
-        try
+    public Task<Results<BoardReply, ErrorResult>> BoardAsync(HttpContext http) =>
+        calls.ServeAsync<Results<BoardReply, ErrorResult>>(http, "Presence/Board", async call =>
         {
-            var caller = await callers.ResolveAsync(request, language, http.RequestAborted);
-            return new BoardReply(LiveJson.Board(await feed.BoardAsync(caller, http.RequestAborted)));
-        }
-        catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
-        {
-            return calls.Fail(e, language, MediaTypes.Negotiate(request.Headers.Accept), "Presence/Board");
-        }
-    }
+            var caller = await callers.ResolveAsync(call.Request, call.Language, call.Aborted);
+            return new BoardReply(LiveJson.Board(await feed.BoardAsync(caller, call.Aborted)));
+        }, static refused => refused);
 
     private const int LargeWrite = 16 * 1024;
 
@@ -221,7 +212,7 @@ public sealed class PresenceStreamCalls(
 }
 
 /// <summary>The <c>Presence/Board</c> reply: the caller and the topics with today's hours.</summary>
-public sealed class BoardReply(byte[] body) : IResult
+internal sealed class BoardReply(byte[] body) : IResult
 {
     public Task ExecuteAsync(HttpContext httpContext)
     {

@@ -1,3 +1,4 @@
+using ChatPresence.Contract.Security;
 using ChatPresence.Domain.Identity;
 using ChatPresence.Domain.Security;
 using Microsoft.IdentityModel.Tokens;
@@ -90,7 +91,7 @@ public static class SecurityCatalogue
         Invalid("session cookie with a wrong X-XSRF-TOKEN", PresentedKind.Session, async f => Session(await f.TicketAsync(UserId)) with { XsrfHeader = "wrong" }),
         Invalid("session cookie with another session's X-XSRF-TOKEN", PresentedKind.Session, async f => Session(await f.TicketAsync(UserId)) with
         {
-            XsrfHeader = TicketAuthority.XsrfTokenFor(await f.TicketAsync(UserId)),
+            XsrfHeader = XsrfToken.For(await f.TicketAsync(UserId)),
         }),
         Invalid("session cookie unknown", PresentedKind.Session, _ => Task.FromResult(Session("7T:" + Convert.ToBase64String(Guid.NewGuid().ToByteArray())))),
 
@@ -139,7 +140,7 @@ public static class SecurityCatalogue
 
     public static Presented Session(string ticket)
     {
-        var xsrf = TicketAuthority.XsrfTokenFor(ticket);
+        var xsrf = XsrfToken.For(ticket);
         return Presented.Session(ticket, xsrf, xsrf);
     }
 

@@ -1,3 +1,4 @@
+using ChatPresence.Contract.Security;
 using System.Net;
 using System.Text.Json;
 using ChatPresence.Domain.Identity;
@@ -31,7 +32,7 @@ public sealed class SessionTests(SecurityHostFixture fixture) : IClassFixture<Se
         Assert.Equal("/", session["path"]);
         Assert.False(xsrfAttributes.ContainsKey("httponly"), "the page must be able to read XSRF-TOKEN");
         Assert.Equal("strict", xsrfAttributes["samesite"], ignoreCase: true);
-        Assert.Equal(TicketAuthority.XsrfTokenFor(ticket), xsrf);
+        Assert.Equal(XsrfToken.For(ticket), xsrf);
         Assert.NotEqual(ticket, xsrf);
     }
 
