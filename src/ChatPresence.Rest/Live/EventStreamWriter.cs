@@ -7,28 +7,22 @@ using ChatPresence.Rest.Formatting;
 namespace ChatPresence.Rest.Live;
 
 /// <summary>
-/// Frames server-sent events (<c>id:</c>, <c>event:</c>, one <c>data:</c> line of compact JSON) into a buffer that
-/// the stream writes and flushes once per batch. JSON written compact never holds a line break, so one data line is
-/// always enough.
+/// Frames server-sent events (<c>id:</c>, <c>event:</c>, one <c>data:</c> line of compact JSON) straight into the
+/// response's pipe, which the stream flushes once per batch. JSON written compact never holds a line break, so one
+/// data line is always enough. Nothing is buffered here: between batches an open stream holds no bytes of its own,
+/// and a snapshot (the cached GetAll reply, shared by every stream of that rights view) is copied once, into the pipe.
 /// </summary>
-internal sealed class EventStreamWriter
+internal sealed class EventStreamWriter(IBufferWriter<byte> output)
 {
-    private const int InitialCapacity = 4096;
+    private readonly Utf8JsonWriter json = new(output, PresenceJson.WriterOptions);
 
-    // A snapshot (the caller's whole GetAll reply) grows the buffer; an open stream must not keep that size for good.
-    private const int KeptCapacity = 16 * 1024;
-
-    private ArrayBufferWriter<byte> buffer = new(InitialCapacity);
-    private readonly Utf8JsonWriter json;
-
-    public EventStreamWriter() => json = new Utf8JsonWriter(buffer, PresenceJson.WriterOptions);
-
-    public int Pending => buffer.WrittenCount;
+    /// <summary>Bytes written since the last <see cref="Flushed"/>.</summary>
+    public long Pending { get; private set; }
 
     public void Snapshot(string id, byte[] getAllJson)
     {
         Head(id, "snapshot"u8);
-        buffer.Write(getAllJson);
+        Raw(getAllJson);
         Tail();
     }
 
@@ -51,6 +45,7 @@ internal sealed class EventStreamWriter
         }
 
         json.Flush();
+        Pending += json.BytesCommitted;
         json.Reset();
         Tail();
     }
@@ -58,39 +53,35 @@ internal sealed class EventStreamWriter
     /// <summary>The last event before the server closes the stream, saying why (e.g. NotAuthenticated).</summary>
     public void End(string reason)
     {
-        buffer.Write("event: end\ndata: {\"Reason\":"u8);
-        buffer.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(reason)));
-        buffer.Write("}\n\n"u8);
+        Raw("event: end\ndata: {\"Reason\":"u8);
+        Raw(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(reason)));
+        Raw("}\n\n"u8);
     }
 
     /// <summary>A comment line: ignored by EventSource, keeps idle connections and proxies alive.</summary>
-    public void Heartbeat() => buffer.Write(": heartbeat\n\n"u8);
+    public void Heartbeat() => Raw(": heartbeat\n\n"u8);
 
     /// <summary>How long a browser waits before reconnecting after the connection drops.</summary>
-    public void Retry(int milliseconds) => buffer.Write(Encoding.ASCII.GetBytes($"retry: {milliseconds}\n\n"));
+    public void Retry(int milliseconds) => Raw(Encoding.ASCII.GetBytes($"retry: {milliseconds}\n\n"));
 
-    public ReadOnlyMemory<byte> Written => buffer.WrittenMemory;
-
-    public void Clear()
-    {
-        if (buffer.Capacity <= KeptCapacity)
-        {
-            buffer.ResetWrittenCount();
-            return;
-        }
-
-        buffer = new ArrayBufferWriter<byte>(InitialCapacity);
-        json.Reset(buffer);
-    }
+    /// <summary>The pipe was flushed: what was pending is on its way.</summary>
+    public void Flushed() => Pending = 0;
 
     private void Head(string id, ReadOnlySpan<byte> name)
     {
-        buffer.Write("id: "u8);
-        buffer.Write(Encoding.ASCII.GetBytes(id));
-        buffer.Write("\nevent: "u8);
-        buffer.Write(name);
-        buffer.Write("\ndata: "u8);
+        Raw("id: "u8);
+        Span<byte> ascii = stackalloc byte[64];
+        Raw(Encoding.ASCII.TryGetBytes(id, ascii, out var written) ? ascii[..written] : Encoding.ASCII.GetBytes(id));
+        Raw("\nevent: "u8);
+        Raw(name);
+        Raw("\ndata: "u8);
     }
 
-    private void Tail() => buffer.Write("\n\n"u8);
+    private void Tail() => Raw("\n\n"u8);
+
+    private void Raw(ReadOnlySpan<byte> bytes)
+    {
+        output.Write(bytes);
+        Pending += bytes.Length;
+    }
 }

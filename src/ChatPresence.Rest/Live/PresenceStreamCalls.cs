@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.IO.Pipelines;
 using ChatPresence.Domain;
 using ChatPresence.Domain.Live;
 using ChatPresence.Rest.Endpoints;
@@ -78,10 +79,8 @@ public sealed class PresenceStreamCalls(
         }
     }
 
-    private const int LargeWrite = 16 * 1024;
-
     // Per host (this type is a singleton): several hosts in one process do not share one gate.
-    private readonly SemaphoreSlim largeWrites = new(Environment.ProcessorCount * 4);
+    private readonly SemaphoreSlim snapshotWrites = new(Environment.ProcessorCount * 4);
 
     private async Task PumpAsync(HttpContext http, PresenceSubscription subscription, string language, CancellationToken token)
     {
@@ -91,8 +90,8 @@ public sealed class PresenceStreamCalls(
         response.Headers.CacheControl = "no-store";
         response.Headers["X-Accel-Buffering"] = "no"; // reverse proxies: pass events on as they come
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        var body = response.Body;
-        var writer = new EventStreamWriter();
+        var body = response.BodyWriter;
+        var writer = new EventStreamWriter(body);
         writer.Retry(2000);
 
         var settings = options.Value;
@@ -108,13 +107,13 @@ public sealed class PresenceStreamCalls(
                 if (batch.Ended)
                 {
                     writer.End("NotAuthenticated");
-                    await body.WriteAsync(writer.Written, token);
+                    await body.FlushAsync(token);
                     return;
                 }
 
                 if (batch.Snapshot is { } list)
                 {
-                    writer.Snapshot(batch.SnapshotId!, replies.Get(list, ReplyFormat.Json, Selection.All).Body);
+                    await WriteSnapshotAsync(body, writer, batch.SnapshotId!, replies.Get(list, ReplyFormat.Json, Selection.All).Body, token);
                 }
 
                 foreach (var e in batch.Events)
@@ -130,29 +129,12 @@ public sealed class PresenceStreamCalls(
 
             if (writer.Pending > 0)
             {
-                // A snapshot is the caller's whole GetAll reply: when thousands of streams open at once, each copy
-                // sits in Kestrel's memory pool until its socket takes it, and the pool keeps what it grew to. A few
-                // large writes at a time bound that; small event batches never wait.
-                var large = writer.Pending > LargeWrite;
-                if (large)
+                if ((await body.FlushAsync(token)).IsCompleted)
                 {
-                    await largeWrites.WaitAsync(token);
+                    return; // the client is gone
                 }
 
-                try
-                {
-                    await body.WriteAsync(writer.Written, token);
-                    await body.FlushAsync(token);
-                }
-                finally
-                {
-                    if (large)
-                    {
-                        largeWrites.Release();
-                    }
-                }
-
-                writer.Clear();
+                writer.Flushed();
                 sinceWrite.Restart();
             }
 
@@ -183,7 +165,7 @@ public sealed class PresenceStreamCalls(
                 {
                     // Revoked, logged out or expired: the stream ends as the next request would be refused.
                     writer.End(e.Reason.ToString());
-                    await body.WriteAsync(writer.Written, token);
+                    await body.FlushAsync(token);
                     return;
                 }
                 catch (Exception) when (!token.IsCancellationRequested)
@@ -196,6 +178,26 @@ public sealed class PresenceStreamCalls(
             {
                 writer.Heartbeat();
             }
+        }
+    }
+
+    /// <summary>
+    /// A snapshot is the caller's whole GetAll reply, shared with every stream of the same view in the reply cache; it
+    /// is copied only into the pipe, which holds it until the socket takes it. When thousands of streams open at once,
+    /// a few such copies at a time bound what Kestrel's memory pool grows to (and keeps); small event batches never wait.
+    /// </summary>
+    private async Task WriteSnapshotAsync(PipeWriter body, EventStreamWriter writer, string id, byte[] getAll, CancellationToken token)
+    {
+        await snapshotWrites.WaitAsync(token);
+        try
+        {
+            writer.Snapshot(id, getAll);
+            await body.FlushAsync(token);
+            writer.Flushed();
+        }
+        finally
+        {
+            snapshotWrites.Release();
         }
     }
 
