@@ -110,6 +110,21 @@ public sealed class PresenceFeed : IDisposable
         }
     }
 
+    /// <summary>
+    /// Wakes every open subscription once (<see cref="PresenceSubscription.TakeTick"/>): the streams' heartbeats and
+    /// credential rechecks run from one timer of the caller's, not one timer per stream.
+    /// </summary>
+    public void Tick()
+    {
+        lock (gate)
+        {
+            foreach (var subscription in subscribers)
+            {
+                subscription.Tick();
+            }
+        }
+    }
+
     /// <summary>A local write happened: read the change stamp now rather than at the next poll.</summary>
     public void Nudge() => nudges.Writer.TryWrite(true);
 

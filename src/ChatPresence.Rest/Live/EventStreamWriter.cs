@@ -19,12 +19,13 @@ internal sealed class EventStreamWriter(IBufferWriter<byte> output)
     /// <summary>Bytes written since the last <see cref="Flushed"/>.</summary>
     public long Pending { get; private set; }
 
-    public void Snapshot(string id, byte[] getAllJson)
-    {
-        Head(id, "snapshot"u8);
-        Raw(getAllJson);
-        Tail();
-    }
+    /// <summary>Starts a <c>snapshot</c> event: the caller's GetAll JSON follows (<see cref="Append"/>), then <see cref="EndSnapshot"/>.</summary>
+    public void StartSnapshot(string id) => Head(id, "snapshot"u8);
+
+    /// <summary>Part of a snapshot's JSON.</summary>
+    public void Append(ReadOnlySpan<byte> json) => Raw(json);
+
+    public void EndSnapshot() => Tail();
 
     public void Event(StreamEvent e)
     {

@@ -24,9 +24,19 @@ public sealed class PresenceStreamCalls(
     RestCalls calls,
     ReplyCache replies,
     IOptions<RestOptions> options,
-    IHostApplicationLifetime lifetime)
+    IHostApplicationLifetime lifetime) : IDisposable
 {
     public const string EventStreamType = "text/event-stream";
+
+    // One timer for every open stream of this host: each tick wakes the streams (PresenceFeed.Tick) for their
+    // heartbeat and credential recheck, so an idle stream holds no timer, delay task or registration of its own.
+    private readonly ITimer ticker = TimeProvider.System.CreateTimer(
+        static state => ((PresenceFeed)state!).Tick(), feed, TickOf(options.Value), TickOf(options.Value));
+
+    public void Dispose() => ticker.Dispose();
+
+    private static TimeSpan TickOf(RestOptions settings) =>
+        settings.StreamHeartbeat < settings.StreamRecheck ? settings.StreamHeartbeat : settings.StreamRecheck;
 
     public async Task StreamAsync(HttpContext http)
     {
@@ -91,15 +101,16 @@ public sealed class PresenceStreamCalls(
         response.Headers["X-Accel-Buffering"] = "no"; // reverse proxies: pass events on as they come
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         var body = response.BodyWriter;
+
+        // Headers first: what is written before the response starts is held in a side buffer of Kestrel's that the
+        // connection keeps for good, so a snapshot written then would cost every stream that buffer's bookkeeping.
+        await response.StartAsync(token);
         var writer = new EventStreamWriter(body);
         writer.Retry(2000);
 
         var settings = options.Value;
-        var tick = settings.StreamHeartbeat < settings.StreamRecheck ? settings.StreamHeartbeat : settings.StreamRecheck;
         var sinceWrite = Stopwatch.StartNew();
         var sinceCheck = Stopwatch.StartNew();
-        Task<bool>? waiting = null;
-        Task? ticking = null;
         while (true)
         {
             while (subscription.TryRead() is { } batch)
@@ -127,6 +138,34 @@ public sealed class PresenceStreamCalls(
                 }
             }
 
+            if (subscription.TakeTick())
+            {
+                if (sinceCheck.Elapsed >= settings.StreamRecheck)
+                {
+                    sinceCheck.Restart();
+                    try
+                    {
+                        await callers.ResolveStreamAsync(http.Request, language, token);
+                    }
+                    catch (ChatPresenceException e)
+                    {
+                        // Revoked, logged out or expired: the stream ends as the next request would be refused.
+                        writer.End(e.Reason.ToString());
+                        await body.FlushAsync(token);
+                        return;
+                    }
+                    catch (Exception) when (!token.IsCancellationRequested)
+                    {
+                        // The store did not answer: not the caller's fault; the next check asks again.
+                    }
+                }
+
+                if (writer.Pending == 0 && sinceWrite.Elapsed >= settings.StreamHeartbeat)
+                {
+                    writer.Heartbeat();
+                }
+            }
+
             if (writer.Pending > 0)
             {
                 if ((await body.FlushAsync(token)).IsCompleted)
@@ -138,48 +177,17 @@ public sealed class PresenceStreamCalls(
                 sinceWrite.Restart();
             }
 
-            waiting ??= subscription.WaitAsync(token).AsTask();
-            ticking ??= Task.Delay(tick, token);
-            if (await Task.WhenAny(waiting, ticking) == waiting)
+            // One wait: events, a due snapshot, or the shared tick (ticker) all arrive through the subscription.
+            if (!await subscription.WaitAsync(token))
             {
-                var more = await waiting;
-                waiting = null;
-                if (!more)
-                {
-                    return; // the feed closed (host stopping)
-                }
-
-                continue;
-            }
-
-            await ticking;
-            ticking = null;
-            if (sinceCheck.Elapsed >= settings.StreamRecheck)
-            {
-                sinceCheck.Restart();
-                try
-                {
-                    await callers.ResolveStreamAsync(http.Request, language, token);
-                }
-                catch (ChatPresenceException e)
-                {
-                    // Revoked, logged out or expired: the stream ends as the next request would be refused.
-                    writer.End(e.Reason.ToString());
-                    await body.FlushAsync(token);
-                    return;
-                }
-                catch (Exception) when (!token.IsCancellationRequested)
-                {
-                    // The store did not answer: not the caller's fault; the next check asks again.
-                }
-            }
-
-            if (sinceWrite.Elapsed >= settings.StreamHeartbeat)
-            {
-                writer.Heartbeat();
+                return; // the feed closed (host stopping)
             }
         }
     }
+
+    // A snapshot goes out in pieces of this size, each flushed: the pipe keeps one segment object per 4 KB it ever
+    // held at once, so writing the whole GetAll reply in one go would leave each stream with a snapshot's worth of them.
+    private const int SnapshotPiece = 16 * 1024;
 
     /// <summary>
     /// A snapshot is the caller's whole GetAll reply, shared with every stream of the same view in the reply cache; it
@@ -191,9 +199,17 @@ public sealed class PresenceStreamCalls(
         await snapshotWrites.WaitAsync(token);
         try
         {
-            writer.Snapshot(id, getAll);
-            await body.FlushAsync(token);
-            writer.Flushed();
+            writer.StartSnapshot(id);
+            for (var offset = 0; offset < getAll.Length; offset += SnapshotPiece)
+            {
+                writer.Append(getAll.AsSpan(offset, Math.Min(SnapshotPiece, getAll.Length - offset)));
+                if ((await body.FlushAsync(token)).IsCompleted)
+                {
+                    return; // the client is gone; the next flush says so too
+                }
+            }
+
+            writer.EndSnapshot();
         }
         finally
         {
