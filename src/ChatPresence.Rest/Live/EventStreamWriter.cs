@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using ChatPresence.Domain.Live;
@@ -14,8 +15,6 @@ namespace ChatPresence.Rest.Live;
 /// </summary>
 internal sealed class EventStreamWriter(IBufferWriter<byte> output)
 {
-    private readonly Utf8JsonWriter json = new(output, PresenceJson.WriterOptions);
-
     /// <summary>Bytes written since the last <see cref="Flushed"/>.</summary>
     public long Pending { get; private set; }
 
@@ -27,28 +26,40 @@ internal sealed class EventStreamWriter(IBufferWriter<byte> output)
 
     public void EndSnapshot() => Tail();
 
-    public void Event(StreamEvent e)
+    /// <summary>
+    /// An event as its frame's bytes. Streams of one rights view and language share the rendered event (the feed
+    /// renders each once), so the frame is encoded once for all of them, not once per stream.
+    /// </summary>
+    public void Event(StreamEvent e) => Raw(Frames.GetValue(e, Encode));
+
+    private static readonly ConditionalWeakTable<StreamEvent, byte[]> Frames = [];
+
+    private static byte[] Encode(StreamEvent e)
     {
+        var frame = new ArrayBufferWriter<byte>(512);
+        var json = new Utf8JsonWriter(frame, PresenceJson.WriterOptions);
+        frame.Write("id: "u8);
+        frame.Write(Encoding.ASCII.GetBytes(e.Id));
+        frame.Write("\nevent: "u8);
         switch (e.Kind)
         {
             case FeedEventKind.Topic:
-                Head(e.Id, "topic"u8);
+                frame.Write("topic\ndata: "u8);
                 LiveJson.WriteTopic(json, e.Topic!);
                 break;
             case FeedEventKind.Removed:
-                Head(e.Id, "presence"u8);
+                frame.Write("presence\ndata: "u8);
                 LiveJson.WriteRemoved(json, e.SubjectId);
                 break;
             default:
-                Head(e.Id, "presence"u8);
+                frame.Write("presence\ndata: "u8);
                 PresenceJson.WriteRow(json, e.Row!);
                 break;
         }
 
         json.Flush();
-        Pending += json.BytesCommitted;
-        json.Reset();
-        Tail();
+        frame.Write("\n\n"u8);
+        return frame.WrittenSpan.ToArray();
     }
 
     /// <summary>The last event before the server closes the stream, saying why (e.g. NotAuthenticated).</summary>
