@@ -81,11 +81,7 @@ public static class StreamLoad
         var window = Stopwatch.StartNew();
         while (TimeSpan.FromTicks(saveEvery.Ticks * saves) < cpuWindow)
         {
-            var due = TimeSpan.FromTicks(saveEvery.Ticks * saves);
-            if (due > window.Elapsed)
-            {
-                await Task.Delay(due - window.Elapsed);
-            }
+            await PauseAsync(TimeSpan.FromTicks(saveEvery.Ticks * saves) - window.Elapsed);
 
             present = !present;
             var (_, lost) = await SaveAndWaitAsync(soap, admin.Ticket, saveUser, present, clients, saveEvery);
@@ -93,10 +89,7 @@ public static class StreamLoad
             failures += lost;
         }
 
-        if (cpuWindow > window.Elapsed)
-        {
-            await Task.Delay(cpuWindow - window.Elapsed);
-        }
+        await PauseAsync(cpuWindow - window.Elapsed);
 
         var cpu = host.CpuSeconds() - cpuBefore;
         var elapsed = window.Elapsed.TotalSeconds;
@@ -175,10 +168,10 @@ public static class StreamLoad
         var sent = 0;
         while (clock.Elapsed < duration)
         {
-            var due = TimeSpan.FromSeconds(sent / rate);
-            if (due > clock.Elapsed)
+            var wait = TimeSpan.FromSeconds(sent / rate) - clock.Elapsed;
+            if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(due - clock.Elapsed);
+                await PauseAsync(wait);
                 continue;
             }
 
@@ -188,6 +181,12 @@ public static class StreamLoad
         await Task.WhenAll(pending);
         return sent;
     }
+
+    /// <summary>
+    /// Waits when <paramref name="wait"/> is positive. The clock is read once: reading it again for the delay could give
+    /// a negative span, which Task.Delay refuses (below -1 ms) or takes as "forever" (-1 ms), as seen on a loaded machine.
+    /// </summary>
+    private static Task PauseAsync(TimeSpan wait) => wait > TimeSpan.Zero ? Task.Delay(wait) : Task.CompletedTask;
 
     /// <summary>Opens every stream (at most 256 connecting at once) and waits until each has its snapshot.</summary>
     private static async Task<Task[]> OpenAllAsync(HttpClient http, Uri baseUrl, StreamClient[] clients, CancellationToken stop)

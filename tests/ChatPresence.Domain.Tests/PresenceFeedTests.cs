@@ -39,6 +39,62 @@ public sealed class PresenceFeedTests
     }
 
     [Fact]
+    public async Task Callers_of_one_rights_view_and_language_share_one_rendered_event_and_no_other_caller_gets_it()
+    {
+        await using var world = await AgentWorld.CreateAsync();
+        using var feed = new PresenceFeed(world.Directory, world.Clock, Small);
+        var callers = new[] { AgentWorld.As(AgentWorld.AgentA), AgentWorld.As(AgentWorld.NoTopicAgent), AgentWorld.As(AgentWorld.AgentA, "de"), AgentWorld.As(AgentWorld.AgentB) };
+        var streams = new List<PresenceSubscription>();
+        foreach (var caller in callers)
+        {
+            var stream = await feed.SubscribeAsync(caller, null, CancellationToken.None);
+            Assert.NotNull(stream.TryRead()!.Snapshot);
+            streams.Add(stream);
+        }
+
+        await SaveAsync(world, AgentWorld.Admin, AgentWorld.AgentB, true);
+
+        var seen = streams.Select(s => s.TryRead()!.Events.Single()).ToArray();
+        Assert.Same(seen[0], seen[1]); // two agents reading another's row, in English: one rendering
+        Assert.NotSame(seen[0], seen[2]); // German texts
+        Assert.Equal(PresenceRights.For(writable: false, "de").TableRight, seen[2].Row!.TableRight);
+        Assert.NotSame(seen[0], seen[3]); // AgentB's own row is writable for AgentB only
+        Assert.Equal(PresenceRights.For(writable: true, "en").TableRight, seen[3].Row!.TableRight);
+        Assert.Equal(PresenceRights.For(writable: false, "en").TableRight, seen[0].Row!.TableRight);
+        streams.ForEach(s => s.Dispose());
+    }
+
+    [Fact]
+    public async Task A_tick_wakes_an_idle_reader_once_and_ticks_never_crowd_events_out_of_its_queue()
+    {
+        await using var world = await AgentWorld.CreateAsync();
+        using var feed = new PresenceFeed(world.Directory, world.Clock, Small);
+        using var idle = await feed.SubscribeAsync(AgentWorld.As(AgentWorld.AgentA), null, CancellationToken.None);
+        Assert.NotNull(idle.TryRead()!.Snapshot);
+        Assert.False(idle.WaitAsync(CancellationToken.None).IsCompleted);
+
+        for (var i = 0; i < 10 * Small.StreamCapacity; i++)
+        {
+            feed.Tick();
+        }
+
+        Assert.True(await idle.WaitAsync(CancellationToken.None));
+        Assert.Null(idle.TryRead());
+        Assert.True(idle.TakeTick());
+        Assert.False(idle.TakeTick());
+
+        // Ticks never queued more than one: a save after them is an event, not a resync snapshot.
+        feed.Tick();
+        feed.Tick();
+        await SaveAsync(world, AgentWorld.Admin, AgentWorld.AgentB, true);
+        var batch = idle.TryRead()!;
+        Assert.Null(batch.Snapshot);
+        Assert.Equal(AgentWorld.AgentB, batch.Events.Single().SubjectId);
+        Assert.True(idle.TakeTick());
+        Assert.Null(idle.TryRead());
+    }
+
+    [Fact]
     public async Task A_reader_that_falls_behind_gets_one_fresh_snapshot_instead_of_a_growing_queue()
     {
         await using var world = await AgentWorld.CreateAsync();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Threading.Channels;
@@ -28,6 +29,10 @@ public sealed class PresenceFeed : IDisposable
     private readonly TimeProvider clock;
     private readonly PresenceFeedOptions options;
     private readonly FeedEvent?[] ring;
+
+    // Beside each held event, its renderings per (writable, language): a save seen by 10,000 streams is rendered once per
+    // rights view and language, and the streams share it (and so can share its encoded bytes).
+    private readonly Renderings?[] renders;
     private readonly HashSet<PresenceSubscription> subscribers = [];
     private readonly Channel<bool> nudges = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly ITimer topicTimer;
@@ -45,6 +50,7 @@ public sealed class PresenceFeed : IDisposable
         this.clock = clock;
         this.options = options;
         ring = new FeedEvent?[Math.Max(1, options.ResumeEvents)];
+        renders = new Renderings?[ring.Length];
         topicTimer = clock.CreateTimer(static state => ((PresenceFeed)state!).OnTopicTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         cache.ViewChanged += OnViewChanged;
     }
@@ -107,6 +113,21 @@ public sealed class PresenceFeed : IDisposable
             }
 
             return subscription;
+        }
+    }
+
+    /// <summary>
+    /// Wakes every open subscription once (<see cref="PresenceSubscription.TakeTick"/>): the streams' heartbeats and
+    /// credential rechecks run from one timer of the caller's, not one timer per stream.
+    /// </summary>
+    public void Tick()
+    {
+        lock (gate)
+        {
+            foreach (var subscription in subscribers)
+            {
+                subscription.Tick();
+            }
         }
     }
 
@@ -200,17 +221,28 @@ public sealed class PresenceFeed : IDisposable
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
-            var row = e.Row;
-            if (row is not null)
-            {
-                var rights = PresenceRights.For(anyone || e.Id == caller.UserId, caller.Language);
-                row = row with { TableRight = rights.TableRight, FieldProperties = rights.FieldProperties };
-            }
-
-            rendered[i] = new StreamEvent(IdOf(e.Sequence), e.Kind, e.Id, row, e.Topic);
+            var writable = e.Row is not null && (anyone || e.Id == caller.UserId);
+            var language = e.Row is null ? string.Empty : caller.Language;
+            var renderings = renders[e.Sequence % renders.Length];
+            rendered[i] = renderings is not null && renderings.Sequence == e.Sequence
+                ? renderings.Views.GetOrAdd((writable, language), static (view, state) => state.Feed.Render(state.Event, view.Writable, view.Language), (Event: e, Feed: this))
+                : Render(e, writable, language);
         }
 
         return new PresenceBatch(null, null, rendered);
+    }
+
+    /// <summary>One event as the callers of one rights view and language get it (rows carry their rights and texts).</summary>
+    private StreamEvent Render(FeedEvent e, bool writable, string language)
+    {
+        var row = e.Row;
+        if (row is not null)
+        {
+            var rights = PresenceRights.For(writable, language);
+            row = row with { TableRight = rights.TableRight, FieldProperties = rights.FieldProperties };
+        }
+
+        return new StreamEvent(IdOf(e.Sequence), e.Kind, e.Id, row, e.Topic);
     }
 
     /// <summary>What a board shows besides the rows: who the caller is, and the topics as they stand now.</summary>
@@ -392,6 +424,7 @@ public sealed class PresenceFeed : IDisposable
     {
         var e = new FeedEvent(++sequence, kind, id, row, topic);
         ring[e.Sequence % ring.Length] = e;
+        renders[e.Sequence % renders.Length] = new Renderings(e.Sequence);
         foreach (var subscription in subscribers)
         {
             subscription.Offer(e);
@@ -432,5 +465,12 @@ public sealed class PresenceFeed : IDisposable
                 nudged = null;
             }
         }
+    }
+
+    private sealed class Renderings(long sequence)
+    {
+        public long Sequence { get; } = sequence;
+
+        public ConcurrentDictionary<(bool Writable, string Language), StreamEvent> Views { get; } = new();
     }
 }

@@ -11,9 +11,14 @@ public sealed class PresenceSubscription : IDisposable
 {
     private const int MaxBatch = 64;
 
+    // Queued to wake the reader for its periodic work: one shared timer for every stream instead of one each.
+    private static readonly FeedEvent TickMark = new(0, FeedEventKind.Presence, 0, null, null);
+
     private readonly PresenceFeed feed;
     private readonly Channel<FeedEvent> queue;
     private volatile bool snapshotDue;
+    private int tickQueued; // at most one tick waits in the queue, however long the reader is away
+    private bool ticked; // the reader's own
 
     internal PresenceSubscription(PresenceFeed feed, Caller caller, int capacity)
     {
@@ -32,7 +37,10 @@ public sealed class PresenceSubscription : IDisposable
     public ValueTask<bool> WaitAsync(CancellationToken cancellationToken) =>
         snapshotDue ? ValueTask.FromResult(true) : queue.Reader.WaitToReadAsync(cancellationToken);
 
-    /// <summary>The next snapshot or events, or null when nothing is waiting.</summary>
+    /// <summary>
+    /// The next snapshot or events, or null when nothing is waiting. A tick (<see cref="PresenceFeed.Tick"/>) taken on
+    /// the way is noted for <see cref="TakeTick"/>.
+    /// </summary>
     public PresenceBatch? TryRead()
     {
         if (snapshotDue)
@@ -40,18 +48,29 @@ public sealed class PresenceSubscription : IDisposable
             return feed.Resync(this);
         }
 
-        if (!queue.Reader.TryRead(out var first))
+        List<FeedEvent>? events = null;
+        while ((events?.Count ?? 0) < MaxBatch && queue.Reader.TryRead(out var next))
         {
-            return null;
+            if (ReferenceEquals(next, TickMark))
+            {
+                Volatile.Write(ref tickQueued, 0);
+                ticked = true;
+            }
+            else
+            {
+                (events ??= []).Add(next);
+            }
         }
 
-        var events = new List<FeedEvent> { first };
-        while (events.Count < MaxBatch && queue.Reader.TryRead(out var next))
-        {
-            events.Add(next);
-        }
+        return events is null ? null : feed.Render(this, events);
+    }
 
-        return feed.Render(this, events);
+    /// <summary>Whether a tick came since the last call: time for the stream's periodic work (heartbeat, recheck).</summary>
+    public bool TakeTick()
+    {
+        var was = ticked;
+        ticked = false;
+        return was;
     }
 
     public void Dispose()
@@ -69,6 +88,15 @@ public sealed class PresenceSubscription : IDisposable
         }
     }
 
+    /// <summary>Wakes the reader (a full queue or a due snapshot wakes it anyway).</summary>
+    internal void Tick()
+    {
+        if (!snapshotDue && Interlocked.Exchange(ref tickQueued, 1) == 0 && !queue.Writer.TryWrite(TickMark))
+        {
+            Volatile.Write(ref tickQueued, 0);
+        }
+    }
+
     internal void RequestSnapshot() => snapshotDue = true;
 
     /// <summary>Called under the feed's lock, before a snapshot: what was queued is in it.</summary>
@@ -77,6 +105,8 @@ public sealed class PresenceSubscription : IDisposable
         while (queue.Reader.TryRead(out _))
         {
         }
+
+        Volatile.Write(ref tickQueued, 0);
 
         snapshotDue = false;
     }

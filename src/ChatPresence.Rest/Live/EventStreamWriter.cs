@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using ChatPresence.Domain.Live;
@@ -7,90 +8,92 @@ using ChatPresence.Rest.Formatting;
 namespace ChatPresence.Rest.Live;
 
 /// <summary>
-/// Frames server-sent events (<c>id:</c>, <c>event:</c>, one <c>data:</c> line of compact JSON) into a buffer that
-/// the stream writes and flushes once per batch. JSON written compact never holds a line break, so one data line is
-/// always enough.
+/// Frames server-sent events (<c>id:</c>, <c>event:</c>, one <c>data:</c> line of compact JSON) straight into the
+/// response's pipe, which the stream flushes once per batch. JSON written compact never holds a line break, so one
+/// data line is always enough. Nothing is buffered here: between batches an open stream holds no bytes of its own,
+/// and a snapshot (the cached GetAll reply, shared by every stream of that rights view) is copied once, into the pipe.
 /// </summary>
-internal sealed class EventStreamWriter
+internal sealed class EventStreamWriter(IBufferWriter<byte> output)
 {
-    private const int InitialCapacity = 4096;
+    /// <summary>Bytes written since the last <see cref="Flushed"/>.</summary>
+    public long Pending { get; private set; }
 
-    // A snapshot (the caller's whole GetAll reply) grows the buffer; an open stream must not keep that size for good.
-    private const int KeptCapacity = 16 * 1024;
+    /// <summary>Starts a <c>snapshot</c> event: the caller's GetAll JSON follows (<see cref="Append"/>), then <see cref="EndSnapshot"/>.</summary>
+    public void StartSnapshot(string id) => Head(id, "snapshot"u8);
 
-    private ArrayBufferWriter<byte> buffer = new(InitialCapacity);
-    private readonly Utf8JsonWriter json;
+    /// <summary>Part of a snapshot's JSON.</summary>
+    public void Append(ReadOnlySpan<byte> json) => Raw(json);
 
-    public EventStreamWriter() => json = new Utf8JsonWriter(buffer, PresenceJson.WriterOptions);
+    public void EndSnapshot() => Tail();
 
-    public int Pending => buffer.WrittenCount;
+    /// <summary>
+    /// An event as its frame's bytes. Streams of one rights view and language share the rendered event (the feed
+    /// renders each once), so the frame is encoded once for all of them, not once per stream.
+    /// </summary>
+    public void Event(StreamEvent e) => Raw(Frames.GetValue(e, Encode));
 
-    public void Snapshot(string id, byte[] getAllJson)
+    private static readonly ConditionalWeakTable<StreamEvent, byte[]> Frames = [];
+
+    private static byte[] Encode(StreamEvent e)
     {
-        Head(id, "snapshot"u8);
-        buffer.Write(getAllJson);
-        Tail();
-    }
-
-    public void Event(StreamEvent e)
-    {
+        var frame = new ArrayBufferWriter<byte>(512);
+        var json = new Utf8JsonWriter(frame, PresenceJson.WriterOptions);
+        frame.Write("id: "u8);
+        frame.Write(Encoding.ASCII.GetBytes(e.Id));
+        frame.Write("\nevent: "u8);
         switch (e.Kind)
         {
             case FeedEventKind.Topic:
-                Head(e.Id, "topic"u8);
+                frame.Write("topic\ndata: "u8);
                 LiveJson.WriteTopic(json, e.Topic!);
                 break;
             case FeedEventKind.Removed:
-                Head(e.Id, "presence"u8);
+                frame.Write("presence\ndata: "u8);
                 LiveJson.WriteRemoved(json, e.SubjectId);
                 break;
             default:
-                Head(e.Id, "presence"u8);
+                frame.Write("presence\ndata: "u8);
                 PresenceJson.WriteRow(json, e.Row!);
                 break;
         }
 
         json.Flush();
-        json.Reset();
-        Tail();
+        frame.Write("\n\n"u8);
+        return frame.WrittenSpan.ToArray();
     }
 
     /// <summary>The last event before the server closes the stream, saying why (e.g. NotAuthenticated).</summary>
     public void End(string reason)
     {
-        buffer.Write("event: end\ndata: {\"Reason\":"u8);
-        buffer.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(reason)));
-        buffer.Write("}\n\n"u8);
+        Raw("event: end\ndata: {\"Reason\":"u8);
+        Raw(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(reason)));
+        Raw("}\n\n"u8);
     }
 
     /// <summary>A comment line: ignored by EventSource, keeps idle connections and proxies alive.</summary>
-    public void Heartbeat() => buffer.Write(": heartbeat\n\n"u8);
+    public void Heartbeat() => Raw(": heartbeat\n\n"u8);
 
     /// <summary>How long a browser waits before reconnecting after the connection drops.</summary>
-    public void Retry(int milliseconds) => buffer.Write(Encoding.ASCII.GetBytes($"retry: {milliseconds}\n\n"));
+    public void Retry(int milliseconds) => Raw(Encoding.ASCII.GetBytes($"retry: {milliseconds}\n\n"));
 
-    public ReadOnlyMemory<byte> Written => buffer.WrittenMemory;
-
-    public void Clear()
-    {
-        if (buffer.Capacity <= KeptCapacity)
-        {
-            buffer.ResetWrittenCount();
-            return;
-        }
-
-        buffer = new ArrayBufferWriter<byte>(InitialCapacity);
-        json.Reset(buffer);
-    }
+    /// <summary>The pipe was flushed: what was pending is on its way.</summary>
+    public void Flushed() => Pending = 0;
 
     private void Head(string id, ReadOnlySpan<byte> name)
     {
-        buffer.Write("id: "u8);
-        buffer.Write(Encoding.ASCII.GetBytes(id));
-        buffer.Write("\nevent: "u8);
-        buffer.Write(name);
-        buffer.Write("\ndata: "u8);
+        Raw("id: "u8);
+        Span<byte> ascii = stackalloc byte[64];
+        Raw(Encoding.ASCII.TryGetBytes(id, ascii, out var written) ? ascii[..written] : Encoding.ASCII.GetBytes(id));
+        Raw("\nevent: "u8);
+        Raw(name);
+        Raw("\ndata: "u8);
     }
 
-    private void Tail() => buffer.Write("\n\n"u8);
+    private void Tail() => Raw("\n\n"u8);
+
+    private void Raw(ReadOnlySpan<byte> bytes)
+    {
+        output.Write(bytes);
+        Pending += bytes.Length;
+    }
 }

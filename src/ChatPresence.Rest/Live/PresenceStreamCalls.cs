@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.IO.Pipelines;
 using ChatPresence.Domain;
 using ChatPresence.Domain.Live;
 using ChatPresence.Rest.Endpoints;
@@ -23,9 +24,19 @@ internal sealed class PresenceStreamCalls(
     RestCalls calls,
     ReplyCache replies,
     IOptions<RestOptions> options,
-    IHostApplicationLifetime lifetime)
+    IHostApplicationLifetime lifetime) : IDisposable
 {
     public const string EventStreamType = "text/event-stream";
+
+    // One timer for every open stream of this host: each tick wakes the streams (PresenceFeed.Tick) for their
+    // heartbeat and credential recheck, so an idle stream holds no timer, delay task or registration of its own.
+    private readonly ITimer ticker = TimeProvider.System.CreateTimer(
+        static state => ((PresenceFeed)state!).Tick(), feed, TickOf(options.Value), TickOf(options.Value));
+
+    public void Dispose() => ticker.Dispose();
+
+    private static TimeSpan TickOf(RestOptions settings) =>
+        settings.StreamHeartbeat < settings.StreamRecheck ? settings.StreamHeartbeat : settings.StreamRecheck;
 
     public async Task StreamAsync(HttpContext http)
     {
@@ -69,10 +80,8 @@ internal sealed class PresenceStreamCalls(
             return new BoardReply(LiveJson.Board(await feed.BoardAsync(caller, call.Aborted)));
         }, static refused => refused);
 
-    private const int LargeWrite = 16 * 1024;
-
     // Per host (this type is a singleton): several hosts in one process do not share one gate.
-    private readonly SemaphoreSlim largeWrites = new(Environment.ProcessorCount * 4);
+    private readonly SemaphoreSlim snapshotWrites = new(Environment.ProcessorCount * 4);
 
     private async Task PumpAsync(HttpContext http, PresenceSubscription subscription, string language, CancellationToken token)
     {
@@ -82,16 +91,17 @@ internal sealed class PresenceStreamCalls(
         response.Headers.CacheControl = "no-store";
         response.Headers["X-Accel-Buffering"] = "no"; // reverse proxies: pass events on as they come
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        var body = response.Body;
-        var writer = new EventStreamWriter();
+        var body = response.BodyWriter;
+
+        // Headers first: what is written before the response starts is held in a side buffer of Kestrel's that the
+        // connection keeps for good, so a snapshot written then would cost every stream that buffer's bookkeeping.
+        await response.StartAsync(token);
+        var writer = new EventStreamWriter(body);
         writer.Retry(2000);
 
         var settings = options.Value;
-        var tick = settings.StreamHeartbeat < settings.StreamRecheck ? settings.StreamHeartbeat : settings.StreamRecheck;
         var sinceWrite = Stopwatch.StartNew();
         var sinceCheck = Stopwatch.StartNew();
-        Task<bool>? waiting = null;
-        Task? ticking = null;
         while (true)
         {
             while (subscription.TryRead() is { } batch)
@@ -99,13 +109,13 @@ internal sealed class PresenceStreamCalls(
                 if (batch.Ended)
                 {
                     writer.End("NotAuthenticated");
-                    await body.WriteAsync(writer.Written, token);
+                    await body.FlushAsync(token);
                     return;
                 }
 
                 if (batch.Snapshot is { } list)
                 {
-                    writer.Snapshot(batch.SnapshotId!, replies.Get(list, ReplyFormat.Json, Selection.All).Body);
+                    await WriteSnapshotAsync(body, writer, batch.SnapshotId!, replies.Get(list, ReplyFormat.Json, Selection.All).Body, token);
                 }
 
                 foreach (var e in batch.Events)
@@ -119,74 +129,82 @@ internal sealed class PresenceStreamCalls(
                 }
             }
 
-            if (writer.Pending > 0)
+            if (subscription.TakeTick())
             {
-                // A snapshot is the caller's whole GetAll reply: when thousands of streams open at once, each copy
-                // sits in Kestrel's memory pool until its socket takes it, and the pool keeps what it grew to. A few
-                // large writes at a time bound that; small event batches never wait.
-                var large = writer.Pending > LargeWrite;
-                if (large)
+                if (sinceCheck.Elapsed >= settings.StreamRecheck)
                 {
-                    await largeWrites.WaitAsync(token);
-                }
-
-                try
-                {
-                    await body.WriteAsync(writer.Written, token);
-                    await body.FlushAsync(token);
-                }
-                finally
-                {
-                    if (large)
+                    sinceCheck.Restart();
+                    try
                     {
-                        largeWrites.Release();
+                        await callers.ResolveStreamAsync(http.Request, language, token);
+                    }
+                    catch (ChatPresenceException e)
+                    {
+                        // Revoked, logged out or expired: the stream ends as the next request would be refused.
+                        writer.End(e.Reason.ToString());
+                        await body.FlushAsync(token);
+                        return;
+                    }
+                    catch (Exception) when (!token.IsCancellationRequested)
+                    {
+                        // The store did not answer: not the caller's fault; the next check asks again.
                     }
                 }
 
-                writer.Clear();
+                if (writer.Pending == 0 && sinceWrite.Elapsed >= settings.StreamHeartbeat)
+                {
+                    writer.Heartbeat();
+                }
+            }
+
+            if (writer.Pending > 0)
+            {
+                if ((await body.FlushAsync(token)).IsCompleted)
+                {
+                    return; // the client is gone
+                }
+
+                writer.Flushed();
                 sinceWrite.Restart();
             }
 
-            waiting ??= subscription.WaitAsync(token).AsTask();
-            ticking ??= Task.Delay(tick, token);
-            if (await Task.WhenAny(waiting, ticking) == waiting)
+            // One wait: events, a due snapshot, or the shared tick (ticker) all arrive through the subscription.
+            if (!await subscription.WaitAsync(token))
             {
-                var more = await waiting;
-                waiting = null;
-                if (!more)
-                {
-                    return; // the feed closed (host stopping)
-                }
-
-                continue;
+                return; // the feed closed (host stopping)
             }
+        }
+    }
 
-            await ticking;
-            ticking = null;
-            if (sinceCheck.Elapsed >= settings.StreamRecheck)
+    // A snapshot goes out in pieces of this size, each flushed: the pipe keeps one segment object per 4 KB it ever
+    // held at once, so writing the whole GetAll reply in one go would leave each stream with a snapshot's worth of them.
+    private const int SnapshotPiece = 16 * 1024;
+
+    /// <summary>
+    /// A snapshot is the caller's whole GetAll reply, shared with every stream of the same view in the reply cache; it
+    /// is copied only into the pipe, which holds it until the socket takes it. When thousands of streams open at once,
+    /// a few such copies at a time bound what Kestrel's memory pool grows to (and keeps); small event batches never wait.
+    /// </summary>
+    private async Task WriteSnapshotAsync(PipeWriter body, EventStreamWriter writer, string id, byte[] getAll, CancellationToken token)
+    {
+        await snapshotWrites.WaitAsync(token);
+        try
+        {
+            writer.StartSnapshot(id);
+            for (var offset = 0; offset < getAll.Length; offset += SnapshotPiece)
             {
-                sinceCheck.Restart();
-                try
+                writer.Append(getAll.AsSpan(offset, Math.Min(SnapshotPiece, getAll.Length - offset)));
+                if ((await body.FlushAsync(token)).IsCompleted)
                 {
-                    await callers.ResolveStreamAsync(http.Request, language, token);
-                }
-                catch (ChatPresenceException e)
-                {
-                    // Revoked, logged out or expired: the stream ends as the next request would be refused.
-                    writer.End(e.Reason.ToString());
-                    await body.WriteAsync(writer.Written, token);
-                    return;
-                }
-                catch (Exception) when (!token.IsCancellationRequested)
-                {
-                    // The store did not answer: not the caller's fault; the next check asks again.
+                    return; // the client is gone; the next flush says so too
                 }
             }
 
-            if (sinceWrite.Elapsed >= settings.StreamHeartbeat)
-            {
-                writer.Heartbeat();
-            }
+            writer.EndSnapshot();
+        }
+        finally
+        {
+            snapshotWrites.Release();
         }
     }
 
