@@ -17,4 +17,10 @@ foreach (var users in new[] { 50, 5000 })
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT alloc-cold-get-{users} {bytes}"));
 }
 
+foreach (var listened in new[] { false, true })
+{
+    var bytes = MetricsRecording.Measure(listened, iterations: smoke ? 10_000 : 100_000);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT alloc-metrics-get-{(listened ? "on" : "off")} {bytes}"));
+}
+
 return 0;
