@@ -44,8 +44,8 @@ internal static class GetChatPresenceReply
     /// <summary>
     /// The same bytes, with the rows of the list's rights view copied from <paramref name="fragments"/> in runs where
     /// they were encoded before with the same content: only rows that differ are encoded (after a save, the saved row;
-    /// in an agent's list, the agent's own row). When rows of the view changed, the view's block is made anew
-    /// (a second pass that copies the unchanged rows), so the next reply copies it whole.
+    /// in an agent's list, the agent's own row). When many rows of the view changed since its block was made, the block
+    /// is made anew (a second pass that copies the unchanged rows).
     /// </summary>
     public static void Write(PooledBufferStream output, SoapVersion version, TimeZoneEcho timeZone, ChatPresenceList list, RowFragmentCache? fragments)
     {
@@ -91,7 +91,7 @@ internal static class GetChatPresenceReply
             return;
         }
 
-        var changed = false;
+        var changed = 0;
         var renewed = false;
         var run = -1;
         for (var i = 0; i < items.Count; i++)
@@ -115,7 +115,7 @@ internal static class GetChatPresenceReply
                 run = -1;
             }
 
-            changed |= inView;
+            changed += inView ? 1 : 0;
             WritePresence(output, item, ref rows);
         }
 
@@ -124,17 +124,19 @@ internal static class GetChatPresenceReply
             output.Write(kept.Bytes.AsSpan(kept.Start(run), kept.End(items.Count - 1) - kept.Start(run)));
         }
 
-        if (changed)
+        if (changed > 4 + (items.Count / 32))
         {
+            // Enough rows changed since the block was made that encoding them costs: a new block (one pass that
+            // copies the rest, once per view, not per reply). Fewer stay encoded per reply: a save costs no copy of the view.
             fragments.Keep(Encode(items, table, fields, kept, ref rows));
         }
         else if (renewed)
         {
-            // Same content from a newer data version: remember its rows so the next reply matches by reference.
+            // A newer data version: remember its rows where their bytes are kept, so the next reply matches by reference.
             var current = new ChatPresenceCarrier[items.Count];
             for (var i = 0; i < current.Length; i++)
             {
-                current[i] = kept.InView(items[i]) ? items[i] : kept.Rows[i];
+                current[i] = kept.InView(items[i]) && kept.Holds(i, items[i]) ? items[i] : kept.Rows[i];
             }
 
             fragments.Keep(kept.With(current));

@@ -111,10 +111,15 @@ public sealed class RowReuseTests
         Written(SoapVersion.Soap11, new ChatPresenceList("2", rows.Select(r => r with { }).ToArray()), fragments);
         Assert.Same(kept.Bytes, fragments.Find(view.TableRight, view.FieldProperties)!.Bytes);
 
-        // A save that changes one row: a new block for the view.
+        // A save that changes one row: that row is encoded per reply, the block stays (a save costs no copy of the view).
         var saved = rows.ToArray();
         saved[2] = saved[2] with { Present = true };
         Written(SoapVersion.Soap11, new ChatPresenceList("3", saved), fragments);
+        Assert.Same(kept.Bytes, fragments.Find(view.TableRight, view.FieldProperties)!.Bytes);
+
+        // Many rows changed since the block was made: a new block for the view.
+        var many = rows.Select(r => r with { Present = true }).ToArray();
+        Written(SoapVersion.Soap11, new ChatPresenceList("4", many), fragments);
         Assert.NotSame(kept.Bytes, fragments.Find(view.TableRight, view.FieldProperties)!.Bytes);
     }
 
