@@ -43,6 +43,7 @@ public class EnvelopeReadBenchmarks
 /// kept rows of the list's rights view and encodes the caller's own row.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
 public class SoapReplyBenchmarks
 {
     private ChatPresenceList list = null!;
@@ -72,6 +73,7 @@ public class SoapReplyBenchmarks
 /// <c>Afresh</c> encodes every row.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
 public class SoapColdAfterSaveBenchmarks
 {
     private readonly ChatPresenceList[] versions = new ChatPresenceList[2];

@@ -49,6 +49,14 @@ internal static class GetChatPresenceReply
     /// </summary>
     public static void Write(PooledBufferStream output, SoapVersion version, TimeZoneEcho timeZone, ChatPresenceList list, RowFragmentCache? fragments)
     {
+        if (fragments is not null)
+        {
+            using var pieces = new ReplyPieces();
+            Write(pieces, version, timeZone, list, fragments);
+            pieces.CopyTo(output);
+            return;
+        }
+
         var items = list.Items;
         WriteStart(output, version, timeZone, items.Count, default);
         if (items.Count == 0)
@@ -60,35 +68,39 @@ internal static class GetChatPresenceReply
         // One buffer for the whole reply: rows differ only in a few short values.
         var first = items[0];
         output.EnsureCapacity(output.Length + (items.Count * (rows.TableRight(first.TableRight).Length + rows.FieldProperties(first.FieldProperties).Length + 320)) + 128);
-        if (fragments is null)
+        for (var i = 0; i < items.Count; i++)
         {
-            for (var i = 0; i < items.Count; i++)
-            {
-                WritePresence(output, items[i], ref rows);
-            }
-        }
-        else
-        {
-            WriteReusing(output, items, fragments, ref rows);
+            WritePresence(output, items[i], ref rows);
         }
 
         output.Write(End);
     }
 
-    private static void WriteReusing(PooledBufferStream output, IReadOnlyList<ChatPresenceCarrier> items, RowFragmentCache fragments, ref RowFragments rows)
+    /// <summary>The same bytes as pieces: the kept rows of the list's rights view are inserted by reference, not copied.</summary>
+    public static void Write(ReplyPieces pieces, SoapVersion version, TimeZoneEcho timeZone, ChatPresenceList list, RowFragmentCache fragments)
     {
+        var items = list.Items;
+        WriteStart(pieces.Own, version, timeZone, items.Count, default);
+        if (items.Count == 0)
+        {
+            return;
+        }
+
+        var rows = new RowFragments();
+        WriteReusing(pieces, items, fragments, ref rows);
+        pieces.Own.Write(End);
+    }
+
+    private static void WriteReusing(ReplyPieces pieces, IReadOnlyList<ChatPresenceCarrier> items, RowFragmentCache fragments, ref RowFragments rows)
+    {
+        var output = pieces.Own;
         var (table, fields) = ViewOf(items);
         var kept = fragments.Find(table, fields);
         if (kept is null || kept.Count != items.Count)
         {
-            // Nothing kept for this view, or a directory of another size: written afresh, then kept for the next reply.
-            for (var i = 0; i < items.Count; i++)
-            {
-                WritePresence(output, items[i], ref rows);
-            }
-
-            fragments.Keep(Encode(items, table, fields, kept: null, ref rows));
-            return;
+            // Nothing kept for this view, or a directory of another size: kept anew, then inserted whole but for the rows of other rights.
+            kept = Encode(items, table, fields, kept: null, ref rows);
+            fragments.Keep(kept);
         }
 
         var changed = 0;
@@ -111,7 +123,7 @@ internal static class GetChatPresenceReply
 
             if (run >= 0)
             {
-                output.Write(kept.Bytes.AsSpan(kept.Start(run), kept.End(i - 1) - kept.Start(run)));
+                pieces.Insert(kept.Bytes, kept.Start(run), kept.End(i - 1) - kept.Start(run));
                 run = -1;
             }
 
@@ -121,7 +133,7 @@ internal static class GetChatPresenceReply
 
         if (run >= 0)
         {
-            output.Write(kept.Bytes.AsSpan(kept.Start(run), kept.End(items.Count - 1) - kept.Start(run)));
+            pieces.Insert(kept.Bytes, kept.Start(run), kept.End(items.Count - 1) - kept.Start(run));
         }
 
         if (changed > 4 + (items.Count / 32))
