@@ -62,8 +62,13 @@ public class SoapReplyBenchmarks
     [Benchmark(Baseline = true)]
     public long Afresh() => ColdReply.WriteSoap(list, fragments: null);
 
+    /// <summary>Kept rows copied into one reply buffer (what a compressed reply is made from).</summary>
     [Benchmark]
     public long ReusingRows() => ColdReply.WriteSoap(list, fragments);
+
+    /// <summary>What the endpoint does with the reply cache off (identity): the pieces, sent as they are.</summary>
+    [Benchmark]
+    public long ReusingRowsAsPieces() => ColdReply.WritePieces(list, fragments);
 }
 
 /// <summary>
@@ -96,6 +101,9 @@ public class SoapColdAfterSaveBenchmarks
 
     [Benchmark]
     public long ReusingRows() => ColdReply.WriteSoap(versions[next++ & 1], fragments);
+
+    [Benchmark]
+    public long ReusingRowsAsPieces() => ColdReply.WritePieces(versions[next++ & 1], fragments);
 }
 
 /// <summary>Writing the REST GetAll reply body (JSON) that the reply cache then keeps.</summary>
@@ -122,8 +130,20 @@ public static class ColdReply
     /// <summary>Kept rows with the endpoint's default budget.</summary>
     internal static RowFragmentCache NewFragments() => new(new SoapOptions().RowFragmentCacheBytes);
 
-    /// <summary>As the endpoint writes it by default (kept rows on).</summary>
-    public static long WriteSoap(ChatPresenceList list) => WriteSoap(list, Shared);
+    /// <summary>As the endpoint writes it by default with the reply cache off (kept rows on, sent as pieces).</summary>
+    public static long WriteSoap(ChatPresenceList list) => WritePieces(list, Shared);
+
+    internal static long WritePieces(ChatPresenceList list, RowFragmentCache? fragments)
+    {
+        if (fragments is not { IsEnabled: true })
+        {
+            return WriteSoap(list, fragments: null);
+        }
+
+        using var pieces = new ReplyPieces();
+        GetChatPresenceReply.Write(pieces, SoapVersion.Soap11, default, list, fragments);
+        return pieces.Length;
+    }
 
     internal static long WriteSoap(ChatPresenceList list, RowFragmentCache? fragments)
     {

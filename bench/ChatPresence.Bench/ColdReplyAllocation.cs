@@ -14,13 +14,13 @@ public static class ColdReplyAllocation
         var iterationsForSize = Math.Max(10, iterations * 50 / users);
         for (var i = 0; i < 20; i++)
         {
-            ColdReply.WriteSoap(list, fragments);
+            ColdReply.WritePieces(list, fragments);
         }
 
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < iterationsForSize; i++)
         {
-            ColdReply.WriteSoap(list, fragments);
+            ColdReply.WritePieces(list, fragments);
         }
 
         return (GC.GetAllocatedBytesForCurrentThread() - before) / iterationsForSize;
