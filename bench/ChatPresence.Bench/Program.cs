@@ -15,6 +15,8 @@ foreach (var users in new[] { 50, 5000 })
 {
     var bytes = ColdReplyAllocation.Measure(users, iterations: smoke ? 200 : 2000);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT alloc-cold-get-{users} {bytes}"));
+    var afresh = ColdReplyAllocation.Measure(users, iterations: smoke ? 200 : 2000, afresh: true);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT alloc-cold-get-afresh-{users} {afresh}"));
 }
 
 foreach (var listened in new[] { false, true })

@@ -180,7 +180,29 @@ public sealed partial class ChatSoapEndpoint
                         return;
                     }
 
-                    SoapReplyWriter.WriteGetChatPresence(reply, version, timeZone, list, fragments);
+                    if (fragments.IsEnabled && !replies.IsEnabled && addressing.IsEmpty)
+                    {
+                        // Reply cache off: the kept rows go to the client as they are, never copied into a reply first.
+                        using var pieces = new ReplyPieces();
+                        GetChatPresenceReply.Write(pieces, version, timeZone, list, fragments);
+                        if (compression.Choose(context.Request, (int)Math.Min(int.MaxValue, pieces.Length)) == ContentCoding.Identity)
+                        {
+                            ChatPresenceMetrics.PresenceRead("soap", fromCache: false, (int)pieces.Length);
+                            SetVary(context.Response);
+                            context.Response.StatusCode = StatusCodes.Status200OK;
+                            context.Response.ContentType = version.ContentType;
+                            context.Response.ContentLength = pieces.Length;
+                            await pieces.WriteToAsync(context.Response.Body, cancellationToken);
+                            return;
+                        }
+
+                        pieces.CopyTo(reply);
+                    }
+                    else
+                    {
+                        SoapReplyWriter.WriteGetChatPresence(reply, version, timeZone, list, fragments);
+                    }
+
                     ChatPresenceMetrics.PresenceRead("soap", fromCache: false, reply.WrittenSpan.Length);
                     if (replies.Accepts(reply.WrittenSpan.Length))
                     {

@@ -42,11 +42,21 @@ internal static class GetChatPresenceReply
         Write(output, version, timeZone, list, fragments: null);
 
     /// <summary>
-    /// The same bytes, with each row taken from <paramref name="fragments"/> when it was encoded before with the same
-    /// content and rights: after a save, only the changed rows are encoded.
+    /// The same bytes, with the rows of the list's rights view copied from <paramref name="fragments"/> in runs where
+    /// they were encoded before with the same content: only rows that differ are encoded (after a save, the saved row;
+    /// in an agent's list, the agent's own row). When many rows of the view changed since its block was made, the block
+    /// is made anew (a second pass that copies the unchanged rows).
     /// </summary>
     public static void Write(PooledBufferStream output, SoapVersion version, TimeZoneEcho timeZone, ChatPresenceList list, RowFragmentCache? fragments)
     {
+        if (fragments is not null)
+        {
+            using var pieces = new ReplyPieces();
+            Write(pieces, version, timeZone, list, fragments);
+            pieces.CopyTo(output);
+            return;
+        }
+
         var items = list.Items;
         WriteStart(output, version, timeZone, items.Count, default);
         if (items.Count == 0)
@@ -54,37 +64,145 @@ internal static class GetChatPresenceReply
             return;
         }
 
-        // Remembers the last two rights objects seen: a list has two (the caller's own row and everyone else's).
         var rows = new RowFragments();
-        var cursor = default(RowFragmentCache.ViewCursor);
+        // One buffer for the whole reply: rows differ only in a few short values.
+        var first = items[0];
+        output.EnsureCapacity(output.Length + (items.Count * (rows.TableRight(first.TableRight).Length + rows.FieldProperties(first.FieldProperties).Length + 320)) + 128);
         for (var i = 0; i < items.Count; i++)
         {
-            var item = items[i];
-            if (i == 0)
-            {
-                // One buffer for the whole reply: rows differ only in a few short values.
-                output.EnsureCapacity(output.Length + (items.Count * (rows.TableRight(item.TableRight).Length + rows.FieldProperties(item.FieldProperties).Length + 320)) + 128);
-            }
-
-            if (fragments is null)
-            {
-                WritePresence(output, item, ref rows);
-            }
-            else
-            {
-                output.Write(fragments.Get(item, EncodeRow, ref cursor));
-            }
+            WritePresence(output, items[i], ref rows);
         }
 
         output.Write(End);
     }
 
-    private static byte[] EncodeRow(ChatPresenceCarrier item)
+    /// <summary>The same bytes as pieces: the kept rows of the list's rights view are inserted by reference, not copied.</summary>
+    public static void Write(ReplyPieces pieces, SoapVersion version, TimeZoneEcho timeZone, ChatPresenceList list, RowFragmentCache fragments)
     {
-        using var row = new PooledBufferStream(2048);
-        var rights = new RowFragments();
-        WritePresence(row, item, ref rights);
-        return row.WrittenSpan.ToArray();
+        var items = list.Items;
+        WriteStart(pieces.Own, version, timeZone, items.Count, default);
+        if (items.Count == 0)
+        {
+            return;
+        }
+
+        var rows = new RowFragments();
+        WriteReusing(pieces, items, fragments, ref rows);
+        pieces.Own.Write(End);
+    }
+
+    private static void WriteReusing(ReplyPieces pieces, IReadOnlyList<ChatPresenceCarrier> items, RowFragmentCache fragments, ref RowFragments rows)
+    {
+        var output = pieces.Own;
+        var (table, fields) = ViewOf(items);
+        var kept = fragments.Find(table, fields);
+        if (kept is null || kept.Count != items.Count)
+        {
+            // Nothing kept for this view, or a directory of another size: kept anew, then inserted whole but for the rows of other rights.
+            kept = Encode(items, table, fields, kept: null, ref rows);
+            fragments.Keep(kept);
+        }
+
+        var changed = 0;
+        var renewed = false;
+        var run = -1;
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            var inView = kept.InView(item);
+            if (inView && kept.Holds(i, item))
+            {
+                renewed |= !ReferenceEquals(kept.Rows[i], item);
+                if (run < 0)
+                {
+                    run = i;
+                }
+
+                continue;
+            }
+
+            if (run >= 0)
+            {
+                pieces.Insert(kept.Bytes, kept.Start(run), kept.End(i - 1) - kept.Start(run));
+                run = -1;
+            }
+
+            changed += inView ? 1 : 0;
+            WritePresence(output, item, ref rows);
+        }
+
+        if (run >= 0)
+        {
+            pieces.Insert(kept.Bytes, kept.Start(run), kept.End(items.Count - 1) - kept.Start(run));
+        }
+
+        if (changed > 4 + (items.Count / 32))
+        {
+            // Enough rows changed since the block was made that encoding them costs: a new block (one pass that
+            // copies the rest, once per view, not per reply). Fewer stay encoded per reply: a save costs no copy of the view.
+            fragments.Keep(Encode(items, table, fields, kept, ref rows));
+        }
+        else if (renewed)
+        {
+            // A newer data version: remember its rows where their bytes are kept, so the next reply matches by reference.
+            var current = new ChatPresenceCarrier[items.Count];
+            for (var i = 0; i < current.Length; i++)
+            {
+                current[i] = kept.InView(items[i]) && kept.Holds(i, items[i]) ? items[i] : kept.Rows[i];
+            }
+
+            fragments.Keep(kept.With(current));
+        }
+    }
+
+    /// <summary>
+    /// The rights most rows of <paramref name="items"/> carry (a list has at most one row with other rights, the
+    /// caller's own): the majority of the first, middle and last rows.
+    /// </summary>
+    private static (TableRight? Table, FieldPropertyDictionary? Fields) ViewOf(IReadOnlyList<ChatPresenceCarrier> items)
+    {
+        var a = items[0];
+        var b = items[items.Count / 2];
+        var c = items[^1];
+        var pick = SameRights(a, b) || SameRights(a, c) ? a : b;
+        return (pick.TableRight, pick.FieldProperties);
+
+        static bool SameRights(ChatPresenceCarrier x, ChatPresenceCarrier y) =>
+            ReferenceEquals(x.TableRight, y.TableRight) && ReferenceEquals(x.FieldProperties, y.FieldProperties);
+    }
+
+    /// <summary>
+    /// Every row of <paramref name="items"/> as the view <paramref name="table"/>/<paramref name="fields"/> shows it
+    /// (a row with other rights is encoded with the view's), copied from <paramref name="kept"/> where it holds it.
+    /// </summary>
+    private static RowFragmentCache.EncodedRows Encode(IReadOnlyList<ChatPresenceCarrier> items, TableRight? table, FieldPropertyDictionary? fields, RowFragmentCache.EncodedRows? kept, ref RowFragments rows)
+    {
+        var carriers = new ChatPresenceCarrier[items.Count];
+        var ends = new int[items.Count];
+        var rowBytes = rows.TableRight(table).Length + rows.FieldProperties(fields).Length + 320L;
+        using var output = new PooledBufferStream((int)Math.Min(Array.MaxLength, items.Count * rowBytes));
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            if (!ReferenceEquals(item.TableRight, table) || !ReferenceEquals(item.FieldProperties, fields))
+            {
+                item = item with { TableRight = table, FieldProperties = fields };
+            }
+
+            carriers[i] = item;
+            if (kept is not null && kept.Holds(i, item))
+            {
+                output.Write(kept.Bytes.AsSpan(kept.Start(i), kept.End(i) - kept.Start(i)));
+            }
+            else
+            {
+                WritePresence(output, item, ref rows);
+            }
+
+            ends[i] = (int)output.Length;
+        }
+
+        return new RowFragmentCache.EncodedRows(table, fields, carriers, ends, output.WrittenSpan.ToArray());
     }
 
     /// <summary>

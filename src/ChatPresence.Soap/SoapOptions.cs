@@ -33,12 +33,11 @@ public sealed class SoapOptions
     public int StreamRepliesAboveRows { get; set; } = 10_000;
 
     /// <summary>
-    /// How many bytes of encoded GetChatPresence rows are kept across data versions (per rights view, language and
-    /// user), so that the reply after a save encodes only the rows that changed. 0 (the default) switches it off:
-    /// the plain writer already copies the shared rights bytes and encodes only a few values per row, and no
-    /// measurement yet shows the kept rows to be faster (bench: SoapColdAfterSaveBenchmarks, Fresh vs ReusingRows).
+    /// How many bytes of encoded GetChatPresence rows are kept across data versions (one block per rights view and
+    /// language), so that a reply written without the reply cache (cache off, or the first read after a save)
+    /// copies the unchanged rows and encodes only the rows that differ. 0 switches it off.
     /// </summary>
-    public long RowFragmentCacheBytes { get; set; }
+    public long RowFragmentCacheBytes { get; set; } = ReplyCache.DefaultMaxBytes;
 
     /// <summary>
     /// Send GetChatPresence replies gzip- or Brotli-compressed to clients whose <c>Accept-Encoding</c> allows it
