@@ -21,33 +21,16 @@ namespace ChatPresence.Host.Tests;
 [Collection(PostgresHostCollection.Name)]
 public sealed class PostgresScaleOutTests : IAsyncLifetime
 {
-    private readonly string schema = "scale_test_" + Guid.NewGuid().ToString("N");
-    private string databaseConnectionString = "";
+    private string schema = "";
+    private string schemaConnectionString = "";
 
-    public async Task InitializeAsync()
-    {
-        // The other PostgreSQL host tests create the database; make sure it exists when this class runs first.
-        if (await PostgresHostTests.ExecuteAsync(PostgresHostTests.ServerConnectionString, $"SELECT 1 FROM pg_database WHERE datname = '{PostgresHostTests.TestDatabase}';") is null)
-        {
-            try
-            {
-                await PostgresHostTests.ExecuteAsync(PostgresHostTests.ServerConnectionString, $"CREATE DATABASE {PostgresHostTests.TestDatabase};");
-            }
-            catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
-            {
-                // Created by a parallel test process at the same moment.
-            }
-        }
-
-        databaseConnectionString = new NpgsqlConnectionStringBuilder(PostgresHostTests.ServerConnectionString) { Database = PostgresHostTests.TestDatabase }.ConnectionString;
-        await PostgresHostTests.ExecuteAsync(databaseConnectionString, $"CREATE SCHEMA {schema};");
-    }
+    public async Task InitializeAsync() => (schema, schemaConnectionString) = await PostgresTestServer.CreateSchemaAsync("scale_test_", maxPoolSize: 8);
 
     public async Task DisposeAsync()
     {
-        if (databaseConnectionString.Length > 0)
+        if (schema.Length > 0)
         {
-            await PostgresHostTests.ExecuteAsync(databaseConnectionString, $"DROP SCHEMA IF EXISTS {schema} CASCADE;");
+            await PostgresTestServer.DropSchemaAsync(schema);
         }
     }
 
@@ -300,7 +283,7 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
         // (a save whose connection broke after its commit, reported as 503).
         foreach (var (user, tries) in attempts)
         {
-            var stored = (bool)(await PostgresHostTests.ExecuteAsync(ConnectionString(), $"SELECT present FROM presence WHERE user_id = {user};"))!;
+            var stored = (bool)(await PostgresTestServer.ScalarAsync(ConnectionString(), $"SELECT present FROM presence WHERE user_id = {user};"))!;
             var lastAck = tries.FindLastIndex(t => t.Status == HttpStatusCode.NoContent);
             Assert.True(lastAck >= 0, $"user {user}: no save acknowledged at all");
             Assert.True(
@@ -311,7 +294,7 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
         // Back in sync: both hosts show what the database holds.
         foreach (var user in attempts.Keys)
         {
-            var stored = (bool)(await PostgresHostTests.ExecuteAsync(ConnectionString(), $"SELECT present FROM presence WHERE user_id = {user};"))!;
+            var stored = (bool)(await PostgresTestServer.ScalarAsync(ConnectionString(), $"SELECT present FROM presence WHERE user_id = {user};"))!;
             await PostgresHostTests.EventuallyAsync(async () => await PostgresHostTests.PresentAsync(clientA, user) == stored && await PostgresHostTests.PresentAsync(clientB, user) == stored, TimeSpan.FromSeconds(15));
         }
 
@@ -339,8 +322,7 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
         return await response.Content.ReadAsStringAsync();
     }
 
-    private string ConnectionString() =>
-        new NpgsqlConnectionStringBuilder(databaseConnectionString) { SearchPath = schema, MaxPoolSize = 8 }.ConnectionString;
+    private string ConnectionString() => schemaConnectionString;
 
     private static string[] PostgresArguments(string connectionString) =>
         ["--ChatPresence:Storage=Postgres", $"--ConnectionStrings:ChatPresence={connectionString}"];

@@ -5,7 +5,7 @@ namespace ChatPresence.Interop.Tests;
 /// <c>gzip, deflate</c> by default), PHP SoapClient with <c>compression =&gt; SOAP_COMPRESSION_ACCEPT |
 /// SOAP_COMPRESSION_GZIP</c>, node-soap told to send <c>gzip, deflate, br</c>. SOAP 1.1 and 1.2.
 /// </summary>
-public sealed class CompressionInteropTests(InteropHostFixture fixture) : IClassFixture<InteropHostFixture>
+public sealed class CompressionInteropTests(HostFixture fixture) : IClassFixture<HostFixture>
 {
     public static TheoryData<string, string, string> Rows() => new()
     {
