@@ -14,25 +14,12 @@ namespace ChatPresence.Host.Tests;
 /// <c>.ci/run</c> starts; unreachable fails with directions, like the storage tests.
 /// </summary>
 [Collection(PostgresHostCollection.Name)]
-public sealed class PostgresHostTests : IAsyncLifetime
+public sealed class PostgresHostTests() : PostgresSchemaTest("host_test_")
 {
-    private string schema = "";
-    private string schemaConnectionString = "";
-
-    public async Task InitializeAsync() => (schema, schemaConnectionString) = await PostgresTestServer.CreateSchemaAsync("host_test_");
-
-    public async Task DisposeAsync()
-    {
-        if (schema.Length > 0)
-        {
-            await PostgresTestServer.DropSchemaAsync(schema);
-        }
-    }
-
     [Fact]
     public async Task Two_hosts_on_one_database_are_healthy_and_see_each_others_saves()
     {
-        var connectionString = schemaConnectionString;
+        var connectionString = SchemaConnectionString;
 
         // The first host finds the database empty and loads the demo directory; the second finds it loaded.
         await using var hostA = await ChatPresenceHost.StartAsync(OnPostgres);
@@ -85,7 +72,7 @@ public sealed class PostgresHostTests : IAsyncLifetime
     private void OnPostgres(IDictionary<string, string?> settings)
     {
         settings["ChatPresence:Storage"] = "Postgres";
-        settings["ConnectionStrings:ChatPresence"] = schemaConnectionString;
+        settings["ConnectionStrings:ChatPresence"] = SchemaConnectionString;
     }
 
     internal static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan within)
