@@ -14,30 +14,14 @@ namespace ChatPresence.Storage.Tests;
 public sealed class PostgresChatStoreTests : ChatStoreContractTests
 {
     private readonly List<string> schemas = [];
-    private readonly Dictionary<IChatStore, string> connectionStrings = [];
 
-    protected override async Task<IChatStore> CreateStoreAsync()
-    {
-        var store = Open(await CreateSchemaAsync());
-        await store.MigrateAsync(None);
-        return store;
-    }
+    protected override Task<string> NewDatabaseAsync() => CreateSchemaAsync();
 
-    protected override async Task<IChatStore> ReopenAsync(IChatStore store)
-    {
-        var connectionString = connectionStrings[store];
-        await ((PostgresChatStore)store).DisposeAsync();
-        connectionStrings.Remove(store);
-        return Open(connectionString);
-    }
+    protected override IChatStore Connect(string database) => new PostgresChatStore(database);
 
     public override async Task DisposeAsync()
     {
-        foreach (var store in connectionStrings.Keys)
-        {
-            await ((PostgresChatStore)store).DisposeAsync();
-        }
-
+        await base.DisposeAsync();
         foreach (var schema in schemas)
         {
             await PostgresTestServer.DropSchemaAsync(schema);
@@ -327,10 +311,4 @@ public sealed class PostgresChatStoreTests : ChatStoreContractTests
         return connectionString;
     }
 
-    private PostgresChatStore Open(string connectionString)
-    {
-        var store = new PostgresChatStore(connectionString);
-        connectionStrings[store] = connectionString;
-        return store;
-    }
 }
