@@ -52,15 +52,14 @@ public static class ChatPresenceApplication
     {
         var services = builder.Services;
         var configuration = builder.Configuration;
-        services.Configure<ChatPresenceOptions>(configuration.GetSection(ChatPresenceOptions.Section));
-        services.AddSingleton(configuration.GetSection($"{ChatPresenceOptions.Section}:Identity").Get<IdentityOptions>() ?? new IdentityOptions());
+        services.AddChatPresenceOptions();
         services.TryAddSingleton(TimeProvider.System); // tests put a manual clock in first
         services.AddSingleton<IChatStore>(sp => sp.GetRequiredService<IOptions<ChatPresenceOptions>>().Value switch
         {
             { Storage: StorageEngine.Postgres } => new PostgresChatStore(
                 configuration.GetConnectionString("ChatPresence")
                     ?? throw new InvalidOperationException("ChatPresence:Storage is Postgres, but ConnectionStrings:ChatPresence is not set."),
-                configuration.GetSection(PostgresStoreOptions.Section).Get<PostgresStoreOptions>() ?? new PostgresStoreOptions(),
+                sp.GetRequiredService<IOptions<PostgresStoreOptions>>().Value,
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger<PostgresChatStore>()),
             var options => new SqliteChatStore(options.ResolveDatabasePath()),
         });
@@ -68,17 +67,11 @@ public static class ChatPresenceApplication
         services.AddSingleton<ICredentialStore>(sp => sp.GetRequiredService<IChatStore>());
         services.AddSingleton<DirectoryCache>();
         services.AddHostedService<DirectoryFollower>();
-        services.AddOptions<PresenceFeedOptions>()
-            .BindConfiguration(PresenceFeedOptions.Section)
-            .Validate(o => o.ResumeEvents > 0 && o.StreamCapacity > 0 && o.PollInterval > TimeSpan.Zero, "ChatPresence:Live: ResumeEvents, StreamCapacity and PollInterval must be positive")
-            .ValidateOnStart();
         services.AddSingleton(sp => new PresenceFeed(
             sp.GetRequiredService<DirectoryCache>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<PresenceFeedOptions>>().Value));
         services.AddSingleton<IChatAgent, ChatAgent>();
         services.AddSingleton<TicketAuthority>();
-        services.AddSingleton(SecurityOptionsFrom(configuration));
-        var jwt = JwtOptionsFrom(configuration);
-        services.AddSingleton<IBearerTokenValidator>(sp => jwt?.SigningKey is { Length: > 0 }
+        services.AddSingleton<IBearerTokenValidator>(sp => sp.GetRequiredService<IOptions<JwtOptions>>().Value is { SigningKey.Length: > 0 } jwt
             ? new JwtBearerTokenValidator(jwt, sp.GetRequiredService<TimeProvider>())
             : new NoBearerTokens());
         services.AddSingleton(sp => new CallerAuthenticator(
@@ -120,38 +113,6 @@ public static class ChatPresenceApplication
 
         app.MapBoardPage();
         return app;
-    }
-
-    /// <summary><c>ChatPresence:Mode</c> plus the section <c>ChatPresence:Security</c>.</summary>
-    private static SecurityOptions SecurityOptionsFrom(IConfiguration configuration)
-    {
-        var options = configuration.GetSection($"{ChatPresenceOptions.Section}:Security").Get<SecurityOptions>() ?? new SecurityOptions();
-        if (configuration[$"{ChatPresenceOptions.Section}:Mode"] is { Length: > 0 } mode)
-        {
-            options.Mode = Enum.TryParse<InstallationMode>(mode, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
-                ? parsed
-                : throw new InvalidOperationException($"ChatPresence:Mode must be Onsite or Online, not '{mode}'.");
-        }
-
-        if (options.Mode == InstallationMode.Online && options.ApplicationTokens.Count == 0)
-        {
-            throw new InvalidOperationException("ChatPresence:Mode is Online but ChatPresence:Security:ApplicationTokens is empty: no call could succeed.");
-        }
-
-        return options;
-    }
-
-    /// <summary>The section <c>ChatPresence:Security:Jwt</c>; a value that does not bind stops the host at start.</summary>
-    private static JwtOptions? JwtOptionsFrom(IConfiguration configuration)
-    {
-        try
-        {
-            return configuration.GetSection(JwtOptions.Section).Get<JwtOptions>();
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new InvalidOperationException($"{JwtOptions.Section} is not valid (UserClaimType must be Id or Login): {e.Message}", e);
-        }
     }
 
     /// <summary>Migrates the schema and, on an empty database, imports the initial directory.</summary>

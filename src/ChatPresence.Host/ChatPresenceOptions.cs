@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace ChatPresence.Host;
 
 /// <summary>The host's own settings: configuration section <c>ChatPresence</c>.</summary>
@@ -6,9 +8,11 @@ public sealed class ChatPresenceOptions
     public const string Section = "ChatPresence";
 
     /// <summary>Where state lives: embedded SQLite, or PostgreSQL at <c>ConnectionStrings:ChatPresence</c> (several hosts may share it).</summary>
+    [EnumDataType(typeof(StorageEngine))]
     public StorageEngine Storage { get; set; } = StorageEngine.Sqlite;
 
     /// <summary>Folder for the SQLite database (relative to the working directory).</summary>
+    [Required]
     public string DataFolder { get; set; } = "data";
 
     /// <summary>The SQLite database file; default <c>{DataFolder}/chatpresence.db</c>.</summary>

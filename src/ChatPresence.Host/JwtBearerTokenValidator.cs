@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 using System.Text;
 using ChatPresence.Domain.Security;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -18,12 +20,14 @@ public sealed class JwtOptions
     public string? Audience { get; set; }
 
     /// <summary>The claim naming the user.</summary>
+    [Required]
     public string UserClaim { get; set; } = "sub";
 
     /// <summary>Whether <see cref="UserClaim"/> holds a user id (default, as before) or a login name.</summary>
     public UserClaimType UserClaimType { get; set; } = UserClaimType.Id;
 
     /// <summary>Tolerance for clock differences when checking <c>exp</c> and <c>nbf</c>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00")]
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 }
 

@@ -1,4 +1,7 @@
+using System.ComponentModel.DataAnnotations;
+
 using System.Net;
+using ChatPresence.Options;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
@@ -23,13 +26,13 @@ public sealed class ProxySettings
     public IList<string> AllowedHosts { get; set; } = [];
 
     /// <summary>How many proxies in a chain to unwind (X-Forwarded-For entries read from the right).</summary>
+    [Range(1, int.MaxValue)]
     public int ForwardLimit { get; set; } = 1;
 
     public bool Enabled => KnownProxies.Count > 0 || KnownNetworks.Count > 0;
 
     internal bool IsValid() =>
-        ForwardLimit > 0
-        && KnownProxies.All(p => IPAddress.TryParse(p, out _))
+        KnownProxies.All(p => IPAddress.TryParse(p, out _))
         && KnownNetworks.All(n => System.Net.IPNetwork.TryParse(n, out _));
 
     /// <summary>ASP.NET's middleware options: only the configured proxies (its loopback defaults are dropped).</summary>
@@ -60,7 +63,8 @@ internal static class ProxySetup
     {
         services.AddOptions<ProxySettings>()
             .BindConfiguration(ProxySettings.Section)
-            .Validate(s => s.IsValid(), $"{ProxySettings.Section}: KnownProxies must be IP addresses, KnownNetworks CIDR networks (10.0.0.0/8), ForwardLimit positive")
+            .ValidateKeys(ProxySettings.Section)
+            .Validate(s => s.IsValid(), $"{ProxySettings.Section}: KnownProxies must be IP addresses, KnownNetworks CIDR networks (10.0.0.0/8)")
             .ValidateOnStart();
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxySettings>>((options, settings) => settings.Value.Apply(options));
         return services;

@@ -1,4 +1,7 @@
+using System.ComponentModel.DataAnnotations;
+
 using ChatPresence.Domain.Telemetry;
+using ChatPresence.Options;
 using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -22,6 +25,8 @@ public sealed class TelemetryOptions
     /// <summary>Serve Prometheus text at <see cref="PrometheusPath"/>.</summary>
     public bool PrometheusEnabled { get; set; } = true;
 
+    [Required]
+
     public string PrometheusPath { get; set; } = "/metrics";
 }
 
@@ -42,11 +47,15 @@ internal static class Telemetry
 
     public static void AddChatPresenceTelemetry(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
         builder.Services.AddOptions<TelemetryOptions>()
             .BindConfiguration(TelemetryOptions.Section)
+            .ValidateKeys(TelemetryOptions.Section)
             .Validate(o => !o.PrometheusEnabled || !o.MetricsEnabled || o.PrometheusPath.StartsWith('/'), $"{TelemetryOptions.Section}:PrometheusPath must start with '/'")
             .ValidateOnStart();
+
+        // Which meters and exporters exist is decided while the services are registered, before any options
+        // instance can be built: read the same section here (the registered instance above is what is validated).
+        var options = builder.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(ChatPresenceMetrics.MeterName));
         if (options.MetricsEnabled)

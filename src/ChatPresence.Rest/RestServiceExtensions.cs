@@ -1,3 +1,4 @@
+using ChatPresence.Options;
 using ChatPresence.Rest.Endpoints;
 using ChatPresence.Rest.Formatting;
 using Microsoft.AspNetCore.Builder;
@@ -25,9 +26,8 @@ public static class RestServiceExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<RestOptions>()
-            .Bind(configuration.GetSection(RestOptions.SectionName))
-            .Validate(o => o.BodyLimits.IsValid && o.ReplyCacheEntries > 0 && o.ReplyCacheBytes > 0, "ChatPresence:Rest: MaxBodyBytes, MaxBodyDepth, MaxBodyNodes, MaxBodyNameLength, MaxBodyStringLength, ReplyCacheEntries and ReplyCacheBytes must be positive")
-            .Validate(o => o.CompressionMinimumBytes >= 0, "ChatPresence:Rest:CompressionMinimumBytes must not be negative")
+            .BindConfiguration(RestOptions.SectionName)
+            .ValidateKeys(RestOptions.SectionName)
             .ValidateOnStart();
         services.AddSingleton<RestCallerResolver>();
         services.AddSingleton(sp =>

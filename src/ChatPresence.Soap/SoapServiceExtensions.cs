@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
+using ChatPresence.Options;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatPresence.Soap;
@@ -19,8 +20,9 @@ public static class SoapServiceExtensions
     public static IServiceCollection AddChatSoap(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<SoapOptions>().Bind(configuration.GetSection(SoapOptions.SectionName))
-            .Validate(o => o.CompressionMinimumBytes >= 0, "ChatPresence:Soap:CompressionMinimumBytes must not be negative")
+        services.AddOptions<SoapOptions>()
+            .BindConfiguration(SoapOptions.SectionName)
+            .ValidateKeys(SoapOptions.SectionName)
             .ValidateOnStart();
         services.AddSingleton<ChatSoapEndpoint>();
         return services;

@@ -1,11 +1,13 @@
 using ChatPresence.Domain.Directory;
 using ChatPresence.Domain.Identity;
 using ChatPresence.Domain.Security;
-using ChatPresence.Storage.Sqlite;
 
 namespace ChatPresence.Domain.Tests;
 
-/// <summary>A ChatAgent over a real SQLite file in a temp folder, with a small known directory.</summary>
+/// <summary>
+/// A ChatAgent over the in-memory store (Domain is tested against its own interfaces; the real stores keep the same
+/// promises in Storage.Tests), with a small known directory and a manual clock.
+/// </summary>
 public sealed class AgentWorld : IAsyncDisposable
 {
     public const int Admin = 1;
@@ -18,11 +20,8 @@ public sealed class AgentWorld : IAsyncDisposable
     public const int SalesTopic = 10;
     public const int SupportTopic = 20;
 
-    private readonly string folder;
-
-    private AgentWorld(string folder, SqliteChatStore store, ManualClock clock)
+    private AgentWorld(InMemoryChatStore store, ManualClock clock)
     {
-        this.folder = folder;
         Store = store;
         Clock = clock;
         Directory = new DirectoryCache(store);
@@ -31,7 +30,7 @@ public sealed class AgentWorld : IAsyncDisposable
         Authenticator = new CallerAuthenticator(Tickets, Directory, new NoBearerTokens(), new SecurityOptions(), clock);
     }
 
-    public SqliteChatStore Store { get; }
+    public InMemoryChatStore Store { get; }
 
     public ManualClock Clock { get; }
 
@@ -78,25 +77,12 @@ public sealed class AgentWorld : IAsyncDisposable
 
     public static async Task<AgentWorld> CreateAsync(ChatDirectory? directory = null)
     {
-        var folder = System.IO.Directory.CreateTempSubdirectory("chatpresence-domain-").FullName;
-        var store = new SqliteChatStore(Path.Combine(folder, "test.db"));
-        await store.MigrateAsync(CancellationToken.None);
+        var store = new InMemoryChatStore();
         await store.ImportAsync(directory ?? TestDirectory(), CancellationToken.None);
-        return new AgentWorld(folder, store, new ManualClock(DateTimeOffset.Parse("2026-01-05T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture)));
+        return new AgentWorld(store, new ManualClock(DateTimeOffset.Parse("2026-01-05T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     public static Caller As(int userId, string language = "en") => new(userId, language);
 
-    public async ValueTask DisposeAsync()
-    {
-        await Store.DisposeAsync();
-        try
-        {
-            System.IO.Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Pooled connections may hold the file briefly.
-        }
-    }
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

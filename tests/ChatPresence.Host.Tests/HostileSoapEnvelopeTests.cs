@@ -7,29 +7,12 @@ using CsCheck;
 
 namespace ChatPresence.Host.Tests;
 
-/// <summary>A real host for the hostile-envelope catalogue (Production: no details in faults).</summary>
-public sealed class HostileSoapHostFixture : IAsyncLifetime
-{
-    public ChatPresenceHost Host { get; private set; } = null!;
-
-    public async Task InitializeAsync() => Host = await ChatPresenceHost.StartAsync(directoryJson: Demo(), environment: "Production");
-
-    public Task DisposeAsync() => Host.DisposeAsync().AsTask();
-
-    private static string Demo()
-    {
-        using var demo = typeof(ChatPresenceApplication).Assembly.GetManifestResourceStream("demo-directory.json")!;
-        using var reader = new StreamReader(demo);
-        return reader.ReadToEnd();
-    }
-}
-
 /// <summary>
 /// Issue 10: generated hostile SOAP envelopes (CsCheck) and the explicit monsters, for Chat.svc and SoPrincipal.svc in
 /// both SOAP versions. For every input: a well-formed fault envelope of the request's version (500 by contract, 413
 /// over the size limit), never a success, nothing written, no Error-level log entry, and the host still serves.
 /// </summary>
-public sealed class HostileSoapEnvelopeTests(HostileSoapHostFixture fixture) : IClassFixture<HostileSoapHostFixture>
+public sealed class HostileSoapEnvelopeTests(HostFixture fixture) : IClassFixture<HostFixture>
 {
     private const string Tns = "http://www.superoffice.net/ws/crm/NetServer/Services86";
     private const string Env11 = "http://schemas.xmlsoap.org/soap/envelope/";

@@ -12,14 +12,7 @@ public sealed class JwtBearerTokenValidatorTests
     private const string Audience = "chatpresence";
     private static readonly DateTime Now = new(2026, 1, 5, 10, 0, 0, DateTimeKind.Utc);
 
-    private readonly StoppedClock clock = new(new DateTimeOffset(Now));
-
-    private sealed class StoppedClock(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
+    private readonly ManualClock clock = new(new DateTimeOffset(Now));
 
     private JwtBearerTokenValidator Validator(Action<JwtOptions>? change = null)
     {

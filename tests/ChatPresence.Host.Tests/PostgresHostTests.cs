@@ -14,49 +14,8 @@ namespace ChatPresence.Host.Tests;
 /// <c>.ci/run</c> starts; unreachable fails with directions, like the storage tests.
 /// </summary>
 [Collection(PostgresHostCollection.Name)]
-public sealed class PostgresHostTests : IAsyncLifetime
+public sealed class PostgresHostTests() : PostgresSchemaTest("host_test_")
 {
-    private const string Variable = "CHATPRESENCE_TEST_POSTGRES";
-    internal const string TestDatabase = "chatpresence_tests";
-
-    internal static readonly string ServerConnectionString =
-        Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } configured
-            ? configured
-            : "Host=127.0.0.1;Username=chatpresence;Password=chatpresence;Database=postgres";
-
-    private readonly string schema = "host_test_" + Guid.NewGuid().ToString("N");
-    private string databaseConnectionString = "";
-
-    public async Task InitializeAsync() => databaseConnectionString = await CreateSchemaAsync(schema);
-
-    /// <summary>Creates <paramref name="schema"/> in the test database (created when missing); returns the database's connection string.</summary>
-    internal static async Task<string> CreateSchemaAsync(string schema)
-    {
-        if (await ExecuteAsync(ServerConnectionString, $"SELECT 1 FROM pg_database WHERE datname = '{TestDatabase}';") is null)
-        {
-            try
-            {
-                await ExecuteAsync(ServerConnectionString, $"CREATE DATABASE {TestDatabase};");
-            }
-            catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
-            {
-                // The storage tests, running in parallel, created it at the same moment.
-            }
-        }
-
-        var database = new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = TestDatabase }.ConnectionString;
-        await ExecuteAsync(database, $"CREATE SCHEMA {schema};");
-        return database;
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (databaseConnectionString.Length > 0)
-        {
-            await ExecuteAsync(databaseConnectionString, $"DROP SCHEMA IF EXISTS {schema} CASCADE;");
-        }
-    }
-
     [Fact]
     public async Task Two_hosts_on_one_database_are_healthy_and_see_each_others_saves()
     {
@@ -67,7 +26,7 @@ public sealed class PostgresHostTests : IAsyncLifetime
         await using var hostB = await ChatPresenceHost.StartAsync(OnPostgres);
         Assert.Equal(
             1L,
-            await ExecuteAsync(connectionString, "SELECT count(*) FROM users WHERE login_name = 'admin';"));
+            await PostgresTestServer.ScalarAsync(connectionString, "SELECT count(*) FROM users WHERE login_name = 'admin';"));
         using var clientA = AdminClient(hostA);
         using var clientB = AdminClient(hostB);
 
@@ -109,9 +68,6 @@ public sealed class PostgresHostTests : IAsyncLifetime
         Assert.Equal(!present, LiveStreamTests.RowOf("[" + e.Data + "]", 4).GetProperty("Present").GetBoolean());
     }
 
-    private string SchemaConnectionString =>
-        new NpgsqlConnectionStringBuilder(databaseConnectionString) { SearchPath = schema, MaxPoolSize = 16 }.ConnectionString;
-
     /// <summary>Host settings: the PostgreSQL store, in this test's schema.</summary>
     private void OnPostgres(IDictionary<string, string?> settings)
     {
@@ -149,31 +105,6 @@ public sealed class PostgresHostTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var rows = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return rows.RootElement.EnumerateArray().Single(r => r.GetProperty("UserId").GetInt32() == userId).GetProperty("Present").GetBoolean();
-    }
-
-    internal static async Task<object?> ExecuteAsync(string connectionString, string sql)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false };
-        await using var connection = new NpgsqlConnection(builder.ConnectionString);
-        try
-        {
-            await connection.OpenAsync();
-        }
-        catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
-        {
-            throw new InvalidOperationException(
-                $"""
-                The PostgreSQL host test needs a server: could not connect to {builder.Host}:{builder.Port} as '{builder.Username}' ({exception.Message}).
-                Start one with `.ci/run` (installs and starts PostgreSQL 15, creates the role), or by hand as root:
-                  pg_ctlcluster 15 main start
-                  runuser -u postgres -- psql -c "CREATE ROLE chatpresence LOGIN CREATEDB PASSWORD 'chatpresence';"
-                or point {Variable} at another server (an Npgsql connection string).
-                """,
-                exception);
-        }
-
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync();
     }
 }
 

@@ -18,38 +18,8 @@ namespace ChatPresence.Host.Tests;
 /// ActivitySource, attributed to a request when they run under ASP.NET Core's request activity.
 /// </summary>
 [Collection(PostgresHostCollection.Name)]
-public sealed class PostgresScaleOutTests : IAsyncLifetime
+public sealed class PostgresScaleOutTests() : PostgresSchemaTest("scale_test_", maxPoolSize: 8)
 {
-    private readonly string schema = "scale_test_" + Guid.NewGuid().ToString("N");
-    private string databaseConnectionString = "";
-
-    public async Task InitializeAsync()
-    {
-        // The other PostgreSQL host tests create the database; make sure it exists when this class runs first.
-        if (await PostgresHostTests.ExecuteAsync(PostgresHostTests.ServerConnectionString, $"SELECT 1 FROM pg_database WHERE datname = '{PostgresHostTests.TestDatabase}';") is null)
-        {
-            try
-            {
-                await PostgresHostTests.ExecuteAsync(PostgresHostTests.ServerConnectionString, $"CREATE DATABASE {PostgresHostTests.TestDatabase};");
-            }
-            catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
-            {
-                // Created by a parallel test process at the same moment.
-            }
-        }
-
-        databaseConnectionString = new NpgsqlConnectionStringBuilder(PostgresHostTests.ServerConnectionString) { Database = PostgresHostTests.TestDatabase }.ConnectionString;
-        await PostgresHostTests.ExecuteAsync(databaseConnectionString, $"CREATE SCHEMA {schema};");
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (databaseConnectionString.Length > 0)
-        {
-            await PostgresHostTests.ExecuteAsync(databaseConnectionString, $"DROP SCHEMA IF EXISTS {schema} CASCADE;");
-        }
-    }
-
     [Fact]
     public async Task A_save_on_A_is_seen_on_B_and_C_and_their_reads_make_no_database_round_trip()
     {
@@ -109,7 +79,7 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
         var second = (await logins.LoginAsync("agent3", "agent3", null, null, "en", CancellationToken.None)).Ticket!;
         using var clientB3 = TicketClient(hostB, second);
         Assert.Equal(HttpStatusCode.OK, await GetStatusAsync(clientB3));
-        var (exitCode, output, error) = await HostProcess.RunCommandAsync(hostA.DataFolder, null, [.. PostgresArguments(ConnectionString()), "revoke-tickets", "agent3"]);
+        var (exitCode, output, error) = await HostProcess.RunCommandAsync(hostA.DataFolder, null, [.. PostgresArguments(SchemaConnectionString), "revoke-tickets", "agent3"]);
         Assert.True(exitCode == 0, $"revoke-tickets failed: {output} {error}");
         var revoked = Stopwatch.StartNew();
         await PostgresHostTests.EventuallyAsync(async () => await GetStatusAsync(clientB3) == HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(1));
@@ -193,7 +163,7 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
     public async Task A_host_or_command_started_while_PostgreSQL_is_unreachable_says_so_in_one_line()
     {
         // Port 1 on loopback: nothing listens there.
-        var unreachable = new NpgsqlConnectionStringBuilder(ConnectionString()) { Port = 1, Timeout = 2 }.ConnectionString;
+        var unreachable = new NpgsqlConnectionStringBuilder(SchemaConnectionString) { Port = 1, Timeout = 2 }.ConnectionString;
         var folder = Directory.CreateTempSubdirectory("chatpresence-test-").FullName;
         try
         {
@@ -222,9 +192,9 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
     [Fact]
     public async Task An_outage_mid_load_loses_no_acknowledged_save_reads_keep_answering_and_logs_one_warning()
     {
-        var server = new NpgsqlConnectionStringBuilder(ConnectionString());
+        var server = new NpgsqlConnectionStringBuilder(SchemaConnectionString);
         await using var proxy = new CuttableProxy(server.Host!, server.Port);
-        var viaProxy = new NpgsqlConnectionStringBuilder(ConnectionString()) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 3 }.ConnectionString;
+        var viaProxy = new NpgsqlConnectionStringBuilder(SchemaConnectionString) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 3 }.ConnectionString;
         await using var hostA = await StartAsync(viaProxy);
         await using var hostB = await StartAsync(viaProxy);
         using var clientA = PostgresHostTests.AdminClient(hostA);
@@ -299,7 +269,7 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
         // (a save whose connection broke after its commit, reported as 503).
         foreach (var (user, tries) in attempts)
         {
-            var stored = (bool)(await PostgresHostTests.ExecuteAsync(ConnectionString(), $"SELECT present FROM presence WHERE user_id = {user};"))!;
+            var stored = (bool)(await PostgresTestServer.ScalarAsync(SchemaConnectionString, $"SELECT present FROM presence WHERE user_id = {user};"))!;
             var lastAck = tries.FindLastIndex(t => t.Status == HttpStatusCode.NoContent);
             Assert.True(lastAck >= 0, $"user {user}: no save acknowledged at all");
             Assert.True(
@@ -310,7 +280,7 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
         // Back in sync: both hosts show what the database holds.
         foreach (var user in attempts.Keys)
         {
-            var stored = (bool)(await PostgresHostTests.ExecuteAsync(ConnectionString(), $"SELECT present FROM presence WHERE user_id = {user};"))!;
+            var stored = (bool)(await PostgresTestServer.ScalarAsync(SchemaConnectionString, $"SELECT present FROM presence WHERE user_id = {user};"))!;
             await PostgresHostTests.EventuallyAsync(async () => await PostgresHostTests.PresentAsync(clientA, user) == stored && await PostgresHostTests.PresentAsync(clientB, user) == stored, TimeSpan.FromSeconds(15));
         }
 
@@ -338,15 +308,12 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
         return await response.Content.ReadAsStringAsync();
     }
 
-    private string ConnectionString() =>
-        new NpgsqlConnectionStringBuilder(databaseConnectionString) { SearchPath = schema, MaxPoolSize = 8 }.ConnectionString;
-
     private static string[] PostgresArguments(string connectionString) =>
         ["--ChatPresence:Storage=Postgres", $"--ConnectionStrings:ChatPresence={connectionString}"];
 
     private Task<ChatPresenceHost> StartAsync(string? connectionString = null, string? productionDirectory = null)
     {
-        var chosen = connectionString ?? ConnectionString();
+        var chosen = connectionString ?? SchemaConnectionString;
         return ChatPresenceHost.StartAsync(
             settings =>
             {

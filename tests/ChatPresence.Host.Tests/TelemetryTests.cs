@@ -252,14 +252,13 @@ public sealed partial class TelemetryTests
     [Fact]
     public async Task On_PostgreSQL_a_save_is_counted_as_a_delta_not_a_reload()
     {
-        var schema = "telemetry_test_" + Guid.NewGuid().ToString("N");
-        var database = await PostgresHostTests.CreateSchemaAsync(schema);
+        var (schema, connectionString) = await PostgresTestServer.CreateSchemaAsync("telemetry_test_");
         try
         {
             await using var host = await ChatPresenceHost.StartAsync(settings =>
             {
                 settings["ChatPresence:Storage"] = "Postgres";
-                settings["ConnectionStrings:ChatPresence"] = new Npgsql.NpgsqlConnectionStringBuilder(database) { SearchPath = schema, MaxPoolSize = 16 }.ConnectionString;
+                settings["ConnectionStrings:ChatPresence"] = connectionString;
             });
             using var client = PostgresHostTests.AdminClient(host);
             var save = await SendAsync(client, HttpMethod.Post, "api/v1/Agents/Chat/SaveChatPresence", Basic("admin", "admin"), "{\"ChatPresence\":[{\"UserId\":2,\"Present\":true}]}");
@@ -271,7 +270,7 @@ public sealed partial class TelemetryTests
         }
         finally
         {
-            await PostgresHostTests.ExecuteAsync(database, $"DROP SCHEMA IF EXISTS {schema} CASCADE;");
+            await PostgresTestServer.DropSchemaAsync(schema);
         }
     }
 

@@ -11,7 +11,7 @@ namespace ChatPresence.Interop.Tests;
 /// <c>gzip, deflate</c> by default), PHP SoapClient with <c>compression =&gt; SOAP_COMPRESSION_ACCEPT |
 /// SOAP_COMPRESSION_GZIP</c>, node-soap told to send <c>gzip, deflate, br</c>. SOAP 1.1 and 1.2.
 /// </summary>
-public sealed class CompressionInteropTests(InteropHostFixture fixture) : IClassFixture<InteropHostFixture>
+public sealed class CompressionInteropTests(HostFixture fixture) : IClassFixture<HostFixture>
 {
     public static TheoryData<string, string, string> Rows() => new()
     {
@@ -45,7 +45,7 @@ public sealed class CompressionInteropTests(InteropHostFixture fixture) : IClass
 /// the host sent, so the row proves the reply really was compressed on the wire (and that a client with decompression
 /// off got identity), and that the rows WCF decoded equal the rows of the identity reply.
 /// </summary>
-public sealed class WcfCompressionInteropTests(InteropHostFixture fixture) : IClassFixture<InteropHostFixture>
+public sealed class WcfCompressionInteropTests(HostFixture fixture) : IClassFixture<HostFixture>
 {
     [Theory]
     [InlineData(Wcf.WcfBindings.Basic)]

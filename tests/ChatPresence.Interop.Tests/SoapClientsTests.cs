@@ -4,26 +4,12 @@ using ChatPresence.Tests;
 
 namespace ChatPresence.Interop.Tests;
 
-/// <summary>The real host on loopback, in Production, with the demo directory; shared by all client rows.</summary>
-public sealed class InteropHostFixture : IAsyncLifetime
-{
-    public ChatPresenceHost Host { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        var json = await File.ReadAllTextAsync(Path.Combine(Clients.RepoRoot, "samples", "demo-directory.json"));
-        Host = await ChatPresenceHost.StartAsync(directoryJson: json, environment: "Production");
-    }
-
-    public async Task DisposeAsync() => await Host.DisposeAsync();
-}
-
 /// <summary>
 /// Real SOAP clients (python3-zeep, PHP SoapClient, node-soap), each generating its proxy at run time from the served
 /// <c>?wsdl</c>, over SOAP 1.1 and SOAP 1.2: one row per client × version × operation. A client that is not
 /// installed fails its rows with what to install.
 /// </summary>
-public sealed class SoapClientsTests(InteropHostFixture fixture) : IClassFixture<InteropHostFixture>
+public sealed class SoapClientsTests(HostFixture fixture) : IClassFixture<HostFixture>
 {
     public static TheoryData<string, string, string> Rows()
     {
@@ -99,7 +85,7 @@ public sealed class SoapClientsTests(InteropHostFixture fixture) : IClassFixture
 /// <summary>Runs the client scripts under clients/ and parses the JSON they print.</summary>
 internal static class Clients
 {
-    public static string RepoRoot { get; } = FindRoot();
+    public static string RepoRoot => RepoPaths.Root;
 
     public static string Folder => Path.Combine(RepoRoot, "tests", "ChatPresence.Interop.Tests", "clients");
 
@@ -191,18 +177,5 @@ internal static class Clients
         }
 
         return (process.ExitCode, await stdout, await stderr);
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ChatPresence.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("ChatPresence.sln not found above " + AppContext.BaseDirectory);
     }
 }

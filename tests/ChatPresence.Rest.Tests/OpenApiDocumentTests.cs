@@ -37,7 +37,7 @@ public sealed class OpenApiHostFixture : IAsyncLifetime
 /// </summary>
 public sealed class OpenApiDocumentTests(OpenApiHostFixture fixture) : IClassFixture<OpenApiHostFixture>
 {
-    private static readonly string ValidatorFolder = Path.Combine(FindRoot(), "tests", "ChatPresence.Rest.Tests", "openapi-validator");
+    private static readonly string ValidatorFolder = Path.Combine(RepoPaths.Root, "tests", "ChatPresence.Rest.Tests", "openapi-validator");
 
     [Fact]
     public async Task The_document_is_valid_OpenAPI_3_1()
@@ -225,18 +225,5 @@ public sealed class OpenApiDocumentTests(OpenApiHostFixture fixture) : IClassFix
         {
             File.Delete(file);
         }
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ChatPresence.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("ChatPresence.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -3,36 +3,25 @@ using System.Text;
 using System.Text.Json;
 using System.Xml;
 using ChatPresence.Tests;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatPresence.Rest.Tests;
 
-/// <summary>A clock stopped on Saturday 11 January 2025, 12:00 UTC: topic 1 (no opening hours) is open, topic 2 (weekdays) closed.</summary>
-public sealed class SaturdayNoon : TimeProvider
+/// <summary>Saturday 11 January 2025, 12:00 UTC: topic 1 (no opening hours) is open, topic 2 (weekdays) closed.</summary>
+public static class SaturdayNoon
 {
     public static readonly DateTimeOffset Now = new(2025, 1, 11, 12, 0, 0, TimeSpan.Zero);
-
-    public override DateTimeOffset GetUtcNow() => Now;
 }
 
-/// <summary>One real host (Kestrel on 127.0.0.1, temp SQLite, demo directory, Saturday-noon clock) per test class.</summary>
-public class RestHostFixture : IAsyncLifetime
+/// <summary>One real host (Kestrel on 127.0.0.1, temp SQLite, Development with its demo directory, a clock stopped at Saturday noon) per test class.</summary>
+public class RestHostFixture : HostFixture
 {
-    public ChatPresenceHost Host { get; private set; } = null!;
+    protected override string Environment => "Development";
 
-    protected virtual void Configure(IDictionary<string, string?> settings)
-    {
-    }
+    protected override string? DirectoryJson => null;
 
-    protected virtual string? DirectoryJson => null;
-
-    public async Task InitializeAsync() =>
-        Host = await ChatPresenceHost.StartAsync(
-            Configure,
-            DirectoryJson,
-            customize: builder => builder.Services.AddSingleton<TimeProvider>(new SaturdayNoon()));
-
-    public async Task DisposeAsync() => await Host.DisposeAsync();
+    protected override void Customize(WebApplicationBuilder builder) => builder.Services.AddSingleton<TimeProvider>(new ManualClock(SaturdayNoon.Now));
 
     /// <summary>A client that sends Basic credentials (demo passwords equal the login names; admin/admin).</summary>
     public HttpClient Client(string user = "admin", string? password = null)

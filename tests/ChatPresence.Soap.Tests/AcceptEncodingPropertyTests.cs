@@ -27,7 +27,7 @@ public sealed class AcceptEncodingPropertyTests
     {
         await using var server = await TestSoapServer.StartAsync(s => s["ChatPresence:Soap:CompressionMinimumBytes"] = "0");
         using var client = server.CreateClient();
-        var ticket = await Infrastructure.Soap.LoginAsync(client, "admin", "admin");
+        var ticket = await SoapMessages.LoginAsync(client, "admin", "admin");
         var identity = await CompressionTests.GetPresenceRawAsync(server, soap12: false, acceptEncoding: null, ticket);
 
         await Header.SampleAsync(

@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using ChatPresence.Soap.Tests.Infrastructure;
-using static ChatPresence.Soap.Tests.Infrastructure.Soap;
+using static ChatPresence.Tests.SoapMessages;
 
 namespace ChatPresence.Soap.Tests;
 

@@ -1,5 +1,5 @@
 using ChatPresence.Soap.Tests.Infrastructure;
-using static ChatPresence.Soap.Tests.Infrastructure.Soap;
+using static ChatPresence.Tests.SoapMessages;
 
 namespace ChatPresence.Soap.Tests;
 
@@ -42,7 +42,7 @@ public sealed class GoldenReplyTests(HostFixture fixture) : IClassFixture<HostFi
         Assert.DoesNotContain("\n", reply.Text, StringComparison.Ordinal); // no indentation on the wire
     }
 
-    private static async Task<Reply> ReplyAsync(HttpClient client, string name, bool soap12)
+    private static async Task<SoapReply> ReplyAsync(HttpClient client, string name, bool soap12)
     {
         switch (name)
         {

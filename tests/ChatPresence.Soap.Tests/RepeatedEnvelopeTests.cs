@@ -1,5 +1,5 @@
 using ChatPresence.Soap.Tests.Infrastructure;
-using static ChatPresence.Soap.Tests.Infrastructure.Soap;
+using static ChatPresence.Tests.SoapMessages;
 
 namespace ChatPresence.Soap.Tests;
 

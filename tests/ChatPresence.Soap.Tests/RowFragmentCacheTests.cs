@@ -1,6 +1,6 @@
 using ChatPresence.Soap.Tests.Infrastructure;
 using CsCheck;
-using static ChatPresence.Soap.Tests.Infrastructure.Soap;
+using static ChatPresence.Tests.SoapMessages;
 
 namespace ChatPresence.Soap.Tests;
 

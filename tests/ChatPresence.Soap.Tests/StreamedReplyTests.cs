@@ -1,6 +1,6 @@
 using ChatPresence.Soap.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
-using static ChatPresence.Soap.Tests.Infrastructure.Soap;
+using static ChatPresence.Tests.SoapMessages;
 
 namespace ChatPresence.Soap.Tests;
 

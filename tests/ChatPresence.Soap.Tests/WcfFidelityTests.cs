@@ -3,7 +3,7 @@ using System.Text;
 using System.Xml.Linq;
 using ChatPresence.Domain.Security;
 using ChatPresence.Soap.Tests.Infrastructure;
-using static ChatPresence.Soap.Tests.Infrastructure.Soap;
+using static ChatPresence.Tests.SoapMessages;
 
 namespace ChatPresence.Soap.Tests;
 
@@ -55,10 +55,10 @@ public sealed class WcfFidelityTests(ServerFixture fixture) : IClassFixture<Serv
         return message;
     }
 
-    private static XElement? AddressingHeader(Reply reply, string wsa, string name) =>
+    private static XElement? AddressingHeader(SoapReply reply, string wsa, string name) =>
         reply.Xml.Root!.Elements(XName.Get("Header", Env12)).SingleOrDefault()?.Element(XName.Get(name, wsa));
 
-    private static (XName Code, XName? Subcode, string Reason, string? Lang) Fault12(Reply reply)
+    private static (XName Code, XName? Subcode, string Reason, string? Lang) Fault12(SoapReply reply)
     {
         var fault = reply.Fault!;
         var code = fault.Element(XName.Get("Code", Env12))!;
@@ -68,7 +68,7 @@ public sealed class WcfFidelityTests(ServerFixture fixture) : IClassFixture<Serv
         return (QName(value), sub is null ? null : QName(sub), text.Value, (string?)text.Attribute(XNamespace.Xml + "lang"));
     }
 
-    private static (XName Code, string Reason, string? Lang) Fault11(Reply reply)
+    private static (XName Code, string Reason, string? Lang) Fault11(SoapReply reply)
     {
         var fault = reply.Fault!;
         var code = fault.Element("faultcode")!;
@@ -77,7 +77,7 @@ public sealed class WcfFidelityTests(ServerFixture fixture) : IClassFixture<Serv
     }
 
     /// <summary>SOAP 1.2 ActionNotSupported for the action …/Chat/DeleteEverything, its subcode in <paramref name="ns"/>.</summary>
-    private static void AssertActionNotSupported12(Reply reply, string ns)
+    private static void AssertActionNotSupported12(SoapReply reply, string ns)
     {
         Assert.Equal(500, reply.Status);
         var (code, subcode, reason, lang) = Fault12(reply);
@@ -87,7 +87,7 @@ public sealed class WcfFidelityTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.Equal("en-US", lang);
     }
 
-    private static void AssertFault11(Reply reply, XName expectedCode, string reasonStart)
+    private static void AssertFault11(SoapReply reply, XName expectedCode, string reasonStart)
     {
         Assert.Equal(500, reply.Status);
         var (code, reason, lang) = Fault11(reply);

@@ -2,7 +2,7 @@ using System.Security;
 using System.Text;
 using System.Xml.Linq;
 using ChatPresence.Soap.Tests.Infrastructure;
-using static ChatPresence.Soap.Tests.Infrastructure.Soap;
+using static ChatPresence.Tests.SoapMessages;
 
 namespace ChatPresence.Soap.Tests;
 

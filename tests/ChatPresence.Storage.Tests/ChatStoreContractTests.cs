@@ -15,15 +15,55 @@ public abstract class ChatStoreContractTests : IAsyncLifetime
 {
     protected static readonly CancellationToken None = CancellationToken.None;
 
-    /// <summary>A fresh, empty, migrated store. The subclass owns its cleanup.</summary>
-    protected abstract Task<IChatStore> CreateStoreAsync();
+    private readonly Dictionary<IChatStore, string> databases = [];
+
+    /// <summary>A new, empty database: a file path (SQLite) or a connection string to a new schema (PostgreSQL).</summary>
+    protected abstract Task<string> NewDatabaseAsync();
+
+    /// <summary>A store instance over <paramref name="database"/>, not yet migrated.</summary>
+    protected abstract IChatStore Connect(string database);
+
+    /// <summary>A store over <paramref name="database"/>, closed when the test ends.</summary>
+    protected IChatStore Open(string database)
+    {
+        var store = Connect(database);
+        databases[store] = database;
+        return store;
+    }
+
+    /// <summary>Closes <paramref name="store"/> now.</summary>
+    protected async Task CloseAsync(IChatStore store)
+    {
+        databases.Remove(store);
+        await ((IAsyncDisposable)store).DisposeAsync();
+    }
+
+    /// <summary>A fresh, empty, migrated store.</summary>
+    protected async Task<IChatStore> CreateStoreAsync()
+    {
+        var store = Open(await NewDatabaseAsync());
+        await store.MigrateAsync(None);
+        return store;
+    }
 
     /// <summary>Closes <paramref name="store"/> and returns a new, not yet migrated instance over the same database.</summary>
-    protected abstract Task<IChatStore> ReopenAsync(IChatStore store);
+    protected async Task<IChatStore> ReopenAsync(IChatStore store)
+    {
+        var database = databases[store];
+        await CloseAsync(store);
+        return Open(database);
+    }
 
     public virtual Task InitializeAsync() => Task.CompletedTask;
 
-    public virtual Task DisposeAsync() => Task.CompletedTask;
+    /// <summary>Closes every store still open; a subclass then removes its databases.</summary>
+    public virtual async Task DisposeAsync()
+    {
+        foreach (var store in databases.Keys.ToList())
+        {
+            await CloseAsync(store);
+        }
+    }
 
     // ---- Directory import and load -------------------------------------------------------------------------------
 

@@ -10,30 +10,15 @@ namespace ChatPresence.Storage.Tests;
 public sealed class SqliteChatStoreTests(ITestOutputHelper output) : ChatStoreContractTests
 {
     private readonly string folder = Path.Combine(Path.GetTempPath(), "chatpresence-storage-tests", Guid.NewGuid().ToString("N"));
-    private readonly Dictionary<IChatStore, string> paths = [];
+    private int databases;
 
-    protected override async Task<IChatStore> CreateStoreAsync()
-    {
-        var store = Open(Path.Combine(folder, $"{paths.Count}.db"));
-        await store.MigrateAsync(None);
-        return store;
-    }
+    protected override Task<string> NewDatabaseAsync() => Task.FromResult(Path.Combine(folder, $"{databases++}.db"));
 
-    protected override async Task<IChatStore> ReopenAsync(IChatStore store)
-    {
-        var path = paths[store];
-        await ((SqliteChatStore)store).DisposeAsync();
-        paths.Remove(store);
-        return Open(path);
-    }
+    protected override IChatStore Connect(string database) => new SqliteChatStore(database);
 
     public override async Task DisposeAsync()
     {
-        foreach (var store in paths.Keys)
-        {
-            await ((SqliteChatStore)store).DisposeAsync();
-        }
-
+        await base.DisposeAsync();
         if (Directory.Exists(folder))
         {
             Directory.Delete(folder, recursive: true);
@@ -72,8 +57,7 @@ public sealed class SqliteChatStoreTests(ITestOutputHelper output) : ChatStoreCo
         var path = Path.Combine(folder, "newer.db");
         var store = Open(path);
         await store.MigrateAsync(None);
-        await ((SqliteChatStore)store).DisposeAsync();
-        paths.Remove(store);
+        await CloseAsync(store);
         await ScalarAsync(path, "INSERT INTO schema_version (version, description, applied_utc) VALUES (999, 'future', 'x');");
 
         var newer = Open(path);
@@ -119,13 +103,6 @@ public sealed class SqliteChatStoreTests(ITestOutputHelper output) : ChatStoreCo
         var snapshot = await store.LoadAsync(None);
         Assert.All(Enumerable.Range(1, Callers), id => Assert.False(IsPresent(snapshot, id)));
         Assert.InRange(commits, 1, Callers * SavesPerCaller - 1);
-    }
-
-    private SqliteChatStore Open(string path)
-    {
-        var store = new SqliteChatStore(path);
-        paths[store] = path;
-        return store;
     }
 
     private static async Task<object?> ScalarAsync(string path, string sql)

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 using ChatPresence.Domain.Directory;
 using ChatPresence.Domain.Presence;
 
@@ -51,12 +53,15 @@ public sealed class PresenceFeedOptions
     public const string Section = "ChatPresence:Live";
 
     /// <summary>Recent events kept for <c>Last-Event-ID</c> resumes; an older gap gets a fresh snapshot.</summary>
+    [Range(1, int.MaxValue)]
     public int ResumeEvents { get; set; } = 1024;
 
     /// <summary>Events one stream may have waiting; a slower client gets a fresh snapshot instead (no unbounded memory).</summary>
+    [Range(1, int.MaxValue)]
     public int StreamCapacity { get; set; } = 256;
 
     /// <summary>How often the store's change stamp is read while streams are open (another host's saves arrive this late).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "3650.00:00:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 }
 

@@ -172,21 +172,8 @@ public sealed class SoapCaller(HttpClient client, bool soap12) : IFacadeCaller
         }
 
         var document = new XElement(envelope + "Envelope", new XAttribute(XNamespace.Xmlns + "s", envelope), new XAttribute(XNamespace.Xmlns + "t", T), header, new XElement(envelope + "Body", body));
-        var action = $"{T.NamespaceName}/{service}/{operation}";
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"Remote/Services86/{service}.svc")
-        {
-            Content = new StringContent(document.ToString(SaveOptions.DisableFormatting), Encoding.UTF8),
-        };
-        if (soap12)
-        {
-            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse($"application/soap+xml; charset=utf-8; action=\"{action}\"");
-        }
-        else
-        {
-            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("text/xml; charset=utf-8");
-            request.Headers.Add("SOAPAction", $"\"{action}\"");
-        }
-
+        // The address, content type and action of the request's SOAP version, as every test project builds them.
+        using var request = SoapMessages.Request(soap12, $"Remote/Services86/{service}.svc", operation, document.ToString(SaveOptions.DisableFormatting));
         var response = await client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         FacadeCallers.AssertNoStackTrace(text);

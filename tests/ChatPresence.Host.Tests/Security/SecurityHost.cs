@@ -7,18 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatPresence.Host.Tests.Security;
 
-/// <summary>A clock the test moves. Starts at the real time (whole seconds) so JWT libraries' own defaults agree with it.</summary>
-public sealed class ManualClock : TimeProvider
-{
-    private long ticks = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()).UtcTicks;
-
-    public DateTimeOffset Now => new(Interlocked.Read(ref ticks), TimeSpan.Zero);
-
-    public override DateTimeOffset GetUtcNow() => Now;
-
-    public void Advance(TimeSpan by) => Interlocked.Add(ref ticks, by.Ticks);
-}
-
 /// <summary>
 /// One real host per test class: Kestrel on 127.0.0.1, its own SQLite file, the demo directory, the Production
 /// environment (so no stack traces are allowed to leak), a manual clock, and a JWT signing key, issuer and audience.

@@ -8,7 +8,7 @@ namespace ChatPresence.Interop.Tests.SoapUi;
 /// served WSDL's bindings, and its test suite, run step by step by <see cref="SoapUiProjectRunner"/> against a live
 /// host, passes every assertion it contains.
 /// </summary>
-public sealed class SoapUiProjectTests(InteropHostFixture fixture, ITestOutputHelper output) : IClassFixture<InteropHostFixture>
+public sealed class SoapUiProjectTests(HostFixture fixture, ITestOutputHelper output) : IClassFixture<HostFixture>
 {
     private static readonly XNamespace Con = SoapUiProjectRunner.Con;
     private static readonly XNamespace Wsdl = "http://schemas.xmlsoap.org/wsdl/";

@@ -3,7 +3,7 @@ namespace ChatPresence.Interop.Tests.Wcf;
 /// <summary>
 /// The four differences from a WCF service that issue 11 found with the WCF client, each as the call that showed it.
 /// </summary>
-public sealed class Issue11RegressionTests(InteropHostFixture fixture) : IClassFixture<InteropHostFixture>
+public sealed class Issue11RegressionTests(HostFixture fixture) : IClassFixture<HostFixture>
 {
     /// <summary>(1) With WS-Addressing the action is only in a mustUnderstand a:Action: it must decide the operation.</summary>
     [Fact]

@@ -11,7 +11,7 @@ namespace ChatPresence.Interop.Tests.Wcf;
 /// Services86Contract.cs, through <see cref="System.ServiceModel.ChannelFactory{TChannel}"/> over every
 /// binding of <see cref="WcfBindings"/> against the real host: one row per binding × scenario.
 /// </summary>
-public sealed class WcfClientTests(InteropHostFixture fixture) : IClassFixture<InteropHostFixture>
+public sealed class WcfClientTests(HostFixture fixture) : IClassFixture<HostFixture>
 {
     private const string NotAuthenticatedMessage = "No valid credentials were given: the ticket is missing or unknown.";
 

@@ -11,7 +11,7 @@ namespace ChatPresence.Interop.Tests.Wcf;
 /// namespaces and order) and the schema the DataContractSerializer derives from its data types
 /// (XsdDataContractExporter: member names, order, types, nillability, enum lists, dictionaries) equal the WSDL.
 /// </summary>
-public sealed class WcfContractTests(InteropHostFixture fixture) : IClassFixture<InteropHostFixture>
+public sealed class WcfContractTests(HostFixture fixture) : IClassFixture<HostFixture>
 {
     private static readonly XNamespace Wsdl = "http://schemas.xmlsoap.org/wsdl/";
     private static readonly XNamespace Xs = "http://www.w3.org/2001/XMLSchema";

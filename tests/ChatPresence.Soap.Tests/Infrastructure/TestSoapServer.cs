@@ -1,3 +1,4 @@
+using ChatPresence.Tests;
 using ChatPresence.Domain;
 using ChatPresence.Domain.Directory;
 using ChatPresence.Domain.Identity;
@@ -42,10 +43,9 @@ public sealed class TestSoapServer : IAsyncDisposable
         builder.Logging.ClearProviders();
 
         var directory = DemoDirectory();
-        var store = new InMemoryDirectoryStore(directory);
-        var credentials = new InMemoryCredentialStore();
+        var store = new InMemoryChatStore(directory);
         var cache = new DirectoryCache(store);
-        var tickets = new TicketAuthority(cache, credentials, TimeProvider.System, new IdentityOptions { PasswordIterations = 1000 });
+        var tickets = new TicketAuthority(cache, store, TimeProvider.System, new IdentityOptions { PasswordIterations = 1000 });
         foreach (var user in directory.Users)
         {
             await tickets.SetPasswordAsync(user.Id, user.LoginName, CancellationToken.None);

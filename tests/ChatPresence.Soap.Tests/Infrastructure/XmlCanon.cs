@@ -49,7 +49,7 @@ public static class XmlCanon
     private static string Value(XElement element, XAttribute attribute)
     {
         var isQName = (attribute.Name.Namespace == XNamespace.None && QNameAttributes.Contains(attribute.Name.LocalName))
-            || attribute.Name.LocalName == "type" && attribute.Name.NamespaceName == Soap.Xsi;
+            || attribute.Name.LocalName == "type" && attribute.Name.NamespaceName == SoapMessages.Xsi;
         var colon = attribute.Value.IndexOf(':');
         if (!isQName || colon < 0)
         {

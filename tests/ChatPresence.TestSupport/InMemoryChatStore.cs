@@ -3,13 +3,22 @@ using ChatPresence.Domain.Directory;
 using ChatPresence.Domain.Identity;
 using ChatPresence.Domain.Presence;
 
-namespace ChatPresence.Soap.Tests.Infrastructure;
+namespace ChatPresence.Tests;
 
-/// <summary>An in-memory directory store: enough for the SOAP adapter's tests (the real stores have their own).</summary>
-public sealed class InMemoryDirectoryStore(ChatDirectory directory) : IChatDirectoryStore
+/// <summary>
+/// The directory, presence, passwords and tickets in memory, behind the Domain's store interfaces
+/// (<see cref="IChatDirectoryStore"/>, <see cref="ICredentialStore"/>), for tests of Domain and of a facade that
+/// need no database. It keeps what the interfaces promise and the real stores also keep (checked against both by
+/// Storage.Tests' contract tests): a save naming a user without chat access changes nothing, the change stamp moves
+/// with every change, passwords and tickets belong to existing users, a later save of the same user wins.
+/// </summary>
+public sealed class InMemoryChatStore(ChatDirectory? directory = null) : IChatDirectoryStore, ICredentialStore
 {
     private readonly Lock gate = new();
     private readonly Dictionary<int, bool> presence = [];
+    private readonly Dictionary<int, StoredPassword> passwords = [];
+    private readonly Dictionary<string, StoredTicket> tickets = [];
+    private ChatDirectory directory = directory ?? new ChatDirectory([], [], [], new Dictionary<int, int>());
     private long stamp = 1;
 
     public ValueTask<long> GetChangeStampAsync(CancellationToken cancellationToken) => ValueTask.FromResult(Interlocked.Read(ref stamp));
@@ -24,6 +33,7 @@ public sealed class InMemoryDirectoryStore(ChatDirectory directory) : IChatDirec
 
     public Task SavePresenceAsync(PresenceSave updates, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(updates);
         lock (gate)
         {
             foreach (var update in updates)
@@ -45,16 +55,42 @@ public sealed class InMemoryDirectoryStore(ChatDirectory directory) : IChatDirec
         return Task.CompletedTask;
     }
 
-    public Task ImportAsync(ChatDirectory newDirectory, CancellationToken cancellationToken) => throw new NotSupportedException();
+    /// <summary>Replaces the directory; presence, passwords and tickets of users no longer in it go with them.</summary>
+    public Task ImportAsync(ChatDirectory newDirectory, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(newDirectory);
+        lock (gate)
+        {
+            directory = newDirectory;
+            var kept = newDirectory.Users.Select(u => u.Id).ToHashSet();
+            foreach (var gone in presence.Keys.Where(id => !kept.Contains(id)).ToList())
+            {
+                presence.Remove(gone);
+            }
 
-    public Task<bool> IsEmptyAsync(CancellationToken cancellationToken) => Task.FromResult(directory.Users.Count == 0);
-}
+            foreach (var gone in passwords.Keys.Where(id => !kept.Contains(id)).ToList())
+            {
+                passwords.Remove(gone);
+            }
 
-public sealed class InMemoryCredentialStore : ICredentialStore
-{
-    private readonly Lock gate = new();
-    private readonly Dictionary<int, StoredPassword> passwords = [];
-    private readonly Dictionary<string, StoredTicket> tickets = [];
+            foreach (var gone in tickets.Where(t => !kept.Contains(t.Value.UserId)).Select(t => t.Key).ToList())
+            {
+                tickets.Remove(gone);
+            }
+
+            Interlocked.Increment(ref stamp);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> IsEmptyAsync(CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            return Task.FromResult(directory.Users.Count == 0);
+        }
+    }
 
     public Task<StoredPassword?> GetPasswordAsync(int userId, CancellationToken cancellationToken)
     {
@@ -66,9 +102,11 @@ public sealed class InMemoryCredentialStore : ICredentialStore
 
     public Task SetPasswordAsync(int userId, StoredPassword password, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(password);
         lock (gate)
         {
-            passwords[userId] = password;
+            RequireUser(userId);
+            passwords[userId] = password with { Salt = password.Salt.ToArray(), Hash = password.Hash.ToArray() };
         }
 
         return Task.CompletedTask;
@@ -76,8 +114,10 @@ public sealed class InMemoryCredentialStore : ICredentialStore
 
     public Task AddTicketAsync(StoredTicket ticket, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(ticket);
         lock (gate)
         {
+            RequireUser(ticket.UserId);
             tickets[Convert.ToHexString(ticket.TicketHash)] = ticket;
         }
 
@@ -97,7 +137,7 @@ public sealed class InMemoryCredentialStore : ICredentialStore
         lock (gate)
         {
             var key = Convert.ToHexString(ticketHash);
-            if (tickets.TryGetValue(key, out var ticket))
+            if (tickets.TryGetValue(key, out var ticket) && lastUsed > ticket.LastUsed)
             {
                 tickets[key] = ticket with { LastUsed = lastUsed };
             }
@@ -121,6 +161,14 @@ public sealed class InMemoryCredentialStore : ICredentialStore
         lock (gate)
         {
             return Task.FromResult(tickets.Remove(Convert.ToHexString(ticketHash)));
+        }
+    }
+
+    private void RequireUser(int userId)
+    {
+        if (!directory.Users.Any(u => u.Id == userId))
+        {
+            throw new ArgumentException($"There is no user {userId}.", nameof(userId));
         }
     }
 }

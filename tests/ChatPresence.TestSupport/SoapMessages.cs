@@ -1,11 +1,15 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Xml.Linq;
+using Xunit;
 
-namespace ChatPresence.Soap.Tests.Infrastructure;
+namespace ChatPresence.Tests;
 
-/// <summary>Builds SOAP requests and reads replies in tests (tests may use a DOM; the service does not).</summary>
-public static class Soap
+/// <summary>
+/// Builds SOAP requests (1.1 and 1.2: content type, action) and reads replies (<see cref="SoapReply"/>) for every
+/// test project; tests may use a DOM, the service does not.
+/// </summary>
+public static class SoapMessages
 {
     public const string Tns = "http://www.superoffice.net/ws/crm/NetServer/Services86";
     public const string Arrays = "http://schemas.microsoft.com/2003/10/Serialization/Arrays";
@@ -46,14 +50,14 @@ public static class Soap
         return message;
     }
 
-    public static async Task<Reply> SendAsync(HttpClient client, HttpRequestMessage request)
+    public static async Task<SoapReply> SendAsync(HttpClient client, HttpRequestMessage request)
     {
         using var response = await client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
-        return new Reply((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, text);
+        return new SoapReply((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, text);
     }
 
-    public static Task<Reply> CallAsync(HttpClient client, bool soap12, string operation, string body, string? ticket = null) =>
+    public static Task<SoapReply> CallAsync(HttpClient client, bool soap12, string operation, string body, string? ticket = null) =>
         SendAsync(client, Request(soap12, operation == "AuthenticateUsernamePassword" ? PrincipalPath : ChatPath, operation, Envelope(soap12, body, ticket)));
 
     public static async Task<string> LoginAsync(HttpClient client, string user, string password, bool soap12 = false)
@@ -75,12 +79,13 @@ public static class Soap
     }
 }
 
-public sealed record Reply(int Status, string? MediaType, string Text)
+/// <summary>A SOAP reply as a test reads it: status, media type, text and its DOM.</summary>
+public sealed record SoapReply(int Status, string? MediaType, string Text)
 {
     public XDocument Xml { get; } = string.IsNullOrEmpty(Text) ? new XDocument() : XDocument.Parse(Text);
 
     public XElement? Header(string name) =>
-        Xml.Root!.Elements().Single(e => e.Name.LocalName == "Header").Element(Soap.T + name);
+        Xml.Root!.Elements().Single(e => e.Name.LocalName == "Header").Element(SoapMessages.T + name);
 
     public XElement Body => Xml.Root!.Elements().Single(e => e.Name.LocalName == "Body");
 

@@ -1,4 +1,4 @@
-namespace ChatPresence.Soap.Tests.Infrastructure;
+namespace ChatPresence.Tests;
 
 /// <summary>Files of the repository, found from the test binaries (nothing outside the repository is read).</summary>
 public static class RepoPaths
@@ -8,8 +8,6 @@ public static class RepoPaths
 
     /// <summary>The published contract the served WSDL is compared with: <c>tests/ChatPresence.Soap.Tests/Contract/</c>.</summary>
     public static string ContractReference => Path.Combine(Root, "tests", "ChatPresence.Soap.Tests", "Contract");
-
-    public static string DemoDirectoryJson => File.ReadAllText(Path.Combine(Root, "samples", "demo-directory.json"));
 
     private static string FindRoot()
     {
