@@ -17,6 +17,8 @@ if [ "$smoke" = 1 ]; then
 else
   scaleout_seconds=10; scaleout_users=10000; scaleout_clients=32; scaleout_pollers=8; scaleout_saves=200; scaleout_logouts=10
 fi
+scaleout_users="${SCALEOUT_USERS:-$scaleout_users}"; scaleout_seconds="${SCALEOUT_SECONDS:-$scaleout_seconds}"
+scaleout_saves="${SCALEOUT_SAVES:-$scaleout_saves}"
 scaleout_server="${CHATPRESENCE_TEST_POSTGRES:-Host=127.0.0.1;Username=chatpresence;Password=chatpresence;Database=postgres}"
 scaleout_db=""       # set once the run's database exists (run.sh's cleanup drops it)
 scaleout_pids=()
