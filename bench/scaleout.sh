@@ -28,7 +28,11 @@ scaleout_psql() { # CONNECTION-STRING SQL: Npgsql keywords -> psql's, one unalig
   url="$(tr ';' '\n' <<<"$1" | sed -nE 's/^Host=/host=/p; s/^Username=/user=/p; s/^Password=/password=/p; s/^Database=/dbname=/p; s/^Port=/port=/p' | tr '\n' ' ')"
   psql -q -X "$url" -Atc "$2"
 }
-scaleout_sql() { scaleout_psql "${scaleout_server/Database=postgres/Database=$scaleout_db}" "$1"; }
+scaleout_in() { # DATABASE: the server's connection string with that database instead of its own
+  local base; base="$(sed -E 's/(^|;)[Dd]atabase=[^;]*//g; s/^;//; s/;$//' <<<"$scaleout_server")"
+  echo "$base;Database=$1"
+}
+scaleout_sql() { scaleout_psql "$(scaleout_in "$scaleout_db")" "$1"; }
 scaleout_drop_database() {
   [ -n "$scaleout_db" ] || return 0
   scaleout_psql "$scaleout_server" "DROP DATABASE IF EXISTS $scaleout_db WITH (FORCE)" >/dev/null 2>&1 || true
@@ -40,7 +44,7 @@ scaleout_start_hosts() { # N: sets scaleout_urls (comma-separated) and scaleout_
   scaleout_pids=()
   for i in $(seq 1 "$1"); do
     start_host "scaleout-$1-$i" "$scaleout_users" ChatPresence__Storage=Postgres \
-      ConnectionStrings__ChatPresence="${scaleout_server/Database=postgres/Database=$scaleout_db};Search Path=bench;Maximum Pool Size=16" || return 1
+      ConnectionStrings__ChatPresence="$(scaleout_in "$scaleout_db");Search Path=bench;Maximum Pool Size=16" || return 1
     scaleout_pids+=("$host_pid"); urls="${urls:+$urls,}$host_url"
   done
   scaleout_urls="$urls"
