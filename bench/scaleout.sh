@@ -124,7 +124,7 @@ scaleout_quiet() {
   scaleout_ready || { broke "scaleout: quiet driver failed ($(tail -3 "$work/scaleout-quiet.err" | tr '\n' ' '))"; return 0; }
   # Statistics as autovacuum keeps them in service: on the run's brand-new, never analyzed tables the planner may
   # choose a sequential scan of the whole (small) change log for the read's in-progress branch.
-  scaleout_sql "ANALYZE" >/dev/null
+  scaleout_sql "ANALYZE" >/dev/null 2>&1 # (warnings for the shared catalogs it may not analyze)
   scaleout_settle
   c0="$(scaleout_counters)"; sleep "$scaleout_seconds"; c1="$(scaleout_counters)"
   echo go >&"$to"; read -r reads_line <&"$from" || true
