@@ -37,6 +37,7 @@ install_prerequisites() {
   command -v curl >/dev/null || missing+=(curl)
   command -v python3 >/dev/null || missing+=(python3)
   command -v npm >/dev/null || missing+=(nodejs npm)
+  command -v psql >/dev/null || missing+=(postgresql-client)
   if [ ${#missing[@]} -gt 0 ]; then
     say "installing ${missing[*]}"
     [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
@@ -52,6 +53,7 @@ cleanup() {
   local pid
   for pid in "${started[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  ! declare -F scaleout_drop_database >/dev/null || scaleout_drop_database
   [ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT
@@ -551,6 +553,7 @@ report() {
     "${fact[durable-per-second]:-?}/s = $(ratio "${fact[durable-per-second]:-0}" 3000) x"
   target "durable saves p99 <= 50 ms" "$(at_most "${fact[durable-p99]:-}" 50)" "${fact[durable-p99]:-?} ms = $(ratio "${fact[durable-p99]:-0}" 50) x"
   streams_report
+  scaleout_report
   echo
   if [ ${#broken[@]} -gt 0 ]; then
     printf 'BROKEN: %s\n' "${broken[@]}"
@@ -561,16 +564,22 @@ report() {
 }
 
 # ---------------------------------------------------------------- run
-# The presence stream scenario lives in bench/streams.sh; BENCH_ONLY=streams (bash bench/streams.sh) runs it alone.
+# The presence stream scenario lives in bench/streams.sh, the scale-out one (PostgreSQL) in bench/scaleout.sh;
+# BENCH_ONLY=streams or scaleout (bash bench/streams.sh, bash bench/scaleout.sh) runs one alone.
 . bench/streams.sh
-if [ "${BENCH_ONLY:-}" = streams ]; then
-  streams_build
-  streams_scenario
-  echo
-  streams_report
-  [ ${#broken[@]} -eq 0 ] || { printf 'BROKEN: %s\n' "${broken[@]}"; exit 1; }
-  exit 0
-fi
+. bench/scaleout.sh
+case "${BENCH_ONLY:-}" in
+  streams | scaleout)
+    load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+    streams_build # the host and the load driver: all either scenario needs
+    "${BENCH_ONLY}_scenario"
+    echo
+    printf 'load average before/after: %s / %s\n' "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)"
+    "${BENCH_ONLY}_report"
+    [ ${#broken[@]} -eq 0 ] || { printf 'BROKEN: %s\n' "${broken[@]}"; exit 1; }
+    exit 0
+    ;;
+esac
 [ "${BENCH_SKIP_INSTALL:-}" = 1 ] || install_prerequisites
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 build
@@ -582,4 +591,5 @@ scale
 durable
 allocations
 streams_scenario
+scaleout_scenario
 report

@@ -15,15 +15,16 @@ if (args.Length >= 3 && args[0] == "verify")
 }
 
 // scaleout: URL[,URL…] CLIENTS POLLERS SECONDS — several hosts on one PostgreSQL (bench/scaleout.sh).
-// scaleout-reads: URL[,URL…] POLLERS SECONDS — reads only, started after a line on stdin (the script counts transactions).
+// scaleout-quiet: URL[,URL…] POLLERS SECONDS SAVES LOGOUTS — reads only, then saves one by one, then logouts, each
+//                 started by a line on stdin (the script reads the database's counters around them).
 if (args.Length >= 5 && args[0] == "scaleout")
 {
     return await ScaleOutLoad.RunAsync(Urls(args[1]), int.Parse(args[2]), int.Parse(args[3]), TimeSpan.FromSeconds(double.Parse(args[4])));
 }
 
-if (args.Length >= 4 && args[0] == "scaleout-reads")
+if (args.Length >= 6 && args[0] == "scaleout-quiet")
 {
-    return await ScaleOutLoad.ReadOnlyAsync(Urls(args[1]), int.Parse(args[2]), TimeSpan.FromSeconds(double.Parse(args[3])));
+    return await ScaleOutLoad.QuietAsync(Urls(args[1]), int.Parse(args[2]), TimeSpan.FromSeconds(double.Parse(args[3])), int.Parse(args[4]), int.Parse(args[5]));
 }
 
 // streams: URL HOST_PID STREAMS SAVE_USER CPU_SECONDS SAVE_EVERY_SECONDS — open presence streams, fan-out of a save,
@@ -40,7 +41,7 @@ if (args.Length >= 5 && args[0] == "poll")
     return await StreamLoad.PollAsync(new Uri(args[1]), int.Parse(args[2]), double.Parse(args[3]), TimeSpan.FromSeconds(double.Parse(args[4])));
 }
 
-await Console.Error.WriteLineAsync("Usage: save URL CLIENTS SECONDS ACKS | verify URL ACKS | scaleout URLS CLIENTS POLLERS SECONDS | scaleout-reads URLS POLLERS SECONDS | streams URL PID STREAMS SAVE_USER CPU_SECONDS SAVE_EVERY | poll URL PID RATE SECONDS");
+await Console.Error.WriteLineAsync("Usage: save URL CLIENTS SECONDS ACKS | verify URL ACKS | scaleout URLS CLIENTS POLLERS SECONDS | scaleout-quiet URLS POLLERS SECONDS SAVES LOGOUTS | streams URL PID STREAMS SAVE_USER CPU_SECONDS SAVE_EVERY | poll URL PID RATE SECONDS");
 return 2;
 
 static Uri[] Urls(string list) => list.Split(',').Select(u => new Uri(u)).ToArray();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Json;
 
 namespace ChatPresence.LoadDriver;
 
@@ -14,7 +15,8 @@ public static class ScaleOutLoad
     {
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients + pollers + 2, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
         {
-            Timeout = TimeSpan.FromSeconds(30),
+            // A 10,000-user reply on a host pinned to one busy core can take seconds; 30 s proved too short on a loaded machine.
+            Timeout = TimeSpan.FromSeconds(120),
         };
         var soap = hosts.Select(h => new SoapClient(http, h)).ToArray();
 
@@ -26,7 +28,7 @@ public static class ScaleOutLoad
             for (var n = 0; n < 5; n++)
             {
                 await soap[i % soap.Length].SaveAsync(login.Ticket, login.UserId, n % 2 == 0, CancellationToken.None);
-                await soap[(i + 1) % soap.Length].GetPresenceAsync(login.Ticket, CancellationToken.None);
+                await soap[(i + 1) % soap.Length].ReadPresenceAsync(login.Ticket, CancellationToken.None);
             }
         }));
 
@@ -37,7 +39,9 @@ public static class ScaleOutLoad
         var probe = ProbeAsync(soap[0], soap[1 % soap.Length], logins[clients], stop.Token);
         var saveResults = await Task.WhenAll(savers);
         var reads = (await Task.WhenAll(readers)).Sum();
-        var visibility = (await probe).Order().ToArray();
+        var (delays, pollMs, firstPoll) = await probe;
+        var visibility = delays.Order().ToArray();
+        var probePolls = pollMs.Order().ToArray();
         var elapsed = stopwatch.Elapsed;
 
         var latencies = saveResults.SelectMany(r => r.LatenciesMs).Order().ToArray();
@@ -45,29 +49,136 @@ public static class ScaleOutLoad
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESULT scale-out hosts={hosts.Length} clients={clients} pollers={pollers} saves={latencies.Length} errors={errors} seconds={elapsed.TotalSeconds:F2} "
             + $"per_second={latencies.Length / elapsed.TotalSeconds:F0} p50_ms={SaveLoad.Percentile(latencies, 0.50):F2} p99_ms={SaveLoad.Percentile(latencies, 0.99):F2} "
-            + $"reads={reads} visibility_samples={visibility.Length} visibility_p50_ms={SaveLoad.Percentile(visibility, 0.50):F2} visibility_p99_ms={SaveLoad.Percentile(visibility, 0.99):F2}"));
+            + $"reads={reads} visibility_samples={visibility.Length} visibility_p50_ms={SaveLoad.Percentile(visibility, 0.50):F2} visibility_p99_ms={SaveLoad.Percentile(visibility, 0.99):F2} "
+            + $"probe_poll_p50_ms={SaveLoad.Percentile(probePolls, 0.50):F2} probe_poll_p99_ms={SaveLoad.Percentile(probePolls, 0.99):F2} "
+            + $"visibility_first_poll={firstPoll}"));
         return errors == 0 && latencies.Length > 0 && visibility.Length > 0 ? 0 : 1;
     }
 
-    /// <summary>Reads only, for counting the database's transactions per read from outside.</summary>
-    public static async Task<int> ReadOnlyAsync(Uri[] hosts, int pollers, TimeSpan duration)
+    /// <summary>
+    /// The quiet phases on running hosts, each started by a line on stdin after a <c>READY …</c> line, so the script can
+    /// read the database's counters around it: reads only (POLLERS back to back for SECONDS); SAVES saves one after
+    /// another on the first host (each host other than the first then reads the change log); LOGOUTS REST logins on the
+    /// first host, each used on the second, logged out on the first and polled on the second until refused.
+    /// </summary>
+    public static async Task<int> QuietAsync(Uri[] hosts, int pollers, TimeSpan duration, int saves, int logouts)
     {
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = pollers + 1 });
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = pollers + 1, UseCookies = false }) { Timeout = TimeSpan.FromSeconds(120) };
         var soap = hosts.Select(h => new SoapClient(http, h)).ToArray();
         var login = await soap[0].LoginAsync("agent2", "agent2", CancellationToken.None);
 
-        // Every host validates the ticket once before the counted phase.
+        // Every host validates the ticket once before the counted phases.
         foreach (var host in soap)
         {
-            await host.GetPresenceAsync(login.Ticket, CancellationToken.None);
+            await host.ReadPresenceAsync(login.Ticket, CancellationToken.None);
         }
 
-        Console.WriteLine("READY");
-        await Console.In.ReadLineAsync();
-        using var stop = new CancellationTokenSource(duration);
-        var reads = (await Task.WhenAll(Enumerable.Range(0, pollers).Select(i => PollAsync(soap[i % soap.Length], login.Ticket, stop.Token)))).Sum();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT scale-out-reads hosts={hosts.Length} reads={reads}"));
-        return reads > 0 ? 0 : 1;
+        await StepAsync("reads");
+        using (var stop = new CancellationTokenSource(duration))
+        {
+            var reads = (await Task.WhenAll(Enumerable.Range(0, pollers).Select(i => PollAsync(soap[i % soap.Length], login.Ticket, stop.Token)))).Sum();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT scale-out-reads hosts={hosts.Length} reads={reads}"));
+        }
+
+        await StepAsync("saves");
+        // Each save is awaited on the second host too: the visibility delay without load, for comparison with the one
+        // under load (reads cost the database nothing, so they do not disturb the rows counted).
+        var acknowledged = 0;
+        var seen = new List<double>();
+        for (var n = 0; n < saves; n++)
+        {
+            var present = n % 2 == 0;
+            if (await soap[0].SaveAsync(login.Ticket, login.UserId, present, CancellationToken.None))
+            {
+                acknowledged++;
+                var ack = Stopwatch.GetTimestamp();
+                while (await soap[1 % soap.Length].GetPresenceOfAsync(login.Ticket, login.UserId, CancellationToken.None) != present
+                    && Stopwatch.GetElapsedTime(ack) < TimeSpan.FromSeconds(10))
+                {
+                }
+
+                seen.Add(Stopwatch.GetElapsedTime(ack).TotalMilliseconds);
+            }
+        }
+
+        var quiet = seen.Order().ToArray();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"RESULT scale-out-saves hosts={hosts.Length} saves={acknowledged} visibility_p50_ms={SaveLoad.Percentile(quiet, 0.50):F2} visibility_p99_ms={SaveLoad.Percentile(quiet, 0.99):F2}"));
+
+        await StepAsync("logouts");
+        var refusedAfter = new List<double>();
+        for (var n = 0; n < logouts; n++)
+        {
+            if (await RefusedAfterLogoutAsync(http, hosts[0], hosts[1 % hosts.Length], $"agent{3 + n}") is { } ms)
+            {
+                refusedAfter.Add(ms);
+            }
+        }
+
+        var sorted = refusedAfter.Order().ToArray();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"RESULT scale-out-revocation hosts={hosts.Length} logouts={logouts} refused={sorted.Length} p50_ms={SaveLoad.Percentile(sorted, 0.50):F2} max_ms={(sorted.Length > 0 ? sorted[^1] : 0):F2}"));
+        return acknowledged == saves && sorted.Length == logouts ? 0 : 1;
+
+        static async Task StepAsync(string name)
+        {
+            Console.WriteLine($"READY {name}");
+            await Console.In.ReadLineAsync();
+        }
+    }
+
+    /// <summary>
+    /// REST Login on <paramref name="a"/>, the session used on <paramref name="b"/> (so b knows the ticket), Logout on a,
+    /// then b polled back to back (a 304 while the session holds) until it answers 401: the milliseconds from the
+    /// logout's reply to that refusal, or null when b still accepts it after 10 s.
+    /// </summary>
+    private static async Task<double?> RefusedAfterLogoutAsync(HttpClient http, Uri a, Uri b, string user)
+    {
+        using var login = await http.PostAsync(new Uri(a, "api/v1/Login"), JsonContent.Create(new { UserName = user, Password = user }));
+        login.EnsureSuccessStatusCode();
+        var cookies = login.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).ToArray();
+        var xsrf = Uri.UnescapeDataString(cookies.First(c => c.StartsWith("XSRF-TOKEN=", StringComparison.Ordinal))["XSRF-TOKEN=".Length..]);
+        var cookieHeader = string.Join("; ", cookies);
+
+        HttpRequestMessage Request(HttpMethod method, Uri host, string path, string? etag)
+        {
+            var request = new HttpRequestMessage(method, new Uri(host, path));
+            request.Headers.TryAddWithoutValidation("Cookie", cookieHeader);
+            request.Headers.TryAddWithoutValidation("X-XSRF-TOKEN", xsrf);
+            if (etag is not null)
+            {
+                request.Headers.TryAddWithoutValidation("If-None-Match", etag);
+            }
+
+            return request;
+        }
+
+        string? etag;
+        using (var first = Request(HttpMethod.Get, b, "api/v1/Presence/GetAll", null))
+        using (var read = await http.SendAsync(first))
+        {
+            read.EnsureSuccessStatusCode();
+            etag = read.Headers.ETag?.ToString();
+        }
+
+        using (var request = Request(HttpMethod.Post, a, "api/v1/Logout", null))
+        using (var logout = await http.SendAsync(request))
+        {
+            logout.EnsureSuccessStatusCode();
+        }
+
+        var loggedOut = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(loggedOut) < TimeSpan.FromSeconds(10))
+        {
+            using var request = Request(HttpMethod.Get, b, "api/v1/Presence/GetAll", etag);
+            using var read = await http.SendAsync(request);
+            if (read.StatusCode == System.Net.HttpStatusCode.Unauthorized)
+            {
+                return Stopwatch.GetElapsedTime(loggedOut).TotalMilliseconds;
+            }
+        }
+
+        return null;
     }
 
     private static async Task<int> PollAsync(SoapClient soap, string ticket, CancellationToken stop)
@@ -75,16 +186,24 @@ public static class ScaleOutLoad
         var reads = 0;
         while (!stop.IsCancellationRequested)
         {
-            await soap.GetPresenceAsync(ticket, CancellationToken.None);
+            await soap.ReadPresenceAsync(ticket, CancellationToken.None);
             reads++;
         }
 
         return reads;
     }
 
-    private static async Task<List<double>> ProbeAsync(SoapClient writer, SoapClient reader, (string Ticket, int UserId) login, CancellationToken stop)
+    /// <summary>
+    /// Saves on one host, then polls the other back to back (no sleep) until it shows the value: the delay is from the
+    /// save's acknowledgement to the end of the first poll that shows it, as a client polling continuously sees it. So
+    /// it includes up to two polls' own time (the one in flight when the change lands, and the next): their duration
+    /// is returned too. Only the probe user's row is looked at, so the driver does not parse the whole reply.
+    /// </summary>
+    private static async Task<(List<double> Delays, List<double> PollMs, int FirstPoll)> ProbeAsync(SoapClient writer, SoapClient reader, (string Ticket, int UserId) login, CancellationToken stop)
     {
         var delays = new List<double>();
+        var polls = new List<double>();
+        var firstPoll = 0; // probes whose first poll already showed the value: the delay is then that poll's own time
         var present = false;
         while (!stop.IsCancellationRequested)
         {
@@ -95,17 +214,26 @@ public static class ScaleOutLoad
             }
 
             var acknowledged = Stopwatch.GetTimestamp();
-            while ((await reader.GetPresenceAsync(login.Ticket, CancellationToken.None)).GetValueOrDefault(login.UserId) != present)
+            for (var poll = 1; ; poll++)
             {
+                var started = Stopwatch.GetTimestamp();
+                var shown = await reader.GetPresenceOfAsync(login.Ticket, login.UserId, CancellationToken.None);
+                polls.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                if (shown == present)
+                {
+                    firstPoll += poll == 1 ? 1 : 0;
+                    break;
+                }
+
                 if (Stopwatch.GetElapsedTime(acknowledged) > TimeSpan.FromSeconds(10))
                 {
-                    return delays; // never seen: the caller reports no (or fewer) samples
+                    return (delays, polls, firstPoll); // never seen: the caller reports no (or fewer) samples
                 }
             }
 
             delays.Add(Stopwatch.GetElapsedTime(acknowledged).TotalMilliseconds);
         }
 
-        return delays;
+        return (delays, polls, firstPoll);
     }
 }

@@ -45,6 +45,22 @@ public sealed class SoapClient(HttpClient http, Uri baseUrl)
             .ToDictionary(e => int.Parse(e.Element(T + "UserId")!.Value), e => e.Element(T + "Present")?.Value == "true");
     }
 
+    /// <summary>
+    /// One user's Present in a GetChatPresence reply (null when the row is missing), found by scanning the text: a poller
+    /// that parsed 10,000 rows per read would measure the driver, not the host.
+    /// </summary>
+    public async Task<bool?> GetPresenceOfAsync(string ticket, int userId, CancellationToken cancellationToken)
+    {
+        var reply = await PostAsync("Chat", "GetChatPresence", ticket, "<t:GetChatPresence />", cancellationToken);
+        var row = reply.IndexOf($"UserId>{userId}</", StringComparison.Ordinal);
+        var present = row < 0 ? -1 : reply.IndexOf("Present>", row, StringComparison.Ordinal);
+        return present < 0 ? null : string.CompareOrdinal(reply, present + "Present>".Length, "true", 0, 4) == 0;
+    }
+
+    /// <summary>A GetChatPresence read whose reply is only checked for success (HTTP 200).</summary>
+    public Task ReadPresenceAsync(string ticket, CancellationToken cancellationToken) =>
+        PostAsync("Chat", "GetChatPresence", ticket, "<t:GetChatPresence />", cancellationToken);
+
     private async Task<string> PostAsync(string service, string operation, string? ticket, string body, CancellationToken cancellationToken)
     {
         var credentials = ticket is null ? string.Empty : $"<t:Credentials><t:Ticket>{Escape(ticket)}</t:Ticket></t:Credentials>";

@@ -151,6 +151,63 @@ public sealed class PostgresChatStoreTests : ChatStoreContractTests
     }
 
     [Fact]
+    public async Task A_change_log_read_costs_the_rows_it_has_not_seen_even_while_an_old_transaction_stays_open()
+    {
+        // A report, a pg_dump or a frozen host keeps a transaction open somewhere on the server: every snapshot's xmin
+        // stays behind it. The rows committed since then and already seen must not be read again on every read.
+        var connectionString = await CreateSchemaAsync();
+        await using var store = new PostgresChatStore(connectionString);
+        await store.MigrateAsync(None);
+        await store.ImportAsync(ManyUsers(2), None);
+        await using var old = new NpgsqlConnection(connectionString);
+        await old.OpenAsync();
+        await using var open = await old.BeginTransactionAsync();
+        await using (var xid = new NpgsqlCommand("SELECT pg_current_xact_id();", old, open))
+        {
+            await xid.ExecuteScalarAsync();
+        }
+
+        // 2,000 saves committed since, each in its own transaction as saves are, with the statistics autovacuum keeps,
+        // so the planner weighs the log as it would in service.
+        await PostgresTestServer.ScalarAsync(connectionString, """
+            DO $$ BEGIN
+                FOR i IN 1..2000 LOOP
+                    INSERT INTO presence_change (kind, user_ids, present) VALUES ('P', '{1}', '{t}');
+                    COMMIT;
+                END LOOP;
+            END $$;
+            """);
+        await PostgresTestServer.ScalarAsync(connectionString, "ANALYZE presence_change;");
+        var cursor = (await store.LoadAsync(None)).ChangeCursor!;
+        await store.SavePresenceAsync([new PresenceUpdate(2, true)], None);
+
+        var statements = new List<string>();
+        using (var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Npgsql",
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllData,
+            ActivityStopped = activity =>
+            {
+                if ((activity.GetTagItem("db.query.text") ?? activity.GetTagItem("db.statement")) is string text && text.Contains("pg_current_snapshot() AS snap", StringComparison.Ordinal))
+                {
+                    lock (statements)
+                    {
+                        statements.Add(text);
+                    }
+                }
+            },
+        })
+        {
+            System.Diagnostics.ActivitySource.AddActivityListener(listener);
+            var page = await store.ReadChangesAsync(cursor, None);
+            Assert.Equal(new Dictionary<int, bool> { [2] = true }, page.Presence);
+        }
+
+        // The same statement with the same cursor, explained: the change-log rows the server looked at.
+        Assert.InRange(await ChangeLogRowsReadAsync(connectionString, statements[^1], cursor), 1, 5);
+    }
+
+    [Fact]
     public async Task A_follower_applies_saves_as_deltas_reloads_on_imports_and_hears_revocations()
     {
         var connectionString = await CreateSchemaAsync();
@@ -294,6 +351,40 @@ public sealed class PostgresChatStoreTests : ChatStoreContractTests
         await using var store = new PostgresChatStore(builder.ConnectionString);
 
         Assert.False(await store.CheckHealthAsync(None));
+    }
+
+    /// <summary>Rows of <c>presence_change</c> the statement's scans looked at (kept or filtered out), by EXPLAIN ANALYZE.</summary>
+    private static async Task<long> ChangeLogRowsReadAsync(string connectionString, string statement, string cursor)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var explain = new NpgsqlCommand("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, connection);
+        var snapshot = cursor[(cursor.IndexOf('|', StringComparison.Ordinal) + 1)..];
+        explain.Parameters.Add(statement.Contains("$1", StringComparison.Ordinal) ? new NpgsqlParameter { Value = snapshot } : new NpgsqlParameter("snapshot", snapshot));
+        using var plan = System.Text.Json.JsonDocument.Parse((string)(await explain.ExecuteScalarAsync())!);
+        return Sum(plan.RootElement[0].GetProperty("Plan"));
+
+        static long Sum(System.Text.Json.JsonElement node)
+        {
+            long rows = 0;
+            if (node.TryGetProperty("Relation Name", out var relation) && relation.GetString() == "presence_change")
+            {
+                foreach (var counted in new[] { "Actual Rows", "Rows Removed by Filter", "Rows Removed by Index Recheck" })
+                {
+                    rows += node.TryGetProperty(counted, out var value) ? value.GetInt64() * node.GetProperty("Actual Loops").GetInt64() : 0;
+                }
+            }
+
+            if (node.TryGetProperty("Plans", out var children))
+            {
+                foreach (var child in children.EnumerateArray())
+                {
+                    rows += Sum(child);
+                }
+            }
+
+            return rows;
+        }
     }
 
     private static void AssertSameView(DirectorySnapshot expected, DirectoryView actual)

@@ -41,13 +41,21 @@ internal static class PostgresChangeLog
 
     /// <summary>
     /// The rows the cursor's snapshot did not see and this statement's does, with this statement's cursor on every row
-    /// (one row of nulls when there is nothing new). Index on xid: rows below the old snapshot's xmin are never scanned.
+    /// (one row of nulls when there is nothing new). A snapshot misses exactly the transactions from its xmax on and
+    /// those in progress when it was taken (its xip list), so the two index ranges below are all that is read. Not
+    /// "xid ≥ xmin": one transaction left open anywhere on the server (a report, a dump, a frozen host) holds every
+    /// snapshot's xmin back, and each read would fetch again every row committed since it began.
     /// </summary>
     private const string ReadSql = """
         SELECT (extract(epoch FROM now()) * 1000)::bigint || '|' || s.snap::text, c.position, c.kind, c.user_ids, c.present, c.ticket_hash
         FROM (SELECT pg_current_snapshot() AS snap) s
-        LEFT JOIN presence_change c
-            ON c.xid >= pg_snapshot_xmin(CAST(@snapshot AS pg_snapshot)) AND NOT pg_visible_in_snapshot(c.xid, CAST(@snapshot AS pg_snapshot))
+        LEFT JOIN (
+            SELECT position, kind, user_ids, present, ticket_hash FROM presence_change
+            WHERE xid >= pg_snapshot_xmax(CAST(@snapshot AS pg_snapshot))
+            UNION ALL
+            SELECT position, kind, user_ids, present, ticket_hash FROM presence_change
+            WHERE xid = ANY (ARRAY(SELECT pg_snapshot_xip(CAST(@snapshot AS pg_snapshot))))
+        ) c ON true
         ORDER BY c.position;
         """;
 
