@@ -19,13 +19,7 @@ public enum TextId
     UnexpectedError,
     BasicNotAllowed,
     SessionNeedsXsrfToken,
-    UnsupportedMediaType,
-    NotAcceptable,
-    PayloadTooLarge,
-    RouteNotFound,
-    MethodNotAllowed,
     StoreUnavailable,
-    CrossSiteRequestRefused,
 }
 
 /// <summary>
@@ -54,13 +48,7 @@ public static class Texts
             "An unexpected error occurred.",
             "Basic authentication is not accepted here. Use a ticket, a Bearer token or a session.",
             "A session cookie needs a matching X-XSRF-TOKEN header.",
-            "The body type '{0}' is not supported. Use one of {1}.",
-            "No reply type in Accept '{0}' can be produced. Use one of {1}.",
-            "The request body is larger than {0} bytes.",
-            "There is no route '{0}'.",
-            "{0} is not allowed on '{1}'.",
             "The database is unreachable; nothing was saved. Try again in {0} seconds.",
-            "A form or text body from another site is not accepted. Send JSON or XML, or the X-XSRF-TOKEN header.",
         ],
         ["no"] =
         [
@@ -77,13 +65,7 @@ public static class Texts
             "Det oppstod en uventet feil.",
             "Basic-autentisering godtas ikke her. Bruk en billett, et Bearer-token eller en økt.",
             "En øktinformasjonskapsel krever en samsvarende X-XSRF-TOKEN-header.",
-            "Innholdstypen '{0}' støttes ikke. Bruk en av {1}.",
-            "Ingen svartype i Accept '{0}' kan lages. Bruk en av {1}.",
-            "Forespørselen er større enn {0} byte.",
-            "Det finnes ingen rute '{0}'.",
-            "{0} er ikke tillatt på '{1}'.",
             "Databasen svarer ikke; ingenting ble lagret. Prøv igjen om {0} sekunder.",
-            "Et skjema eller en tekst fra et annet nettsted godtas ikke. Send JSON eller XML, eller X-XSRF-TOKEN-headeren.",
         ],
         ["sv"] =
         [
@@ -100,13 +82,7 @@ public static class Texts
             "Ett oväntat fel inträffade.",
             "Basic-autentisering godtas inte här. Använd en biljett, en Bearer-token eller en session.",
             "En sessionscookie kräver en matchande X-XSRF-TOKEN-header.",
-            "Innehållstypen '{0}' stöds inte. Använd en av {1}.",
-            "Ingen svarstyp i Accept '{0}' kan skapas. Använd en av {1}.",
-            "Begäran är större än {0} byte.",
-            "Det finns ingen väg '{0}'.",
-            "{0} är inte tillåtet på '{1}'.",
             "Databasen svarar inte; inget sparades. Försök igen om {0} sekunder.",
-            "Ett formulär eller en text från en annan webbplats godtas inte. Skicka JSON eller XML, eller X-XSRF-TOKEN-headern.",
         ],
         ["da"] =
         [
@@ -123,13 +99,7 @@ public static class Texts
             "Der opstod en uventet fejl.",
             "Basic-godkendelse accepteres ikke her. Brug en billet, et Bearer-token eller en session.",
             "En sessionscookie kræver en matchende X-XSRF-TOKEN-header.",
-            "Indholdstypen '{0}' understøttes ikke. Brug en af {1}.",
-            "Ingen svartype i Accept '{0}' kan laves. Brug en af {1}.",
-            "Forespørgslen er større end {0} byte.",
-            "Der findes ingen rute '{0}'.",
-            "{0} er ikke tilladt på '{1}'.",
             "Databasen svarer ikke; intet blev gemt. Prøv igen om {0} sekunder.",
-            "En formular eller tekst fra et andet websted accepteres ikke. Send JSON eller XML, eller X-XSRF-TOKEN-headeren.",
         ],
         ["de"] =
         [
@@ -146,13 +116,7 @@ public static class Texts
             "Ein unerwarteter Fehler ist aufgetreten.",
             "Basic-Authentifizierung wird hier nicht akzeptiert. Verwenden Sie ein Ticket, ein Bearer-Token oder eine Sitzung.",
             "Ein Sitzungscookie erfordert einen passenden X-XSRF-TOKEN-Header.",
-            "Der Inhaltstyp '{0}' wird nicht unterstützt. Verwenden Sie einen von {1}.",
-            "Kein Antworttyp aus Accept '{0}' kann erzeugt werden. Verwenden Sie einen von {1}.",
-            "Die Anfrage ist größer als {0} Byte.",
-            "Es gibt keine Route '{0}'.",
-            "{0} ist für '{1}' nicht erlaubt.",
             "Die Datenbank ist nicht erreichbar; nichts wurde gespeichert. Versuchen Sie es in {0} Sekunden erneut.",
-            "Ein Formular oder Text von einer anderen Website wird nicht angenommen. Senden Sie JSON oder XML oder den X-XSRF-TOKEN-Header.",
         ],
     }.ToFrozenDictionary(StringComparer.Ordinal);
 

@@ -1,4 +1,5 @@
 using ChatPresence.Contract.Refusals;
+using ChatPresence.Contract.Text;
 using ChatPresence.Domain.Text;
 
 namespace ChatPresence.Rest.Errors;
@@ -14,21 +15,21 @@ internal static class RestRefusals
 
     public static RefusalException UnsupportedMediaType(string language, string? contentType) =>
         new(RefusalReason.UnsupportedMediaType,
-            Texts.Get(language, TextId.UnsupportedMediaType, contentType ?? string.Empty, string.Join(", ", Formatting.MediaTypes.RequestTypes)));
+            WireTexts.Get(language, WireTextId.UnsupportedMediaType, contentType ?? string.Empty, string.Join(", ", Formatting.MediaTypes.RequestTypes)));
 
     public static RefusalException NotAcceptable(string language, string? accept) =>
         new(RefusalReason.NotAcceptable,
-            Texts.Get(language, TextId.NotAcceptable, accept ?? string.Empty, string.Join(", ", Formatting.MediaTypes.ReplyTypes)));
+            WireTexts.Get(language, WireTextId.NotAcceptable, accept ?? string.Empty, string.Join(", ", Formatting.MediaTypes.ReplyTypes)));
 
     public static RefusalException TooLarge(string language, int limit) =>
-        new(RefusalReason.PayloadTooLarge, Texts.Get(language, TextId.PayloadTooLarge, limit));
+        new(RefusalReason.PayloadTooLarge, WireTexts.Get(language, WireTextId.PayloadTooLarge, limit));
 
     public static RefusalException RouteNotFound(string language, string path) =>
-        new(RefusalReason.RouteNotFound, Texts.Get(language, TextId.RouteNotFound, path));
+        new(RefusalReason.RouteNotFound, WireTexts.Get(language, WireTextId.RouteNotFound, path));
 
     public static RefusalException MethodNotAllowed(string language, string method, string path) =>
-        new(RefusalReason.MethodNotAllowed, Texts.Get(language, TextId.MethodNotAllowed, method, path));
+        new(RefusalReason.MethodNotAllowed, WireTexts.Get(language, WireTextId.MethodNotAllowed, method, path));
 
     public static RefusalException CrossSiteRequest(string language) =>
-        new(RefusalReason.CrossSiteRequestRefused, Texts.Get(language, TextId.CrossSiteRequestRefused));
+        new(RefusalReason.CrossSiteRequestRefused, WireTexts.Get(language, WireTextId.CrossSiteRequestRefused));
 }

@@ -1,0 +1,86 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using ChatPresence.Domain.Text;
+
+namespace ChatPresence.Contract.Text;
+
+/// <summary>Texts of refusals that exist only on the wire (media types, routes, methods, body size, foreign forms).</summary>
+internal enum WireTextId
+{
+    UnsupportedMediaType,
+    NotAcceptable,
+    PayloadTooLarge,
+    RouteNotFound,
+    MethodNotAllowed,
+    CrossSiteRequestRefused,
+}
+
+/// <summary>
+/// The wire-only texts, in the languages of the domain's catalogue (<see cref="Texts"/>): the domain never refuses
+/// for these reasons, so their texts are not its. Language "x" yields the resource id, as there.
+/// </summary>
+internal static class WireTexts
+{
+    private static readonly FrozenDictionary<string, string[]> Catalogue = new Dictionary<string, string[]>
+    {
+        ["en"] =
+        [
+            "The body type '{0}' is not supported. Use one of {1}.",
+            "No reply type in Accept '{0}' can be produced. Use one of {1}.",
+            "The request body is larger than {0} bytes.",
+            "There is no route '{0}'.",
+            "{0} is not allowed on '{1}'.",
+            "A form or text body from another site is not accepted. Send JSON or XML, or the X-XSRF-TOKEN header.",
+        ],
+        ["no"] =
+        [
+            "Innholdstypen '{0}' støttes ikke. Bruk en av {1}.",
+            "Ingen svartype i Accept '{0}' kan lages. Bruk en av {1}.",
+            "Forespørselen er større enn {0} byte.",
+            "Det finnes ingen rute '{0}'.",
+            "{0} er ikke tillatt på '{1}'.",
+            "Et skjema eller en tekst fra et annet nettsted godtas ikke. Send JSON eller XML, eller X-XSRF-TOKEN-headeren.",
+        ],
+        ["sv"] =
+        [
+            "Innehållstypen '{0}' stöds inte. Använd en av {1}.",
+            "Ingen svarstyp i Accept '{0}' kan skapas. Använd en av {1}.",
+            "Begäran är större än {0} byte.",
+            "Det finns ingen väg '{0}'.",
+            "{0} är inte tillåtet på '{1}'.",
+            "Ett formulär eller en text från en annan webbplats godtas inte. Skicka JSON eller XML, eller X-XSRF-TOKEN-headern.",
+        ],
+        ["da"] =
+        [
+            "Indholdstypen '{0}' understøttes ikke. Brug en af {1}.",
+            "Ingen svartype i Accept '{0}' kan laves. Brug en af {1}.",
+            "Forespørgslen er større end {0} byte.",
+            "Der findes ingen rute '{0}'.",
+            "{0} er ikke tilladt på '{1}'.",
+            "En formular eller tekst fra et andet websted accepteres ikke. Send JSON eller XML, eller X-XSRF-TOKEN-headeren.",
+        ],
+        ["de"] =
+        [
+            "Der Inhaltstyp '{0}' wird nicht unterstützt. Verwenden Sie einen von {1}.",
+            "Kein Antworttyp aus Accept '{0}' kann erzeugt werden. Verwenden Sie einen von {1}.",
+            "Die Anfrage ist größer als {0} Byte.",
+            "Es gibt keine Route '{0}'.",
+            "{0} ist für '{1}' nicht erlaubt.",
+            "Ein Formular oder Text von einer anderen Website wird nicht angenommen. Senden Sie JSON oder XML oder den X-XSRF-TOKEN-Header.",
+        ],
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    public static IReadOnlyCollection<string> Languages => Catalogue.Keys;
+
+    public static string Get(string language, WireTextId id, params object[] args)
+    {
+        if (language == Texts.ResourceIds)
+        {
+            return "[" + id + "]";
+        }
+
+        var texts = Catalogue.TryGetValue(language, out var found) ? found : Catalogue[Texts.DefaultLanguage];
+        var text = texts[(int)id];
+        return args.Length == 0 ? text : string.Format(CultureInfo.InvariantCulture, text, args);
+    }
+}
