@@ -71,11 +71,13 @@ public static class ChatPresenceApplication
             sp.GetRequiredService<DirectoryCache>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<PresenceFeedOptions>>().Value));
         services.AddSingleton<IChatAgent, ChatAgent>();
         services.AddSingleton<TicketAuthority>();
+        services.AddSingleton<Passwords>();
         services.AddSingleton<IBearerTokenValidator>(sp => sp.GetRequiredService<IOptions<JwtOptions>>().Value is { SigningKey.Length: > 0 } jwt
             ? new JwtBearerTokenValidator(jwt, sp.GetRequiredService<TimeProvider>())
             : new NoBearerTokens());
         services.AddSingleton(sp => new CallerAuthenticator(
             sp.GetRequiredService<TicketAuthority>(),
+            sp.GetRequiredService<Passwords>(),
             sp.GetRequiredService<DirectoryCache>(),
             sp.GetRequiredService<IBearerTokenValidator>(),
             sp.GetRequiredService<SecurityOptions>(),

@@ -5,7 +5,7 @@ using ChatPresence.Domain.Identity;
 namespace ChatPresence.Host;
 
 /// <summary>Reads a directory file, validates it whole, then imports it and sets the passwords it names.</summary>
-public sealed class DirectoryImporter(IChatDirectoryStore store, TicketAuthority tickets)
+public sealed class DirectoryImporter(IChatDirectoryStore store, Passwords passwords)
 {
     /// <summary>Throws <see cref="DirectoryFileException"/> (and writes nothing) when the file is not valid.</summary>
     public async Task<string> ImportAsync(Stream json, CancellationToken cancellationToken)
@@ -14,7 +14,7 @@ public sealed class DirectoryImporter(IChatDirectoryStore store, TicketAuthority
         await store.ImportAsync(file.Directory, cancellationToken);
         foreach (var (userId, password) in file.Passwords)
         {
-            await tickets.SetPasswordAsync(userId, password, cancellationToken);
+            await passwords.SetAsync(userId, password, cancellationToken);
         }
 
         var directory = file.Directory;

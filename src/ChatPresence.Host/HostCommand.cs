@@ -89,7 +89,7 @@ public sealed class HostCommand
             return 1;
         }
 
-        await services.GetRequiredService<TicketAuthority>().SetPasswordAsync(user.Id, password, cancellationToken);
+        await services.GetRequiredService<Passwords>().SetAsync(user.Id, password, cancellationToken);
         await output.WriteLineAsync($"Password set for {user.LoginName}.");
         return 0;
     }

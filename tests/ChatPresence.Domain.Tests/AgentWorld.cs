@@ -27,7 +27,8 @@ public sealed class AgentWorld : IAsyncDisposable
         Directory = new DirectoryCache(store);
         Agent = new ChatAgent(Directory, store, clock);
         Tickets = new TicketAuthority(Directory, store, clock, new IdentityOptions { PasswordIterations = 1000, TicketIdleTimeout = TimeSpan.FromHours(8) });
-        Authenticator = new CallerAuthenticator(Tickets, Directory, new NoBearerTokens(), new SecurityOptions(), clock);
+        Passwords = new Passwords(Directory, store, new IdentityOptions { PasswordIterations = 1000 });
+        Authenticator = new CallerAuthenticator(Tickets, Passwords, Directory, new NoBearerTokens(), new SecurityOptions(), clock);
     }
 
     public InMemoryChatStore Store { get; }
@@ -39,6 +40,8 @@ public sealed class AgentWorld : IAsyncDisposable
     public ChatAgent Agent { get; }
 
     public TicketAuthority Tickets { get; }
+
+    public Passwords Passwords { get; }
 
     /// <summary>Logins go through the real, throttled path.</summary>
     public CallerAuthenticator Authenticator { get; }

@@ -36,7 +36,7 @@ public sealed class CallerAuthenticatorTests
     private static async Task<AgentWorld> WorldAsync()
     {
         var world = await CreateAsync();
-        await world.Tickets.SetPasswordAsync(AgentA, "secret", None);
+        await world.Passwords.SetAsync(AgentA, "secret", None);
         return world;
     }
 
@@ -44,7 +44,7 @@ public sealed class CallerAuthenticatorTests
     {
         var options = new SecurityOptions { Mode = mode, ApplicationTokens = [AppToken] };
         change?.Invoke(options);
-        return new CallerAuthenticator(world.Tickets, world.Directory, bearer ?? new FakeBearer(), options, world.Clock);
+        return new CallerAuthenticator(world.Tickets, world.Passwords, world.Directory, bearer ?? new FakeBearer(), options, world.Clock);
     }
 
     private static async Task<ChatPresenceException> RefusedAsync(CallerAuthenticator authenticator, CallerCredential credential, string? appToken = AppToken) =>
@@ -105,7 +105,7 @@ public sealed class CallerAuthenticatorTests
 
         // The password changes in the store: within the lifetime the remembered credential still works (not verified
         // again; expiry is jittered between 80 and 100 % of the lifetime)…
-        await world.Tickets.SetPasswordAsync(AgentA, "changed", None);
+        await world.Passwords.SetAsync(AgentA, "changed", None);
         world.Clock.Advance(TimeSpan.FromSeconds(47));
         Assert.Equal(AgentA, (await authenticator.AuthenticateAsync(CallerCredential.Basic("a", "secret"), null, Address, "en", None)).UserId);
 
@@ -122,7 +122,8 @@ public sealed class CallerAuthenticatorTests
         await using var world = await WorldAsync();
         var counting = new CountingPasswords(world.Store);
         var tickets = new TicketAuthority(world.Directory, counting, world.Clock, new IdentityOptions { PasswordIterations = 1000 });
-        var authenticator = new CallerAuthenticator(tickets, world.Directory, new FakeBearer(), new SecurityOptions(), world.Clock);
+        var passwords = new Passwords(world.Directory, counting, new IdentityOptions { PasswordIterations = 1000 });
+        var authenticator = new CallerAuthenticator(tickets, passwords, world.Directory, new FakeBearer(), new SecurityOptions(), world.Clock);
 
         var callers = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(async () =>
             await authenticator.AuthenticateAsync(CallerCredential.Basic("a", "secret"), null, Address, "en", None))));
@@ -179,7 +180,7 @@ public sealed class CallerAuthenticatorTests
         await using var world = await WorldAsync();
         var authenticator = Authenticator(world, InstallationMode.Onsite, o => o.BasicCredentialLifetime = TimeSpan.Zero);
         await authenticator.AuthenticateAsync(CallerCredential.Basic("a", "secret"), null, Address, "en", None);
-        await world.Tickets.SetPasswordAsync(AgentA, "changed", None);
+        await world.Passwords.SetAsync(AgentA, "changed", None);
         Assert.Equal(TextId.WrongUserNameOrPassword, (await RefusedAsync(authenticator, CallerCredential.Basic("a", "secret"))).TextId);
     }
 
@@ -340,7 +341,7 @@ public sealed class CallerAuthenticatorTests
     }
 
     private static CallerAuthenticator SharedAuthenticator(AgentWorld world, ILoginAttemptStore shared) =>
-        new(world.Tickets, world.Directory, new FakeBearer(), new SecurityOptions { Mode = InstallationMode.Onsite }, world.Clock, shared);
+        new(world.Tickets, world.Passwords, world.Directory, new FakeBearer(), new SecurityOptions { Mode = InstallationMode.Onsite }, world.Clock, shared);
 
     /// <summary>The shared counts as a database would keep them (one lock for all keys: each call is atomic).</summary>
     private sealed class SharedAttempts : ILoginAttemptStore

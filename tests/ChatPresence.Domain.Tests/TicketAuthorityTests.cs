@@ -10,7 +10,7 @@ public sealed class TicketAuthorityTests
     private static async Task<AgentWorld> WithPasswordAsync()
     {
         var world = await CreateAsync();
-        await world.Tickets.SetPasswordAsync(AgentA, "secret", None);
+        await world.Passwords.SetAsync(AgentA, "secret", None);
         return world;
     }
 

@@ -112,7 +112,8 @@ public sealed class HostCommandTests : IDisposable
             await store.MigrateAsync(CancellationToken.None);
             var directory = new DirectoryCache(store);
             var tickets = new TicketAuthority(directory, store, TimeProvider.System, new IdentityOptions());
-            var logins = new CallerAuthenticator(tickets, directory, new NoBearerTokens(), new SecurityOptions(), TimeProvider.System);
+            var passwords = new Passwords(directory, store, new IdentityOptions());
+            var logins = new CallerAuthenticator(tickets, passwords, directory, new NoBearerTokens(), new SecurityOptions(), TimeProvider.System);
             var login = await logins.LoginAsync("kim", "new-secret", null, null, "en", CancellationToken.None);
             Assert.True(login.Succeeded);
             ticket = login.Ticket!;

@@ -12,7 +12,7 @@ namespace ChatPresence.Domain.Identity;
 public sealed record LoginResult(bool Succeeded, ChatUser? User, string? Ticket, string? Message);
 
 /// <summary>
-/// Issues tickets and turns them back into callers. Passwords are hashed and verified by <see cref="PasswordHasher"/>;
+/// Issues tickets and turns them back into callers. Passwords are <see cref="Passwords"/>' concern;
 /// a login goes only through <see cref="Security.CallerAuthenticator"/> (throttle, application token), tests included.
 /// A ticket is <c>7T:</c> + 256 random bits; only its SHA-256 is stored. Expiry is sliding. Validated tickets are
 /// remembered in memory for a short while so that a polling client costs no database round trip. A revocation takes effect at once on this host, on other hosts when the
@@ -32,7 +32,6 @@ public sealed class TicketAuthority
     private readonly ICredentialStore credentials;
     private readonly TimeProvider clock;
     private readonly IdentityOptions options;
-    private readonly PasswordHasher hasher;
 
     // Counts revocations, so a validation that read the store before one does not remember the ticket after it.
     private long revocations;
@@ -44,18 +43,7 @@ public sealed class TicketAuthority
         this.credentials = credentials;
         this.clock = clock;
         this.options = options;
-        hasher = new PasswordHasher(options.PasswordIterations);
         directory.TicketsRevoked += Forget;
-    }
-
-    /// <summary>The user whose login and password these are, or null. Issues nothing.</summary>
-    public async Task<ChatUser?> VerifyPasswordAsync(string? userName, string? password, CancellationToken cancellationToken)
-    {
-        var view = await directory.GetAsync(cancellationToken);
-        var user = string.IsNullOrEmpty(userName) ? null : view.FindUserByLogin(userName);
-        var stored = user is null ? null : await credentials.GetPasswordAsync(user.Id, cancellationToken);
-        var verified = hasher.VerifyOrDecoy(password ?? string.Empty, stored);
-        return user is null || stored is null || password is null || !verified ? null : user;
     }
 
     /// <summary>A new ticket for the user.</summary>
@@ -224,9 +212,6 @@ public sealed class TicketAuthority
     }
 
     /// <summary>Sets a user's password (hashing it).</summary>
-    public Task SetPasswordAsync(int userId, string password, CancellationToken cancellationToken) =>
-        credentials.SetPasswordAsync(userId, hasher.Hash(password), cancellationToken);
-
     public static byte[] HashTicket(string ticket)
     {
         var hash = new byte[32];

@@ -20,6 +20,7 @@ public sealed class CallerAuthenticator
     private const int MaxRememberedBasic = 10_000;
 
     private readonly TicketAuthority tickets;
+    private readonly Passwords passwords;
     private readonly DirectoryCache directory;
     private readonly IBearerTokenValidator bearer;
     private readonly LoginThrottle throttle;
@@ -32,10 +33,11 @@ public sealed class CallerAuthenticator
     private readonly ConcurrentDictionary<UInt128, Lazy<Task<ChatUser?>>> verifyingBasic = new();
 
     /// <param name="sharedAttempts">Where every host counts wrong passwords (PostgreSQL); null counts them in this process only.</param>
-    public CallerAuthenticator(TicketAuthority tickets, DirectoryCache directory, IBearerTokenValidator bearer, SecurityOptions options, TimeProvider clock, ILoginAttemptStore? sharedAttempts = null)
+    public CallerAuthenticator(TicketAuthority tickets, Passwords passwords, DirectoryCache directory, IBearerTokenValidator bearer, SecurityOptions options, TimeProvider clock, ILoginAttemptStore? sharedAttempts = null)
     {
         this.sharedAttempts = sharedAttempts;
         this.tickets = tickets;
+        this.passwords = passwords;
         this.directory = directory;
         this.bearer = bearer;
         this.options = options;
@@ -181,7 +183,7 @@ public sealed class CallerAuthenticator
         {
             counted = await ReadSharedFailuresAsync(keys, cancellationToken);
             wait = counted is null ? TimeSpan.Zero : throttle.Adopt(login, clientAddress, counted);
-            user = wait > TimeSpan.Zero ? null : await tickets.VerifyPasswordAsync(userName, password, cancellationToken);
+            user = wait > TimeSpan.Zero ? null : await passwords.VerifyAsync(userName, password, cancellationToken);
         }
         catch
         {

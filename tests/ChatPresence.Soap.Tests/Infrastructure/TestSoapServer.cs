@@ -46,16 +46,17 @@ public sealed class TestSoapServer : IAsyncDisposable
         var store = new InMemoryChatStore(directory);
         var cache = new DirectoryCache(store);
         var tickets = new TicketAuthority(cache, store, TimeProvider.System, new IdentityOptions { PasswordIterations = 1000 });
+        var passwords = new Passwords(cache, store, new IdentityOptions { PasswordIterations = 1000 });
         foreach (var user in directory.Users)
         {
-            await tickets.SetPasswordAsync(user.Id, user.LoginName, CancellationToken.None);
+            await passwords.SetAsync(user.Id, user.LoginName, CancellationToken.None);
         }
 
         builder.Services.AddSingleton<IChatDirectoryStore>(store);
         builder.Services.AddSingleton<IChatAgent>(new ChatAgent(cache, store, TimeProvider.System));
         builder.Services.AddSingleton(tickets);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(new CallerAuthenticator(tickets, cache, new NoBearerTokens(), security ?? new SecurityOptions(), TimeProvider.System));
+        builder.Services.AddSingleton(new CallerAuthenticator(tickets, passwords, cache, new NoBearerTokens(), security ?? new SecurityOptions(), TimeProvider.System));
         builder.Services.AddChatSoap(builder.Configuration);
 
         var app = builder.Build();
