@@ -61,6 +61,9 @@ public sealed partial class TelemetryTests
         Assert.Equal(1, Value(text, "chatpresence_presence_reads_total", "chatpresence_facade=\"soap\",chatpresence_source=\"built\""));
         Assert.Equal(2, Value(text, "chatpresence_reply_size_bytes_count", "chatpresence_facade=\"rest\""));
         Assert.True(Value(text, "chatpresence_reply_size_bytes_sum", "chatpresence_facade=\"rest\"") > 100);
+        // Buckets up to 64 MB (a 5,000-user reply is 8.4 MB): with the default ones (up to 10,000) every reply landed in +Inf.
+        Assert.Equal(2, Value(text, "chatpresence_reply_size_bytes_bucket", "chatpresence_facade=\"rest\",le=\"67108864\""));
+        Assert.Equal(1, Value(text, "chatpresence_save_batch_size_bucket", "le=\"2\""));
         Assert.Equal(1, Value(text, "chatpresence_saves_total", "chatpresence_outcome=\"acknowledged\""));
         Assert.Equal(1, Value(text, "chatpresence_saves_total", "chatpresence_outcome=\"Forbidden\""));
         Assert.Equal(1, Value(text, "chatpresence_save_batch_size_count", null));
