@@ -1,5 +1,3 @@
-using System.Collections.Frozen;
-using System.Globalization;
 using ChatPresence.Domain.Text;
 
 namespace ChatPresence.Contract.Text;
@@ -17,11 +15,11 @@ internal enum WireTextId
 
 /// <summary>
 /// The wire-only texts, in the languages of the domain's catalogue (<see cref="Texts"/>): the domain never refuses
-/// for these reasons, so their texts are not its. Language "x" yields the resource id, as there.
+/// for these reasons, so their texts are not its.
 /// </summary>
 internal static class WireTexts
 {
-    private static readonly FrozenDictionary<string, string[]> Catalogue = new Dictionary<string, string[]>
+    private static readonly TextCatalogue<WireTextId> Catalogue = new(new Dictionary<string, string[]>
     {
         ["en"] =
         [
@@ -68,19 +66,9 @@ internal static class WireTexts
             "{0} ist für '{1}' nicht erlaubt.",
             "Ein Formular oder Text von einer anderen Website wird nicht angenommen. Senden Sie JSON oder XML oder den X-XSRF-TOKEN-Header.",
         ],
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    });
 
-    public static IReadOnlyCollection<string> Languages => Catalogue.Keys;
+    public static IReadOnlyCollection<string> Languages => Catalogue.Languages;
 
-    public static string Get(string language, WireTextId id, params object[] args)
-    {
-        if (language == Texts.ResourceIds)
-        {
-            return "[" + id + "]";
-        }
-
-        var texts = Catalogue.TryGetValue(language, out var found) ? found : Catalogue[Texts.DefaultLanguage];
-        var text = texts[(int)id];
-        return args.Length == 0 ? text : string.Format(CultureInfo.InvariantCulture, text, args);
-    }
+    public static string Get(string language, WireTextId id, params object[] args) => Catalogue.Get(language, id, args);
 }

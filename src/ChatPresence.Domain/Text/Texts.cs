@@ -1,6 +1,3 @@
-using System.Collections.Frozen;
-using System.Globalization;
-
 namespace ChatPresence.Domain.Text;
 
 /// <summary>Resource strings the service shows to callers.</summary>
@@ -31,7 +28,7 @@ public static class Texts
     public const string DefaultLanguage = "en";
     public const string ResourceIds = "x";
 
-    private static readonly FrozenDictionary<string, string[]> Catalogue = new Dictionary<string, string[]>
+    private static readonly TextCatalogue<TextId> Catalogue = new(new Dictionary<string, string[]>
     {
         ["en"] =
         [
@@ -118,22 +115,12 @@ public static class Texts
             "Ein Sitzungscookie erfordert einen passenden X-XSRF-TOKEN-Header.",
             "Die Datenbank ist nicht erreichbar; nichts wurde gespeichert. Versuchen Sie es in {0} Sekunden erneut.",
         ],
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    });
 
-    public static IReadOnlyCollection<string> Languages => Catalogue.Keys;
+    public static IReadOnlyCollection<string> Languages => Catalogue.Languages;
 
-    public static string Get(string language, TextId id, params object[] args)
-    {
-        if (language == ResourceIds)
-        {
-            return "[" + id + "]";
-        }
-
-        var texts = Catalogue.TryGetValue(language, out var found) ? found : Catalogue[DefaultLanguage];
-        var text = texts[(int)id];
-        return args.Length == 0 ? text : string.Format(CultureInfo.InvariantCulture, text, args);
-    }
+    public static string Get(string language, TextId id, params object[] args) => Catalogue.Get(language, id, args);
 
     /// <summary>Whether the catalogue has texts in <paramref name="language"/> (a primary tag such as "sv").</summary>
-    public static bool Supports(string language) => Catalogue.ContainsKey(language);
+    public static bool Supports(string language) => Catalogue.Supports(language);
 }
