@@ -7,7 +7,9 @@ namespace ChatPresence.LoadDriver;
 /// <summary>
 /// Several hosts on one database: CLIENTS savers, each an agent toggling its own presence through host (i mod N);
 /// POLLERS readers of GetChatPresence spread over the hosts; one probe that saves on the first host and measures how
-/// long the next host takes to show it (the visibility delay; with one host, its own read-your-write).
+/// long the next host takes to show it (the visibility delay; with one host, its own read-your-write), once to a
+/// client polling that host and once on a presence stream open on it (the change feed's own delay, without a poll of
+/// the whole directory in it).
 /// </summary>
 public static class ScaleOutLoad
 {
@@ -20,8 +22,8 @@ public static class ScaleOutLoad
         };
         var soap = hosts.Select(h => new SoapClient(http, h)).ToArray();
 
-        // Users 2..clients+1 save; the next one is the probe's. Tickets live in the shared database: valid on every host.
-        var logins = await Task.WhenAll(Enumerable.Range(2, clients + 1).Select(id => soap[0].LoginAsync($"agent{id}", $"agent{id}", CancellationToken.None)));
+        // Users 2..clients+1 save; the next two are the probes' (polling, stream). Tickets live in the shared database: valid on every host.
+        var logins = await Task.WhenAll(Enumerable.Range(2, clients + 2).Select(id => soap[0].LoginAsync($"agent{id}", $"agent{id}", CancellationToken.None)));
         // Warm-up, not measured: every host JITs, validates the tickets and fills its reply caches.
         await Task.WhenAll(logins.Take(clients).Select(async (login, i) =>
         {
@@ -37,9 +39,11 @@ public static class ScaleOutLoad
         var savers = logins.Take(clients).Select((login, i) => SaveLoad.RunClientAsync(soap[i % soap.Length], login.Ticket, login.UserId, stop.Token)).ToArray();
         var readers = Enumerable.Range(0, pollers).Select(i => PollAsync(soap[i % soap.Length], logins[0].Ticket, stop.Token)).ToArray();
         var probe = ProbeAsync(soap[0], soap[1 % soap.Length], logins[clients], stop.Token);
+        var streamProbe = StreamProbeAsync(http, hosts[1 % hosts.Length], soap[0], logins[clients + 1], stop.Token);
         var saveResults = await Task.WhenAll(savers);
         var reads = (await Task.WhenAll(readers)).Sum();
         var (delays, pollMs, firstPoll) = await probe;
+        var streamed = (await streamProbe).Order().ToArray();
         var visibility = delays.Order().ToArray();
         var probePolls = pollMs.Order().ToArray();
         var elapsed = stopwatch.Elapsed;
@@ -51,7 +55,8 @@ public static class ScaleOutLoad
             + $"per_second={latencies.Length / elapsed.TotalSeconds:F0} p50_ms={SaveLoad.Percentile(latencies, 0.50):F2} p99_ms={SaveLoad.Percentile(latencies, 0.99):F2} "
             + $"reads={reads} visibility_samples={visibility.Length} visibility_p50_ms={SaveLoad.Percentile(visibility, 0.50):F2} visibility_p99_ms={SaveLoad.Percentile(visibility, 0.99):F2} "
             + $"probe_poll_p50_ms={SaveLoad.Percentile(probePolls, 0.50):F2} probe_poll_p99_ms={SaveLoad.Percentile(probePolls, 0.99):F2} "
-            + $"visibility_first_poll={firstPoll}"));
+            + $"visibility_first_poll={firstPoll} stream_visibility_samples={streamed.Length} "
+            + $"stream_visibility_p50_ms={SaveLoad.Percentile(streamed, 0.50):F2} stream_visibility_p99_ms={SaveLoad.Percentile(streamed, 0.99):F2}"));
         return errors == 0 && latencies.Length > 0 && visibility.Length > 0 ? 0 : 1;
     }
 
@@ -179,6 +184,70 @@ public static class ScaleOutLoad
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Saves on one host while a presence stream is open on <paramref name="reader"/>: the milliseconds from each save's
+    /// acknowledgement to the stream's <c>presence</c> event for it (the change feed: NOTIFY, the change-log read, the
+    /// delta applied, the event written), with no poll of the whole directory in the figure.
+    /// </summary>
+    private static async Task<List<double>> StreamProbeAsync(HttpClient http, Uri reader, SoapClient writer, (string Ticket, int UserId) login, CancellationToken stop)
+    {
+        var delays = new List<double>();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(reader, "api/v1/Presence/Stream"));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("SoTicket", login.Ticket);
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, CancellationToken.None);
+        response.EnsureSuccessStatusCode();
+        using var lines = new StreamReader(await response.Content.ReadAsStreamAsync(CancellationToken.None));
+        var watched = string.Create(CultureInfo.InvariantCulture, $"{{\"UserId\":{login.UserId},");
+
+        // Reads until the next event of the given kind (and, for presence, about the probe user with that value).
+        async Task<bool> NextAsync(string kind, string? expected)
+        {
+            var current = string.Empty;
+            while (await lines.ReadLineAsync(CancellationToken.None) is { } line)
+            {
+                if (line.StartsWith("event: ", StringComparison.Ordinal))
+                {
+                    current = line[7..];
+                }
+                else if (line.StartsWith("data: ", StringComparison.Ordinal) && current == kind
+                         && (expected is null || (line.AsSpan(6).StartsWith(watched, StringComparison.Ordinal) && line.Contains(expected, StringComparison.Ordinal))))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        if (!await NextAsync("snapshot", null))
+        {
+            return delays;
+        }
+
+        // A save that changes nothing sends no event: start from the stored value (rounds share the database).
+        var present = await writer.GetPresenceOfAsync(login.Ticket, login.UserId, CancellationToken.None) ?? false;
+        while (!stop.IsCancellationRequested)
+        {
+            present = !present;
+            if (!await writer.SaveAsync(login.Ticket, login.UserId, present, CancellationToken.None))
+            {
+                continue;
+            }
+
+            var acknowledged = Stopwatch.GetTimestamp();
+            var seen = NextAsync("presence", present ? "\"Present\":true" : "\"Present\":false");
+            if (await Task.WhenAny(seen, Task.Delay(TimeSpan.FromSeconds(10), CancellationToken.None)) != seen || !await seen)
+            {
+                return delays; // never seen: fewer samples, and the script says so
+            }
+
+            delays.Add(Stopwatch.GetElapsedTime(acknowledged).TotalMilliseconds);
+        }
+
+        return delays;
     }
 
     private static async Task<int> PollAsync(SoapClient soap, string ticket, CancellationToken stop)
