@@ -68,6 +68,16 @@ public abstract class ChatStoreContractTests : IAsyncLifetime
     // ---- Directory import and load -------------------------------------------------------------------------------
 
     [Fact]
+    public async Task A_disposed_store_refuses_work()
+    {
+        var store = await CreateStoreAsync();
+        await ((IAsyncDisposable)store).DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.SavePresenceAsync([new PresenceUpdate(1, true)], None));
+        Assert.False(await store.CheckHealthAsync(None));
+    }
+
+    [Fact]
     public async Task Import_then_Load_round_trips_every_field()
     {
         var store = await CreateStoreAsync();

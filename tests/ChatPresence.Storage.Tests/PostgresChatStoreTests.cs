@@ -334,16 +334,6 @@ public sealed class PostgresChatStoreTests : ChatStoreContractTests
     }
 
     [Fact]
-    public async Task A_disposed_store_refuses_work()
-    {
-        var store = await CreateStoreAsync();
-        await ((PostgresChatStore)store).DisposeAsync();
-
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.SavePresenceAsync([new PresenceUpdate(1, true)], None));
-        Assert.False(await store.CheckHealthAsync(None));
-    }
-
-    [Fact]
     public async Task Health_check_answers_false_when_the_server_cannot_be_reached()
     {
         // Port 1 on loopback: nothing listens there, so the connection is refused at once.

@@ -66,16 +66,6 @@ public sealed class SqliteChatStoreTests(ITestOutputHelper output) : ChatStoreCo
     }
 
     [Fact]
-    public async Task A_disposed_store_refuses_work()
-    {
-        var store = await CreateStoreAsync();
-        await ((SqliteChatStore)store).DisposeAsync();
-
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.SavePresenceAsync([new PresenceUpdate(1, true)], None));
-        Assert.False(await store.CheckHealthAsync(None));
-    }
-
-    [Fact]
     public async Task Concurrent_saves_share_commits()
     {
         // Group commit, seen from outside: each commit moves the stamp once, so fewer moves than saves means
