@@ -41,10 +41,6 @@ public static class SoapReplyWriter
     public static void WriteGetChatPresence(PooledBufferStream output, SoapVersion version, TimeZoneEcho timeZone, ChatPresenceList list) =>
         GetChatPresenceReply.Write(output, version, timeZone, list);
 
-    /// <summary>The same reply, reusing the encoded rows that did not change since they were last written.</summary>
-    internal static void WriteGetChatPresence(PooledBufferStream output, SoapVersion version, TimeZoneEcho timeZone, ChatPresenceList list, RowFragmentCache fragments) =>
-        GetChatPresenceReply.Write(output, version, timeZone, list, fragments.IsEnabled ? fragments : null);
-
     /// <summary>The GetChatPresence reply sent to <paramref name="body"/> piece by piece (large directories).</summary>
     public static Task WriteGetChatPresenceStreamingAsync(Stream body, SoapVersion version, TimeZoneEcho timeZone, ChatPresenceList list, CancellationToken cancellationToken, int chunkBytes = 32 * 1024, ReadOnlyMemory<byte> extraHeaders = default) =>
         GetChatPresenceReply.WriteStreamingAsync(body, version, timeZone, list, chunkBytes, extraHeaders, cancellationToken);
