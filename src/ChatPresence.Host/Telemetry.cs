@@ -28,12 +28,21 @@ public sealed class TelemetryOptions
     [Required]
 
     public string PrometheusPath { get; set; } = "/metrics";
+
+    /// <summary>
+    /// Record ASP.NET Core and Npgsql spans. Unset: only when they go somewhere (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
+    /// set); a span nobody exports costs every request its tags and listener calls for nothing. <c>true</c> for an
+    /// exporter added in code. Log lines and error replies carry the trace id either way (ASP.NET Core starts the
+    /// request's activity for its log scope, continuing the caller's <c>traceparent</c>).
+    /// </summary>
+    public bool? TracingEnabled { get; set; }
 }
 
 /// <summary>
 /// OpenTelemetry: the service's own meter (<see cref="ChatPresenceMetrics"/>), ASP.NET Core, runtime and Npgsql
 /// metrics; ASP.NET Core and Npgsql traces. Prometheus scraping at <c>/metrics</c> unless switched off; OTLP for
-/// metrics, traces and logs when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the standard OTEL_* variables apply).
+/// metrics, traces and logs when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the standard OTEL_* variables apply); spans
+/// only then, or when <see cref="TelemetryOptions.TracingEnabled"/> asks for them.
 /// </summary>
 internal static class Telemetry
 {
@@ -74,11 +83,16 @@ internal static class Telemetry
             });
         }
 
-        // The enricher runs after the instrumentation has named the span by route: a SOAP operation's name wins.
-        telemetry.WithTracing(tracing => tracing
-            .AddAspNetCoreInstrumentation(aspNet => aspNet.EnrichWithHttpResponse = static (span, _) => SpanName.Reapply(span))
-            .AddNpgsql());
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        if (options.TracingEnabled ?? otlp)
+        {
+            // The enricher runs after the instrumentation has named the span by route: a SOAP operation's name wins.
+            telemetry.WithTracing(tracing => tracing
+                .AddAspNetCoreInstrumentation(aspNet => aspNet.EnrichWithHttpResponse = static (span, _) => SpanName.Reapply(span))
+                .AddNpgsql());
+        }
+
+        if (otlp)
         {
             telemetry.UseOtlpExporter();
         }

@@ -123,7 +123,7 @@ public sealed partial class TelemetryTests
     {
         var metrics = new List<Metric>();
         var spans = new List<Activity>();
-        await using var host = await ChatPresenceHost.StartAsync(customize: builder =>
+        await using var host = await ChatPresenceHost.StartAsync(s => s["ChatPresence:Telemetry:TracingEnabled"] = "true", customize: builder =>
         {
             builder.Services.ConfigureOpenTelemetryMeterProvider(m => m.AddInMemoryExporter(metrics));
             builder.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans));
@@ -148,6 +148,25 @@ public sealed partial class TelemetryTests
 
         // The server span continues the caller's trace, and the facade's log line names the same trace.
         Assert.Contains(spans, s => s.TraceId == traceId && s.Kind == ActivityKind.Server);
+        var line = Assert.Single(host.Log.Entries, e => e.Contains("refused with 401", StringComparison.Ordinal));
+        Assert.Contains(traceId.ToHexString(), line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_an_exporter_no_span_is_recorded_and_a_log_line_still_carries_the_callers_trace_id()
+    {
+        // A span nobody exports is pure cost on every request: no tracer provider unless OTLP (or the option) asks.
+        await using var host = await ChatPresenceHost.StartAsync();
+        Assert.Null(host.Services.GetService<TracerProvider>());
+        using var client = host.CreateClient();
+
+        var traceId = ActivityTraceId.CreateRandom();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/Presence/GetAll");
+        request.Headers.Authorization = new AuthenticationHeaderValue("SoTicket", "7T:not-a-ticket");
+        request.Headers.Add("traceparent", $"00-{traceId.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+        using var refused = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+
         var line = Assert.Single(host.Log.Entries, e => e.Contains("refused with 401", StringComparison.Ordinal));
         Assert.Contains(traceId.ToHexString(), line, StringComparison.Ordinal);
     }
@@ -191,7 +210,7 @@ public sealed partial class TelemetryTests
     public async Task Spans_are_named_by_SOAP_operation_and_by_REST_route()
     {
         var spans = new List<Activity>();
-        await using var host = await ChatPresenceHost.StartAsync(customize: builder =>
+        await using var host = await ChatPresenceHost.StartAsync(s => s["ChatPresence:Telemetry:TracingEnabled"] = "true", customize: builder =>
             builder.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans)));
         using var client = host.CreateClient();
 
