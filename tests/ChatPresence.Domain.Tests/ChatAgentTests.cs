@@ -137,6 +137,28 @@ public sealed class ChatAgentTests
         Assert.All(list.Items, row => Assert.Equal(row.UserId == AgentA, row.Writable));
     }
 
+    /// <summary>
+    /// Writable is what the save decides (both ask SaveRights): a caller's save of a row's own value goes through
+    /// exactly when the caller sees that row writable.
+    /// </summary>
+    [Theory]
+    [InlineData(Admin)]
+    [InlineData(AgentA)]
+    [InlineData(TopicManager)]
+    [InlineData(RoleManager)]
+    [InlineData(NoTopicAgent)]
+    public async Task A_row_is_writable_exactly_when_the_caller_may_save_it(int caller)
+    {
+        await using var world = await CreateAsync();
+        var list = await world.Agent.GetChatPresenceAsync(As(caller), None);
+        foreach (var row in list.Items)
+        {
+            var saved = await Record.ExceptionAsync(() => world.Agent.SaveChatPresenceAsync(As(caller), [Set(row.UserId, row.Present)], None));
+            Assert.True(row.Writable == saved is null, $"caller {caller}, row {row.UserId}: writable {row.Writable}, save {saved?.Message ?? "done"}");
+            Assert.Equal(row.Writable ? null : FailureReason.Forbidden, (saved as ChatPresenceException)?.Reason);
+        }
+    }
+
     [Theory]
     [InlineData(Admin)]
     [InlineData(TopicManager)]

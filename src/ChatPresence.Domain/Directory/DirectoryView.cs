@@ -118,13 +118,14 @@ public sealed class DirectoryView
             return new PresenceList(tag, language, RowsFor(writable: true));
         }
 
-        // An agent's list is the shared read-only rows with their own row swapped for a writable one (the one row
-        // SaveRights lets them save), so a large directory costs one row array per rights view, not one per agent.
+        // Writable as SaveRights.MaySave says: every row for a caller who may save anyone, else only their own. An
+        // agent's list is the shared read-only rows with their own row swapped for a writable one, so a large
+        // directory costs one row array per rights view, not one per agent.
         var readOnly = RowsFor(writable: false);
         var own = Array.BinarySearch(chatUserIds, rightsKey);
         return own < 0
             ? new PresenceList(tag, language, readOnly)
-            : new PresenceList(tag, language, new OneRowReplaced(readOnly, own, Row(chatUsers[own], SaveRights.MaySave(rightsKey, canSaveAnyone: false, chatUsers[own].Id))));
+            : new PresenceList(tag, language, new OneRowReplaced(readOnly, own, Row(chatUsers[own], writable: true)));
     }
 
     private PresenceRow[] RowsFor(bool writable)
