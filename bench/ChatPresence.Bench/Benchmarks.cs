@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using ChatPresence.Contract.Rights;
 using ChatPresence.Domain.Presence;
 using ChatPresence.Rest.Formatting;
 using ChatPresence.Soap;
@@ -46,7 +47,7 @@ public class EnvelopeReadBenchmarks
 [MinColumn]
 public class SoapReplyBenchmarks
 {
-    private ChatPresenceList list = null!;
+    private PresenceList list = null!;
     private RowFragmentCache fragments = null!;
 
     [Params(50, 5000)]
@@ -81,7 +82,7 @@ public class SoapReplyBenchmarks
 [MinColumn]
 public class SoapColdAfterSaveBenchmarks
 {
-    private readonly ChatPresenceList[] versions = new ChatPresenceList[2];
+    private readonly PresenceList[] versions = new PresenceList[2];
     private RowFragmentCache fragments = null!;
     private int next;
 
@@ -110,7 +111,7 @@ public class SoapColdAfterSaveBenchmarks
 [MemoryDiagnoser]
 public class RestReplyBenchmarks
 {
-    private ChatPresenceList list = null!;
+    private PresenceList list = null!;
 
     [Params(50, 5000)]
     public int Users { get; set; }
@@ -119,7 +120,7 @@ public class RestReplyBenchmarks
     public void Setup() => list = PresenceLists.For(Users);
 
     [Benchmark]
-    public int WriteGetAllJson() => PresenceJson.Serialize(list.Items, Selection.All).Length;
+    public int WriteGetAllJson() => PresenceJson.Serialize(list.Items, ReplyRights.For(list.Language), Selection.All).Length;
 }
 
 /// <summary>The work the SOAP endpoint does for a GetChatPresence reply when no cached reply is used.</summary>
@@ -131,9 +132,9 @@ public static class ColdReply
     internal static RowFragmentCache NewFragments() => new(new SoapOptions().RowFragmentCacheBytes);
 
     /// <summary>As the endpoint writes it by default with the reply cache off (kept rows on, sent as pieces).</summary>
-    public static long WriteSoap(ChatPresenceList list) => WritePieces(list, Shared);
+    public static long WriteSoap(PresenceList list) => WritePieces(list, Shared);
 
-    internal static long WritePieces(ChatPresenceList list, RowFragmentCache? fragments)
+    internal static long WritePieces(PresenceList list, RowFragmentCache? fragments)
     {
         if (fragments is not { IsEnabled: true })
         {
@@ -145,7 +146,7 @@ public static class ColdReply
         return pieces.Length;
     }
 
-    internal static long WriteSoap(ChatPresenceList list, RowFragmentCache? fragments)
+    internal static long WriteSoap(PresenceList list, RowFragmentCache? fragments)
     {
         using var reply = new PooledBufferStream(1024);
         GetChatPresenceReply.Write(reply, SoapVersion.Soap11, default, list, fragments is { IsEnabled: true } ? fragments : null);

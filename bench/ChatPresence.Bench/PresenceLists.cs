@@ -11,7 +11,7 @@ namespace ChatPresence.Bench;
 public static class PresenceLists
 {
     /// <param name="flippedUser">A user whose presence is the opposite: the list after one save.</param>
-    public static ChatPresenceList For(int users, int? flippedUser = null, long changeStamp = 42)
+    public static PresenceList For(int users, int? flippedUser = null, long changeStamp = 42)
     {
         var people = new List<ChatUser> { new(1, "admin", "Ada Admin", ChatRole.Administrator, true) };
         var memberships = new List<TopicMembership>();

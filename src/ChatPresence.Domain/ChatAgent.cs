@@ -13,7 +13,7 @@ namespace ChatPresence.Domain;
 /// </summary>
 public sealed class ChatAgent(DirectoryCache directory, IChatDirectoryStore store, TimeProvider clock, PresenceFeed? feed = null) : IChatAgent
 {
-    public async ValueTask<ChatPresenceList> GetChatPresenceAsync(Caller caller, CancellationToken cancellationToken)
+    public async ValueTask<PresenceList> GetChatPresenceAsync(Caller caller, CancellationToken cancellationToken)
     {
         var view = await directory.GetAsync(cancellationToken);
         return view.ListFor(RequireUser(view, caller), caller.Language);

@@ -10,7 +10,7 @@ namespace ChatPresence.Domain;
 public interface IChatAgent
 {
     /// <summary>Every chat user with presence, topics, ongoing chats and the caller's rights on the row.</summary>
-    ValueTask<ChatPresenceList> GetChatPresenceAsync(Caller caller, CancellationToken cancellationToken);
+    ValueTask<PresenceList> GetChatPresenceAsync(Caller caller, CancellationToken cancellationToken);
 
     /// <summary>
     /// Saves <c>Present</c> for each listed user, atomically and durably, as <see cref="PresenceSave"/> decides: the

@@ -305,7 +305,7 @@ public sealed partial class ChatSoapEndpoint
     }
 
     /// <summary>Chunked (the length is not known before the last row is written), compressed on the way when accepted.</summary>
-    private async Task WriteStreamedPresenceAsync(HttpContext context, SoapVersion version, TimeZoneEcho timeZone, Domain.Presence.ChatPresenceList list, ReadOnlyMemory<byte> addressing, CancellationToken cancellationToken)
+    private async Task WriteStreamedPresenceAsync(HttpContext context, SoapVersion version, TimeZoneEcho timeZone, Domain.Presence.PresenceList list, ReadOnlyMemory<byte> addressing, CancellationToken cancellationToken)
     {
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;

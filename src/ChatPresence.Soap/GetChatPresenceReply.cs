@@ -2,8 +2,8 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Runtime.CompilerServices;
 using System.Text;
+using ChatPresence.Contract.Rights;
 using ChatPresence.Domain.Presence;
-using ChatPresence.Domain.Rights;
 using ChatPresence.Domain.Text;
 
 namespace ChatPresence.Soap;
@@ -11,8 +11,9 @@ namespace ChatPresence.Soap;
 /// <summary>
 /// Writes the GetChatPresence reply straight as UTF-8 bytes, byte for byte what <see cref="SoapReplyWriter"/>'s
 /// <c>XmlWriter</c> settings would write (same prefixes and declarations, <c> /&gt;</c> for empty elements, the same
-/// text escaping). This is the one reply whose size grows with the directory, so it is the one written by hand: rows
-/// share their rights objects, whose XML is encoded once and copied; per row only the user's own values are encoded.
+/// text escaping). This is the one reply whose size grows with the directory, so it is the one written by hand: a
+/// reply shows two rights objects (<see cref="ReplyRights"/> of the list's language), whose XML is encoded once and
+/// copied into each row by its <see cref="PresenceRow.Writable"/>; per row only the user's own values are encoded.
 /// </summary>
 internal static class GetChatPresenceReply
 {
@@ -28,17 +29,14 @@ internal static class GetChatPresenceReply
     private static readonly byte[] Start12 = Encoding.UTF8.GetBytes(
         "<s:Envelope" + EnvelopeAttributes + " xmlns:s=\"" + SoapVersion.Soap12.EnvelopeNamespace + "\">" + HeaderStart);
 
-    // Everything in the XML is shared by all rows with the same rights object: encoded once per object.
-    private static readonly ConditionalWeakTable<TableRight, byte[]> TableRights = new();
-    private static readonly ConditionalWeakTable<FieldPropertyDictionary, byte[]> FieldProperties = new();
-    private static readonly byte[] NilTableRight = "<t:TableRight i:nil=\"true\" />"u8.ToArray();
-    private static readonly byte[] NilFieldProperties = "<t:FieldProperties i:nil=\"true\" />"u8.ToArray();
+    // The rights XML is shared by all rows with the same rights: encoded once per reply rights (language).
+    private static readonly ConditionalWeakTable<ReplyRights, EncodedRights> Rights = new();
 
     // Characters that need more than plain UTF-8 encoding in element content: markup, tab/LF/CR, and what XML
     // cannot carry (replaced, see CarriableText).
     private static readonly SearchValues<char> Special = SearchValues.Create("&<>\t\n\r" + CarriableText.Suspect);
 
-    public static void Write(PooledBufferStream output, SoapVersion version, TimeZoneEcho timeZone, ChatPresenceList list) =>
+    public static void Write(PooledBufferStream output, SoapVersion version, TimeZoneEcho timeZone, PresenceList list) =>
         Write(output, version, timeZone, list, fragments: null);
 
     /// <summary>
@@ -47,12 +45,16 @@ internal static class GetChatPresenceReply
     /// in an agent's list, the agent's own row). When many rows of the view changed since its block was made, the block
     /// is made anew (a second pass that copies the unchanged rows).
     /// </summary>
-    public static void Write(PooledBufferStream output, SoapVersion version, TimeZoneEcho timeZone, ChatPresenceList list, RowFragmentCache? fragments)
+    public static void Write(PooledBufferStream output, SoapVersion version, TimeZoneEcho timeZone, PresenceList list, RowFragmentCache? fragments) =>
+        Write(output, version, timeZone, list, ReplyRights.For(list.Language), fragments);
+
+    /// <summary>The same bytes, with <paramref name="rights"/> shown on the rows (the list's language's, unless a test says otherwise).</summary>
+    internal static void Write(PooledBufferStream output, SoapVersion version, TimeZoneEcho timeZone, PresenceList list, ReplyRights rights, RowFragmentCache? fragments)
     {
         if (fragments is not null)
         {
             using var pieces = new ReplyPieces();
-            Write(pieces, version, timeZone, list, fragments);
+            Write(pieces, version, timeZone, list, rights, fragments);
             pieces.CopyTo(output);
             return;
         }
@@ -64,20 +66,22 @@ internal static class GetChatPresenceReply
             return;
         }
 
-        var rows = new RowFragments();
+        var encoded = Encoded(rights);
         // One buffer for the whole reply: rows differ only in a few short values.
-        var first = items[0];
-        output.EnsureCapacity(output.Length + (items.Count * (rows.TableRight(first.TableRight).Length + rows.FieldProperties(first.FieldProperties).Length + 320)) + 128);
+        output.EnsureCapacity(output.Length + (items.Count * (encoded.Of(items[0].Writable).Length + 320)) + 128);
         for (var i = 0; i < items.Count; i++)
         {
-            WritePresence(output, items[i], ref rows);
+            WritePresence(output, items[i], encoded);
         }
 
         output.Write(End);
     }
 
     /// <summary>The same bytes as pieces: the kept rows of the list's rights view are inserted by reference, not copied.</summary>
-    public static void Write(ReplyPieces pieces, SoapVersion version, TimeZoneEcho timeZone, ChatPresenceList list, RowFragmentCache fragments)
+    public static void Write(ReplyPieces pieces, SoapVersion version, TimeZoneEcho timeZone, PresenceList list, RowFragmentCache fragments) =>
+        Write(pieces, version, timeZone, list, ReplyRights.For(list.Language), fragments);
+
+    internal static void Write(ReplyPieces pieces, SoapVersion version, TimeZoneEcho timeZone, PresenceList list, ReplyRights rights, RowFragmentCache fragments)
     {
         var items = list.Items;
         WriteStart(pieces.Own, version, timeZone, items.Count, default);
@@ -86,20 +90,21 @@ internal static class GetChatPresenceReply
             return;
         }
 
-        var rows = new RowFragments();
-        WriteReusing(pieces, items, fragments, ref rows);
+        WriteReusing(pieces, items, rights, fragments);
         pieces.Own.Write(End);
     }
 
-    private static void WriteReusing(ReplyPieces pieces, IReadOnlyList<ChatPresenceCarrier> items, RowFragmentCache fragments, ref RowFragments rows)
+    private static void WriteReusing(ReplyPieces pieces, IReadOnlyList<PresenceRow> items, ReplyRights rights, RowFragmentCache fragments)
     {
         var output = pieces.Own;
-        var (table, fields) = ViewOf(items);
-        var kept = fragments.Find(table, fields);
+        var encoded = Encoded(rights);
+        var writable = ViewOf(items);
+        var view = rights.Of(writable);
+        var kept = fragments.Find(view);
         if (kept is null || kept.Count != items.Count)
         {
             // Nothing kept for this view, or a directory of another size: kept anew, then inserted whole but for the rows of other rights.
-            kept = Encode(items, table, fields, kept: null, ref rows);
+            kept = Encode(items, view, writable, encoded, kept: null);
             fragments.Keep(kept);
         }
 
@@ -128,7 +133,7 @@ internal static class GetChatPresenceReply
             }
 
             changed += inView ? 1 : 0;
-            WritePresence(output, item, ref rows);
+            WritePresence(output, item, encoded);
         }
 
         if (run >= 0)
@@ -140,12 +145,12 @@ internal static class GetChatPresenceReply
         {
             // Enough rows changed since the block was made that encoding them costs: a new block (one pass that
             // copies the rest, once per view, not per reply). Fewer stay encoded per reply: a save costs no copy of the view.
-            fragments.Keep(Encode(items, table, fields, kept, ref rows));
+            fragments.Keep(Encode(items, view, writable, encoded, kept));
         }
         else if (renewed)
         {
             // A newer data version: remember its rows where their bytes are kept, so the next reply matches by reference.
-            var current = new ChatPresenceCarrier[items.Count];
+            var current = new PresenceRow[items.Count];
             for (var i = 0; i < current.Length; i++)
             {
                 current[i] = kept.InView(items[i]) && kept.Holds(i, items[i]) ? items[i] : kept.Rows[i];
@@ -156,53 +161,50 @@ internal static class GetChatPresenceReply
     }
 
     /// <summary>
-    /// The rights most rows of <paramref name="items"/> carry (a list has at most one row with other rights, the
+    /// Whether most rows of <paramref name="items"/> are writable (a list has at most one row with other rights, the
     /// caller's own): the majority of the first, middle and last rows.
     /// </summary>
-    private static (TableRight? Table, FieldPropertyDictionary? Fields) ViewOf(IReadOnlyList<ChatPresenceCarrier> items)
+    private static bool ViewOf(IReadOnlyList<PresenceRow> items)
     {
-        var a = items[0];
-        var b = items[items.Count / 2];
-        var c = items[^1];
-        var pick = SameRights(a, b) || SameRights(a, c) ? a : b;
-        return (pick.TableRight, pick.FieldProperties);
-
-        static bool SameRights(ChatPresenceCarrier x, ChatPresenceCarrier y) =>
-            ReferenceEquals(x.TableRight, y.TableRight) && ReferenceEquals(x.FieldProperties, y.FieldProperties);
+        var a = items[0].Writable;
+        var b = items[items.Count / 2].Writable;
+        var c = items[^1].Writable;
+        return a == b || a == c ? a : b;
     }
 
     /// <summary>
-    /// Every row of <paramref name="items"/> as the view <paramref name="table"/>/<paramref name="fields"/> shows it
-    /// (a row with other rights is encoded with the view's), copied from <paramref name="kept"/> where it holds it.
+    /// Every row of <paramref name="items"/> as the view <paramref name="view"/> (the rights of rows that are
+    /// <paramref name="writable"/> or not) shows it (a row with other rights is encoded with the view's), copied from
+    /// <paramref name="kept"/> where it holds it.
     /// </summary>
-    private static RowFragmentCache.EncodedRows Encode(IReadOnlyList<ChatPresenceCarrier> items, TableRight? table, FieldPropertyDictionary? fields, RowFragmentCache.EncodedRows? kept, ref RowFragments rows)
+    private static RowFragmentCache.EncodedRows Encode(IReadOnlyList<PresenceRow> items, RowRights view, bool writable, EncodedRights encoded, RowFragmentCache.EncodedRows? kept)
     {
-        var carriers = new ChatPresenceCarrier[items.Count];
+        var rows = new PresenceRow[items.Count];
         var ends = new int[items.Count];
-        var rowBytes = rows.TableRight(table).Length + rows.FieldProperties(fields).Length + 320L;
+        var rowBytes = encoded.Of(writable).Length + 320L;
         using var output = new PooledBufferStream((int)Math.Min(Array.MaxLength, items.Count * rowBytes));
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
-            if (!ReferenceEquals(item.TableRight, table) || !ReferenceEquals(item.FieldProperties, fields))
+            if (item.Writable != writable)
             {
-                item = item with { TableRight = table, FieldProperties = fields };
+                item = item with { Writable = writable };
             }
 
-            carriers[i] = item;
+            rows[i] = item;
             if (kept is not null && kept.Holds(i, item))
             {
                 output.Write(kept.Bytes.AsSpan(kept.Start(i), kept.End(i) - kept.Start(i)));
             }
             else
             {
-                WritePresence(output, item, ref rows);
+                WritePresence(output, item, encoded);
             }
 
             ends[i] = (int)output.Length;
         }
 
-        return new RowFragmentCache.EncodedRows(table, fields, carriers, ends, output.WrittenSpan.ToArray());
+        return new RowFragmentCache.EncodedRows(view, writable, rows, ends, output.WrittenSpan.ToArray());
     }
 
     /// <summary>
@@ -210,15 +212,18 @@ internal static class GetChatPresenceReply
     /// <paramref name="chunkBytes"/> as they are written: for a large directory the first byte leaves at once and the
     /// whole reply is never held in memory.
     /// </summary>
-    public static async Task WriteStreamingAsync(Stream body, SoapVersion version, TimeZoneEcho timeZone, ChatPresenceList list, int chunkBytes, ReadOnlyMemory<byte> extraHeaders, CancellationToken cancellationToken)
+    public static Task WriteStreamingAsync(Stream body, SoapVersion version, TimeZoneEcho timeZone, PresenceList list, int chunkBytes, ReadOnlyMemory<byte> extraHeaders, CancellationToken cancellationToken) =>
+        WriteStreamingAsync(body, version, timeZone, list, ReplyRights.For(list.Language), chunkBytes, extraHeaders, cancellationToken);
+
+    internal static async Task WriteStreamingAsync(Stream body, SoapVersion version, TimeZoneEcho timeZone, PresenceList list, ReplyRights rights, int chunkBytes, ReadOnlyMemory<byte> extraHeaders, CancellationToken cancellationToken)
     {
         var items = list.Items;
         using var chunk = new PooledBufferStream(chunkBytes + 4096);
         WriteStart(chunk, version, timeZone, items.Count, extraHeaders.Span);
-        var rows = new RowFragments();
+        var encoded = Encoded(rights);
         for (var i = 0; i < items.Count; i++)
         {
-            WritePresence(chunk, items[i], ref rows);
+            WritePresence(chunk, items[i], encoded);
             if (chunk.Length >= chunkBytes)
             {
                 await body.WriteAsync(chunk.WrittenMemory, cancellationToken);
@@ -264,11 +269,10 @@ internal static class GetChatPresenceReply
         output.Write(count == 0 ? "<t:Response /></t:GetChatPresenceResponse></s:Body></s:Envelope>"u8 : "<t:Response>"u8);
     }
 
-    private static void WritePresence(PooledBufferStream output, ChatPresenceCarrier item, ref RowFragments rows)
+    private static void WritePresence(PooledBufferStream output, PresenceRow item, EncodedRights rights)
     {
         output.Write("<t:ChatPresence>"u8);
-        output.Write(rows.TableRight(item.TableRight));
-        output.Write(rows.FieldProperties(item.FieldProperties));
+        output.Write(rights.Of(item.Writable));
         output.Write("<t:UserId>"u8);
         WriteInt(output, item.UserId);
         output.Write("</t:UserId>"u8);
@@ -276,11 +280,8 @@ internal static class GetChatPresenceReply
         output.Write("<t:OngoingChats>"u8);
         WriteInt(output, item.OngoingChats);
         output.Write(item.Present ? "</t:OngoingChats><t:Present>true</t:Present>"u8 : "</t:OngoingChats><t:Present>false</t:Present>"u8);
-        if (item.ChatTopics is not { } topics)
-        {
-            output.Write("<t:ChatTopics i:nil=\"true\" /></t:ChatPresence>"u8);
-        }
-        else if (topics.Count == 0)
+        var topics = item.ChatTopics;
+        if (topics.Count == 0)
         {
             output.Write("<t:ChatTopics /></t:ChatPresence>"u8);
         }
@@ -298,19 +299,18 @@ internal static class GetChatPresenceReply
         }
     }
 
-    private static byte[] EncodeTableRight(TableRight table)
+    private static EncodedRights Encoded(ReplyRights rights) => Rights.GetValue(rights, static r => new EncodedRights(Encode(r.Writable), Encode(r.ReadOnly)));
+
+    /// <summary>A row's <c>TableRight</c> and <c>FieldProperties</c> elements, as one run of bytes.</summary>
+    private static byte[] Encode(RowRights rights)
     {
-        using var output = new PooledBufferStream(256);
+        using var output = new PooledBufferStream(2048);
+        var table = rights.TableRight;
         output.Write("<t:TableRight>"u8);
         WriteStringOrNil(output, "<t:Mask"u8, "</t:Mask>"u8, MaskNames.SpaceSeparated(table.Mask));
         WriteStringOrNil(output, "<t:Reason"u8, "</t:Reason>"u8, table.Reason);
         output.Write("</t:TableRight>"u8);
-        return output.WrittenSpan.ToArray();
-    }
-
-    private static byte[] EncodeFieldProperties(FieldPropertyDictionary fields)
-    {
-        using var output = new PooledBufferStream(2048);
+        var fields = rights.FieldProperties;
         if (fields.Entries.Count == 0)
         {
             output.Write("<t:FieldProperties />"u8);
@@ -438,56 +438,9 @@ internal static class GetChatPresenceReply
         }
     }
 
-    /// <summary>The encoded rights of the last two rights objects seen, then the shared table.</summary>
-    private struct RowFragments
+    /// <summary>The encoded rights of one reply: one run of bytes for writable rows, one for the others.</summary>
+    private sealed class EncodedRights(byte[] writable, byte[] readOnly)
     {
-        private TableRight? table1, table2;
-        private byte[]? tableBytes1, tableBytes2;
-        private FieldPropertyDictionary? fields1, fields2;
-        private byte[]? fieldBytes1, fieldBytes2;
-
-        public byte[] TableRight(TableRight? table)
-        {
-            if (table is null)
-            {
-                return NilTableRight;
-            }
-
-            if (ReferenceEquals(table, table1))
-            {
-                return tableBytes1!;
-            }
-
-            if (ReferenceEquals(table, table2))
-            {
-                return tableBytes2!;
-            }
-
-            var bytes = TableRights.GetValue(table, EncodeTableRight);
-            (table2, tableBytes2, table1, tableBytes1) = (table1, tableBytes1, table, bytes);
-            return bytes;
-        }
-
-        public byte[] FieldProperties(FieldPropertyDictionary? fields)
-        {
-            if (fields is null)
-            {
-                return NilFieldProperties;
-            }
-
-            if (ReferenceEquals(fields, fields1))
-            {
-                return fieldBytes1!;
-            }
-
-            if (ReferenceEquals(fields, fields2))
-            {
-                return fieldBytes2!;
-            }
-
-            var bytes = GetChatPresenceReply.FieldProperties.GetValue(fields, EncodeFieldProperties);
-            (fields2, fieldBytes2, fields1, fieldBytes1) = (fields1, fieldBytes1, fields, bytes);
-            return bytes;
-        }
+        public byte[] Of(bool isWritable) => isWritable ? writable : readOnly;
     }
 }

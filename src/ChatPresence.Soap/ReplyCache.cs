@@ -4,7 +4,7 @@ using ChatPresence.Compression;
 namespace ChatPresence.Soap;
 
 /// <summary>
-/// Serialized GetChatPresence replies keyed by (SOAP version, <see cref="Domain.Presence.ChatPresenceList.Tag"/>,
+/// Serialized GetChatPresence replies keyed by (SOAP version, <see cref="Domain.Presence.PresenceList.Tag"/>,
 /// TimeZone echo). The tag is a content key (equal tag means equal rows, rights and language), so a hit can never be
 /// stale presence or another caller's rights. Bounded in entries and in bytes (a reply grows with the directory, and
 /// every agent has a rights view of their own): when either is reached it starts over. An entry keeps its compressed

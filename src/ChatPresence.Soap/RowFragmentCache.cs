@@ -1,13 +1,12 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
+using ChatPresence.Contract.Rights;
 using ChatPresence.Domain.Presence;
-using ChatPresence.Domain.Rights;
 
 namespace ChatPresence.Soap;
 
 /// <summary>
-/// The encoded <c>&lt;t:ChatPresence&gt;</c> rows of one rights view (the rights objects a row carries, which differ
-/// per language), kept across data versions as one contiguous block: a cold reply copies the runs of rows whose
+/// The encoded <c>&lt;t:ChatPresence&gt;</c> rows of one rights view (the <see cref="RowRights"/> a row shows, which
+/// differ per language and by whether the row is writable), kept across data versions as one contiguous block: a cold reply copies the runs of rows whose
 /// content is unchanged in one piece each and encodes only the rows that differ (after a save, the saved row; in an
 /// agent's list, the agent's own writable row). A kept row is used only when the row's content equals what it was
 /// encoded from (user, name, chats, presence, topics) — never on the identity of a directory view or list, which
@@ -15,14 +14,15 @@ namespace ChatPresence.Soap;
 /// </summary>
 internal sealed class RowFragmentCache(long maxBytes)
 {
-    private readonly ConcurrentDictionary<(TableRight? Table, FieldPropertyDictionary? Fields), EncodedRows> views = new(ByReference.Instance);
+    // Rights views are the rights objects themselves (RowRights is a record: equal values are not the same view).
+    private readonly ConcurrentDictionary<RowRights, EncodedRows> views = new(ReferenceEqualityComparer.Instance);
     private readonly Lock keeping = new();
     private long bytes;
 
     public bool IsEnabled => maxBytes > 0;
 
-    /// <summary>The kept rows of the rights view <paramref name="table"/>/<paramref name="fields"/>, if any.</summary>
-    public EncodedRows? Find(TableRight? table, FieldPropertyDictionary? fields) => views.GetValueOrDefault((table, fields));
+    /// <summary>The kept rows of the rights view <paramref name="rights"/>, if any.</summary>
+    public EncodedRows? Find(RowRights rights) => views.GetValueOrDefault(rights);
 
     /// <summary>Keeps <paramref name="rows"/> for its rights view in place of what was kept (a block larger than the budget is not kept).</summary>
     public void Keep(EncodedRows rows)
@@ -34,7 +34,7 @@ internal sealed class RowFragmentCache(long maxBytes)
 
         lock (keeping)
         {
-            var key = (rows.Table, rows.Fields);
+            var key = rows.Rights;
             var replaced = views.TryGetValue(key, out var old) ? old.Bytes.Length : 0;
             if (bytes - replaced + rows.Bytes.Length > maxBytes)
             {
@@ -49,30 +49,18 @@ internal sealed class RowFragmentCache(long maxBytes)
         }
     }
 
-    /// <summary>Rights views are the rights objects themselves (TableRight is a record: equal values are not the same view).</summary>
-    private sealed class ByReference : IEqualityComparer<(TableRight? Table, FieldPropertyDictionary? Fields)>
-    {
-        public static readonly ByReference Instance = new();
-
-        public bool Equals((TableRight? Table, FieldPropertyDictionary? Fields) x, (TableRight? Table, FieldPropertyDictionary? Fields) y) =>
-            ReferenceEquals(x.Table, y.Table) && ReferenceEquals(x.Fields, y.Fields);
-
-        public int GetHashCode((TableRight? Table, FieldPropertyDictionary? Fields) key) =>
-            HashCode.Combine(RuntimeHelpers.GetHashCode(key.Table), RuntimeHelpers.GetHashCode(key.Fields));
-    }
-
     /// <summary>
     /// The rows of one rights view, encoded one after another into <see cref="Bytes"/>; row <c>i</c> is
-    /// <c>Bytes[Start(i)..End(i)]</c> and was encoded from <c>Rows[i]</c> (which carries <see cref="Table"/> and
-    /// <see cref="Fields"/>). Immutable once made, so any number of replies copy from it at once.
+    /// <c>Bytes[Start(i)..End(i)]</c> and was encoded from <c>Rows[i]</c> (whose <see cref="PresenceRow.Writable"/> is
+    /// <see cref="Writable"/>) with <see cref="Rights"/>. Immutable once made, so any number of replies copy from it at once.
     /// </summary>
-    internal sealed class EncodedRows(TableRight? table, FieldPropertyDictionary? fields, ChatPresenceCarrier[] rows, int[] ends, byte[] bytes)
+    internal sealed class EncodedRows(RowRights rights, bool writable, PresenceRow[] rows, int[] ends, byte[] bytes)
     {
-        public TableRight? Table { get; } = table;
+        public RowRights Rights { get; } = rights;
 
-        public FieldPropertyDictionary? Fields { get; } = fields;
+        public bool Writable { get; } = writable;
 
-        public ChatPresenceCarrier[] Rows { get; } = rows;
+        public PresenceRow[] Rows { get; } = rows;
 
         public byte[] Bytes { get; } = bytes;
 
@@ -83,29 +71,29 @@ internal sealed class RowFragmentCache(long maxBytes)
         public int End(int index) => ends[index];
 
         /// <summary>The same bytes, remembering <paramref name="current"/> (equal content) so later lists match by reference.</summary>
-        public EncodedRows With(ChatPresenceCarrier[] current) => new(Table, Fields, current, ends, Bytes);
+        public EncodedRows With(PresenceRow[] current) => new(Rights, Writable, current, ends, Bytes);
 
         /// <summary>Whether <paramref name="row"/> has this view's rights.</summary>
-        public bool InView(ChatPresenceCarrier row) => ReferenceEquals(row.TableRight, Table) && ReferenceEquals(row.FieldProperties, Fields);
+        public bool InView(PresenceRow row) => row.Writable == Writable;
 
         /// <summary>Whether <paramref name="row"/> (with this view's rights) encodes to the bytes of row <paramref name="index"/>.</summary>
-        public bool Holds(int index, ChatPresenceCarrier row) => ReferenceEquals(Rows[index], row) || SameContent(Rows[index], row);
+        public bool Holds(int index, PresenceRow row) => ReferenceEquals(Rows[index], row) || SameContent(Rows[index], row);
 
-        public static bool SameContent(ChatPresenceCarrier a, ChatPresenceCarrier b) =>
+        public static bool SameContent(PresenceRow a, PresenceRow b) =>
             a.UserId == b.UserId &&
             a.Present == b.Present &&
             a.OngoingChats == b.OngoingChats &&
             string.Equals(a.DisplayName, b.DisplayName, StringComparison.Ordinal) &&
             SameTopics(a.ChatTopics, b.ChatTopics);
 
-        private static bool SameTopics(IReadOnlyList<int>? a, IReadOnlyList<int>? b)
+        private static bool SameTopics(IReadOnlyList<int> a, IReadOnlyList<int> b)
         {
             if (ReferenceEquals(a, b))
             {
                 return true;
             }
 
-            if (a is null || b is null || a.Count != b.Count)
+            if (a.Count != b.Count)
             {
                 return false;
             }

@@ -3,7 +3,6 @@ using System.Xml;
 using ChatPresence.Domain.Directory;
 using ChatPresence.Domain.Identity;
 using ChatPresence.Domain.Presence;
-using ChatPresence.Domain.Rights;
 using ChatPresence.Domain.Text;
 
 namespace ChatPresence.Soap;
@@ -38,11 +37,11 @@ public static class SoapReplyWriter
     };
 
     /// <summary>The GetChatPresence reply (written as bytes by <see cref="GetChatPresenceReply"/>: it grows with the directory).</summary>
-    public static void WriteGetChatPresence(PooledBufferStream output, SoapVersion version, TimeZoneEcho timeZone, ChatPresenceList list) =>
+    public static void WriteGetChatPresence(PooledBufferStream output, SoapVersion version, TimeZoneEcho timeZone, PresenceList list) =>
         GetChatPresenceReply.Write(output, version, timeZone, list);
 
     /// <summary>The GetChatPresence reply sent to <paramref name="body"/> piece by piece (large directories).</summary>
-    public static Task WriteGetChatPresenceStreamingAsync(Stream body, SoapVersion version, TimeZoneEcho timeZone, ChatPresenceList list, CancellationToken cancellationToken, int chunkBytes = 32 * 1024, ReadOnlyMemory<byte> extraHeaders = default) =>
+    public static Task WriteGetChatPresenceStreamingAsync(Stream body, SoapVersion version, TimeZoneEcho timeZone, PresenceList list, CancellationToken cancellationToken, int chunkBytes = 32 * 1024, ReadOnlyMemory<byte> extraHeaders = default) =>
         GetChatPresenceReply.WriteStreamingAsync(body, version, timeZone, list, chunkBytes, extraHeaders, cancellationToken);
 
     public static void WriteEmptyResponse(Stream output, SoapVersion version, SoapOperation operation, TimeZoneEcho timeZone, SoapExceptionInfo? failure)

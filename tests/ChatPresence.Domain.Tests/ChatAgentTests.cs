@@ -1,5 +1,4 @@
 using ChatPresence.Domain.Presence;
-using ChatPresence.Domain.Rights;
 using static ChatPresence.Domain.Tests.AgentWorld;
 
 namespace ChatPresence.Domain.Tests;
@@ -10,7 +9,7 @@ public sealed class ChatAgentTests
 
     private static PresenceUpdate Set(int userId, bool present) => new(userId, present);
 
-    private static async Task<ChatPresenceCarrier> RowAsync(AgentWorld world, int userId, int caller = Admin) =>
+    private static async Task<PresenceRow> RowAsync(AgentWorld world, int userId, int caller = Admin) =>
         (await world.Agent.GetChatPresenceAsync(As(caller), None)).Items.Single(p => p.UserId == userId);
 
     [Fact]
@@ -135,17 +134,28 @@ public sealed class ChatAgentTests
     {
         await using var world = await CreateAsync();
         var list = await world.Agent.GetChatPresenceAsync(As(AgentA), None);
+        Assert.All(list.Items, row => Assert.Equal(row.UserId == AgentA, row.Writable));
+    }
+
+    /// <summary>
+    /// Writable is what the save decides (both ask SaveRights): a caller's save of a row's own value goes through
+    /// exactly when the caller sees that row writable.
+    /// </summary>
+    [Theory]
+    [InlineData(Admin)]
+    [InlineData(AgentA)]
+    [InlineData(TopicManager)]
+    [InlineData(RoleManager)]
+    [InlineData(NoTopicAgent)]
+    public async Task A_row_is_writable_exactly_when_the_caller_may_save_it(int caller)
+    {
+        await using var world = await CreateAsync();
+        var list = await world.Agent.GetChatPresenceAsync(As(caller), None);
         foreach (var row in list.Items)
         {
-            var own = row.UserId == AgentA;
-            Assert.Equal(own ? ETableRight.Select | ETableRight.Update : ETableRight.Select, row.TableRight!.Mask);
-            Assert.Equal(own ? string.Empty : "Only the user, a chat manager or an administrator may change this presence.", row.TableRight.Reason);
-            var present = row.FieldProperties!["Present"].FieldRight!;
-            Assert.Equal(own ? EFieldRight.Read | EFieldRight.Write : EFieldRight.Read | EFieldRight.UIHintReadOnly, present.Mask);
-            foreach (var field in new[] { "UserId", "DisplayName", "OngoingChats", "ChatTopics" })
-            {
-                Assert.Equal(EFieldRight.Read | EFieldRight.UIHintReadOnly, row.FieldProperties[field].FieldRight!.Mask);
-            }
+            var saved = await Record.ExceptionAsync(() => world.Agent.SaveChatPresenceAsync(As(caller), [Set(row.UserId, row.Present)], None));
+            Assert.True(row.Writable == saved is null, $"caller {caller}, row {row.UserId}: writable {row.Writable}, save {saved?.Message ?? "done"}");
+            Assert.Equal(row.Writable ? null : FailureReason.Forbidden, (saved as ChatPresenceException)?.Reason);
         }
     }
 
@@ -157,19 +167,14 @@ public sealed class ChatAgentTests
     {
         await using var world = await CreateAsync();
         var list = await world.Agent.GetChatPresenceAsync(As(caller), None);
-        Assert.All(list.Items, row =>
-        {
-            Assert.Equal(ETableRight.Select | ETableRight.Update, row.TableRight!.Mask);
-            Assert.Equal(EFieldRight.Read | EFieldRight.Write, row.FieldProperties!["Present"].FieldRight!.Mask);
-        });
+        Assert.All(list.Items, row => Assert.True(row.Writable));
     }
 
     [Fact]
-    public async Task Rights_reasons_follow_the_callers_language()
+    public async Task The_list_is_in_the_callers_language()
     {
         await using var world = await CreateAsync();
-        var row = (await world.Agent.GetChatPresenceAsync(As(AgentA, "de"), None)).Items.Single(p => p.UserId == AgentB);
-        Assert.StartsWith("Nur der Benutzer", row.TableRight!.Reason, StringComparison.Ordinal);
+        Assert.Equal("de", (await world.Agent.GetChatPresenceAsync(As(AgentA, "de"), None)).Language);
     }
 
     [Fact]

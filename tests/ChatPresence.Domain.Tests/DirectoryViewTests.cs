@@ -1,4 +1,3 @@
-using ChatPresence.Domain.Rights;
 using static ChatPresence.Domain.Tests.AgentWorld;
 
 namespace ChatPresence.Domain.Tests;
@@ -19,8 +18,8 @@ public sealed class DirectoryViewTests
         for (var i = 0; i < a.Count; i++)
         {
             var userId = a[i].UserId;
-            Assert.Equal(userId == AgentA ? ETableRight.Select | ETableRight.Update : ETableRight.Select, a[i].TableRight!.Mask);
-            Assert.Equal(userId == AgentB ? ETableRight.Select | ETableRight.Update : ETableRight.Select, b[i].TableRight!.Mask);
+            Assert.Equal(userId == AgentA, a[i].Writable);
+            Assert.Equal(userId == AgentB, b[i].Writable);
             if (userId is not AgentA and not AgentB)
             {
                 // The same row object: a large directory costs one row array, not one per agent.

@@ -2,7 +2,6 @@ using System.Globalization;
 using ChatPresence.Domain.Directory;
 using ChatPresence.Domain.Live;
 using ChatPresence.Domain.Presence;
-using ChatPresence.Domain.Rights;
 using CsCheck;
 
 namespace ChatPresence.Domain.Tests;
@@ -26,16 +25,17 @@ public sealed class PresenceFeedTests
         var seen = agent.TryRead()!.Events.Single();
         Assert.Equal(FeedEventKind.Presence, seen.Kind);
         Assert.True(seen.Row!.Present);
-        Assert.Equal(ETableRight.Select, seen.Row.TableRight!.Mask);
-        Assert.Equal(PresenceRights.For(writable: false, "en").TableRight, seen.Row.TableRight);
+        Assert.False(seen.Row.Writable);
+        Assert.Equal("en", seen.Language);
         var adminSeen = admin.TryRead()!.Events.Single();
-        Assert.Equal(PresenceRights.For(writable: true, "de").TableRight, adminSeen.Row!.TableRight);
+        Assert.True(adminSeen.Row!.Writable);
+        Assert.Equal("de", adminSeen.Language);
         Assert.Equal(seen.Id, adminSeen.Id);
         Assert.Null(agent.TryRead());
 
         // The agent's own row is writable in the agent's view.
         await SaveAsync(world, AgentWorld.AgentA, AgentWorld.AgentA, true);
-        Assert.Equal(ETableRight.Select | ETableRight.Update, agent.TryRead()!.Events.Single().Row!.TableRight!.Mask);
+        Assert.True(agent.TryRead()!.Events.Single().Row!.Writable);
     }
 
     [Fact]
@@ -57,10 +57,10 @@ public sealed class PresenceFeedTests
         var seen = streams.Select(s => s.TryRead()!.Events.Single()).ToArray();
         Assert.Same(seen[0], seen[1]); // two agents reading another's row, in English: one rendering
         Assert.NotSame(seen[0], seen[2]); // German texts
-        Assert.Equal(PresenceRights.For(writable: false, "de").TableRight, seen[2].Row!.TableRight);
+        Assert.Equal((false, "de"), (seen[2].Row!.Writable, seen[2].Language));
         Assert.NotSame(seen[0], seen[3]); // AgentB's own row is writable for AgentB only
-        Assert.Equal(PresenceRights.For(writable: true, "en").TableRight, seen[3].Row!.TableRight);
-        Assert.Equal(PresenceRights.For(writable: false, "en").TableRight, seen[0].Row!.TableRight);
+        Assert.Equal((true, "en"), (seen[3].Row!.Writable, seen[3].Language));
+        Assert.Equal((false, "en"), (seen[0].Row!.Writable, seen[0].Language));
         streams.ForEach(s => s.Dispose());
     }
 

@@ -2,9 +2,9 @@ using System.Text;
 using System.Text.Json;
 using System.Xml;
 using ChatPresence.Contract.Presence;
+using ChatPresence.Contract.Rights;
 using ChatPresence.Domain;
 using ChatPresence.Domain.Presence;
-using ChatPresence.Domain.Rights;
 using ChatPresence.Rest.Binding;
 using ChatPresence.Rest.Formatting;
 using Microsoft.Extensions.Primitives;
@@ -13,14 +13,19 @@ namespace ChatPresence.Rest.Tests;
 
 public sealed class FormattingTests
 {
-    private static readonly ChatPresenceCarrier Row = new()
-    {
-        TableRight = new TableRight(ETableRight.Select | ETableRight.Update, string.Empty),
-        FieldProperties = new FieldPropertyDictionary(
+    private static readonly RowRights Shown = new(
+        new TableRight(ETableRight.Select | ETableRight.Update, string.Empty),
+        new FieldPropertyDictionary(
         [
             new("UserId", new FieldProperty(new FieldRight(EFieldRight.Read | EFieldRight.UIHintReadOnly, string.Empty), "System.Int32", 0)),
             new("Present", new FieldProperty(new FieldRight(EFieldRight.Read | EFieldRight.Write, string.Empty), "System.Boolean", 0)),
-        ]),
+        ]));
+
+    private static readonly ReplyRights Rights = new(Shown, Shown);
+
+    private static readonly PresenceRow Row = new()
+    {
+        Writable = true,
         UserId = 7,
         DisplayName = "Gustav Manager",
         OngoingChats = 3,
@@ -98,7 +103,7 @@ public sealed class FormattingTests
     [Fact]
     public void Json_nulls_reference_members_and_defaults_value_members_outside_the_selection()
     {
-        var json = Encoding.UTF8.GetString(PresenceJson.Serialize([Row], Selection.Parse("DisplayName,TableRight/Mask,FieldProperties/Present/FieldRight")));
+        var json = Encoding.UTF8.GetString(PresenceJson.Serialize([Row], Rights, Selection.Parse("DisplayName,TableRight/Mask,FieldProperties/Present/FieldRight")));
         using var document = JsonDocument.Parse(json);
         var row = document.RootElement[0];
         Assert.Equal(0, row.GetProperty("UserId").GetInt32());
@@ -117,7 +122,7 @@ public sealed class FormattingTests
     [Fact]
     public void Json_writes_every_member_in_the_documented_order()
     {
-        var json = Encoding.UTF8.GetString(PresenceJson.Serialize([Row], Selection.All));
+        var json = Encoding.UTF8.GetString(PresenceJson.Serialize([Row], Rights, Selection.All));
         Assert.StartsWith("[{\"UserId\":7,\"DisplayName\":\"Gustav Manager\",\"OngoingChats\":3,\"Present\":true,\"ChatTopics\":[1,2],\"TableRight\":{\"Mask\":\"Select, Update\",\"Reason\":\"\"},\"FieldProperties\":{\"UserId\":{\"FieldRight\":{\"Mask\":\"Read, UIHintReadOnly\"", json, StringComparison.Ordinal);
     }
 
@@ -128,25 +133,25 @@ public sealed class FormattingTests
     [InlineData(WireFormat.Xml, 200)]
     public async Task Streamed_bodies_equal_serialized_ones_whatever_the_piece_size(WireFormat format, int chunkBytes)
     {
-        ChatPresenceCarrier[] rows = [.. Enumerable.Range(1, 40).Select(i => Row with { UserId = i, DisplayName = "Æsa & <" + i + ">", Present = i % 3 == 0 })];
+        PresenceRow[] rows = [.. Enumerable.Range(1, 40).Select(i => Row with { UserId = i, DisplayName = "Æsa & <" + i + ">", Present = i % 3 == 0 })];
         var selection = Selection.Parse("UserId,DisplayName,Present,TableRight/Mask");
         using var streamed = new MemoryStream();
         if (format == WireFormat.Json)
         {
-            await PresenceJson.WriteStreamingAsync(streamed, rows, selection, chunkBytes, CancellationToken.None);
-            Assert.Equal(PresenceJson.Serialize(rows, selection), streamed.ToArray());
+            await PresenceJson.WriteStreamingAsync(streamed, rows, Rights, selection, chunkBytes, CancellationToken.None);
+            Assert.Equal(PresenceJson.Serialize(rows, Rights, selection), streamed.ToArray());
         }
         else
         {
-            await PresenceXml.WriteStreamingAsync(streamed, rows, selection, chunkBytes, CancellationToken.None);
-            Assert.Equal(PresenceXml.Serialize(rows, selection), streamed.ToArray());
+            await PresenceXml.WriteStreamingAsync(streamed, rows, Rights, selection, chunkBytes, CancellationToken.None);
+            Assert.Equal(PresenceXml.Serialize(rows, Rights, selection), streamed.ToArray());
         }
     }
 
     [Fact]
     public void Xml_is_datacontract_style_in_schema_order()
     {
-        var xml = Encoding.UTF8.GetString(PresenceXml.Serialize([Row with { DisplayName = null }], Selection.All));
+        var xml = Encoding.UTF8.GetString(PresenceXml.Serialize([Row with { DisplayName = null }], Rights, Selection.All));
         Assert.StartsWith("<ArrayOfChatPresence xmlns=\"http://www.superoffice.net/ws/crm/NetServer/Services86\" xmlns:i=\"http://www.w3.org/2001/XMLSchema-instance\"><ChatPresence><TableRight><Mask>Select Update</Mask><Reason></Reason></TableRight><FieldProperties><FieldPropertyDictionaryKeyValuePair><Key>UserId</Key>", xml, StringComparison.Ordinal);
         Assert.Contains("<UserId>7</UserId><DisplayName i:nil=\"true\" /><OngoingChats>3</OngoingChats><Present>true</Present><ChatTopics xmlns:a=\"http://schemas.microsoft.com/2003/10/Serialization/Arrays\"><a:int>1</a:int><a:int>2</a:int></ChatTopics>", xml, StringComparison.Ordinal);
     }
@@ -253,7 +258,7 @@ public sealed class FormattingTests
     [Fact]
     public void Xml_output_is_well_formed_and_nil_marks_nulls()
     {
-        var bytes = PresenceXml.Serialize([Row], Selection.Parse("UserId"));
+        var bytes = PresenceXml.Serialize([Row], Rights, Selection.Parse("UserId"));
         using var reader = XmlReader.Create(new MemoryStream(bytes), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit });
         var nils = 0;
         while (reader.Read())

@@ -225,6 +225,6 @@ public sealed class ReplyCacheBoundsTests
 
     private static ReplyCache ReplyCacheOf(int capacity, long maxBytes = ReplyCache.DefaultMaxBytes) => new(capacity, maxBytes);
 
-    private static Domain.Presence.ChatPresenceList List(string tag, int users) =>
-        new(tag, Enumerable.Range(1, users).Select(id => new Domain.Presence.ChatPresenceCarrier { UserId = id, DisplayName = "User " + id, ChatTopics = [1] }).ToArray());
+    private static Domain.Presence.PresenceList List(string tag, int users) =>
+        new(tag, "en", Enumerable.Range(1, users).Select(id => new Domain.Presence.PresenceRow { UserId = id, DisplayName = "User " + id, ChatTopics = [1] }).ToArray());
 }

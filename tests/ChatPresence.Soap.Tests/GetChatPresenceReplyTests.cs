@@ -1,7 +1,7 @@
 using System.Text;
 using System.Xml;
+using ChatPresence.Contract.Rights;
 using ChatPresence.Domain.Presence;
-using ChatPresence.Domain.Rights;
 
 namespace ChatPresence.Soap.Tests;
 
@@ -22,9 +22,9 @@ public sealed class GetChatPresenceReplyTests
         {
             foreach (var timeZone in new[] { default, new TimeZoneEcho(true, 287, "NO"), new TimeZoneEcho(true, null, null), new TimeZoneEcho(true, -1, "") })
             {
-                var list = ListsByName[name];
-                var expected = Reference.Write(version, timeZone, list);
-                var written = Written(version, timeZone, list);
+                var (list, rights) = ListsByName[name];
+                var expected = Reference.Write(version, timeZone, list, rights);
+                var written = Written(version, timeZone, list, rights);
                 Assert.Equal(Encoding.UTF8.GetString(expected), Encoding.UTF8.GetString(written)); // readable on failure
                 Assert.Equal(expected, written);
             }
@@ -37,10 +37,10 @@ public sealed class GetChatPresenceReplyTests
     {
         foreach (var version in new[] { SoapVersion.Soap11, SoapVersion.Soap12 })
         {
-            var list = ListsByName[name];
+            var (list, rights) = ListsByName[name];
             using var streamed = new MemoryStream();
-            await SoapReplyWriter.WriteGetChatPresenceStreamingAsync(streamed, version, new TimeZoneEcho(true, 287, "NO"), list, CancellationToken.None, chunkBytes: 100);
-            Assert.Equal(Written(version, new TimeZoneEcho(true, 287, "NO"), list), streamed.ToArray());
+            await GetChatPresenceReply.WriteStreamingAsync(streamed, version, new TimeZoneEcho(true, 287, "NO"), list, rights, chunkBytes: 100, extraHeaders: default, CancellationToken.None);
+            Assert.Equal(Written(version, new TimeZoneEcho(true, 287, "NO"), list, rights), streamed.ToArray());
         }
     }
 
@@ -58,10 +58,10 @@ public sealed class GetChatPresenceReplyTests
     [InlineData(0xDC00)]
     public async Task A_character_XML_cannot_carry_is_replaced_and_the_reply_stays_well_formed(int character)
     {
-        var list = new ChatPresenceList("t", [Row(2, "bad " + (char)character + " name"), Row(3, "fine 😀")]);
+        var list = new PresenceList("t", "en", [Row(2, "bad " + (char)character + " name"), Row(3, "fine 😀")]);
         foreach (var version in new[] { SoapVersion.Soap11, SoapVersion.Soap12 })
         {
-            var written = Written(version, default, list);
+            var written = Written(version, default, list, ReplyRights.For("en"));
             using var streamed = new MemoryStream();
             await SoapReplyWriter.WriteGetChatPresenceStreamingAsync(streamed, version, default, list, CancellationToken.None, chunkBytes: 10);
             Assert.Equal(written, streamed.ToArray());
@@ -71,13 +71,28 @@ public sealed class GetChatPresenceReplyTests
         }
     }
 
-    private static readonly Dictionary<string, ChatPresenceList> ListsByName = new()
+    // Odd rights no reply of the service shows, to hold the encoding of every rights member to XmlWriter's.
+    private static readonly ReplyRights OddRights = new(
+        writable: new RowRights(new TableRight(ETableRight.Select | ETableRight.RestrictedUpdate | ETableRight.Filtering, null!), new FieldPropertyDictionary([])),
+        readOnly: new RowRights(
+            new TableRight(ETableRight.None, ""),
+            new FieldPropertyDictionary(
+            [
+                new("Present", new FieldProperty(null, null, -3)),
+                new("Odd & <key>", new FieldProperty(new FieldRight(EFieldRight.UndefinedValue256 | EFieldRight.Unused1 | EFieldRight.UIHintMandatory, "why & <not>"), "", 0)),
+                new("None", new FieldProperty(new FieldRight(EFieldRight.None, null!), "T", 1)),
+            ])));
+
+    private static readonly Dictionary<string, (PresenceList List, ReplyRights Rights)> ListsByName = new()
     {
-        ["empty"] = new ChatPresenceList("t", []),
-        ["agent view, en"] = View(60, "en", ownId: 3),
-        ["manager view, no"] = View(12, "no", ownId: -1),
-        ["every language"] = new ChatPresenceList("t", [.. View(3, "de", 2).Items, .. View(3, "sv", 2).Items, .. View(3, "*", 2).Items]),
-        ["escaping"] = new ChatPresenceList("t",
+        ["empty"] = WithItsRights(new PresenceList("t", "en", [])),
+        ["agent view, en"] = WithItsRights(View(60, "en", ownId: 3)),
+        ["manager view, no"] = WithItsRights(View(12, "no", ownId: -1)),
+        ["agent view, de"] = WithItsRights(View(3, "de", 2)),
+        ["agent view, sv"] = WithItsRights(View(3, "sv", 2)),
+        ["agent view, *"] = WithItsRights(View(3, "*", 2)),
+        ["agent view, x"] = WithItsRights(View(3, "x", 2)),
+        ["escaping"] = WithItsRights(new PresenceList("t", "en",
         [
             Row(1, "Tom & Jerry <cartoons> \"quoted\" 'single'"),
             Row(2, "line\r\nbreaks\rand\nmore\ttabs"),
@@ -85,33 +100,24 @@ public sealed class GetChatPresenceReplyTests
             Row(4, ""),
             Row(5, null),
             Row(6, "]]> and &amp; already"),
-        ]),
-        ["odd values"] = new ChatPresenceList("t",
+        ])),
+        ["odd values"] = (new PresenceList("t", "en",
         [
-            Row(int.MaxValue, "max") with { OngoingChats = int.MinValue, ChatTopics = null, TableRight = null, FieldProperties = null },
+            Row(int.MaxValue, "max") with { OngoingChats = int.MinValue, ChatTopics = [] },
             Row(0, "zero") with { ChatTopics = [], OngoingChats = 1023, Present = true },
             Row(1024, "big") with { ChatTopics = [-1, 0, 1, 1_000_000], OngoingChats = 1024 },
-            Row(7, "custom rights") with
-            {
-                TableRight = new TableRight(ETableRight.None, ""),
-                FieldProperties = new FieldPropertyDictionary(
-                [
-                    new("Present", new FieldProperty(null, null, -3)),
-                    new("Odd & <key>", new FieldProperty(new FieldRight(EFieldRight.UndefinedValue256 | EFieldRight.Unused1 | EFieldRight.UIHintMandatory, "why & <not>"), "", 0)),
-                    new("None", new FieldProperty(new FieldRight(EFieldRight.None, null!), "T", 1)),
-                ]),
-            },
-            Row(8, "no fields") with { FieldProperties = new FieldPropertyDictionary([]), TableRight = new TableRight(ETableRight.Select | ETableRight.RestrictedUpdate | ETableRight.Filtering, null!) },
-        ]),
+            Row(7, "custom rights"),
+            Row(8, "no fields"),
+        ]), OddRights),
     };
 
-    private static ChatPresenceCarrier Row(int userId, string? displayName)
+    private static (PresenceList, ReplyRights) WithItsRights(PresenceList list) => (list, ReplyRights.For(list.Language));
+
+    private static PresenceRow Row(int userId, string? displayName)
     {
-        var rights = PresenceRights.For(writable: userId % 2 == 0, "en");
-        return new ChatPresenceCarrier
+        return new PresenceRow
         {
-            TableRight = rights.TableRight,
-            FieldProperties = rights.FieldProperties,
+            Writable = userId % 2 == 0,
             UserId = userId,
             DisplayName = displayName,
             OngoingChats = userId % 3,
@@ -120,17 +126,13 @@ public sealed class GetChatPresenceReplyTests
         };
     }
 
-    private static ChatPresenceList View(int users, string language, int ownId)
+    private static PresenceList View(int users, string language, int ownId)
     {
-        var writable = PresenceRights.For(writable: true, language);
-        var readOnly = PresenceRights.For(writable: false, language);
         var items = Enumerable.Range(1, users).Select(id =>
         {
-            var rights = ownId == -1 || ownId == id ? writable : readOnly;
-            return new ChatPresenceCarrier
+            return new PresenceRow
             {
-                TableRight = rights.TableRight,
-                FieldProperties = rights.FieldProperties,
+                Writable = ownId == -1 || ownId == id,
                 UserId = id,
                 DisplayName = "User " + id,
                 OngoingChats = id % 4,
@@ -138,13 +140,13 @@ public sealed class GetChatPresenceReplyTests
                 ChatTopics = id % 5 == 0 ? [] : [1 + (id % 2)],
             };
         }).ToArray();
-        return new ChatPresenceList("t", items);
+        return new PresenceList("t", language, items);
     }
 
-    private static byte[] Written(SoapVersion version, TimeZoneEcho timeZone, ChatPresenceList list)
+    private static byte[] Written(SoapVersion version, TimeZoneEcho timeZone, PresenceList list, ReplyRights rights)
     {
         using var output = new PooledBufferStream(64);
-        SoapReplyWriter.WriteGetChatPresence(output, version, timeZone, list);
+        GetChatPresenceReply.Write(output, version, timeZone, list, rights, fragments: null);
         return output.WrittenSpan.ToArray();
     }
 
@@ -164,7 +166,7 @@ public sealed class GetChatPresenceReplyTests
             CloseOutput = false,
         };
 
-        public static byte[] Write(SoapVersion version, TimeZoneEcho timeZone, ChatPresenceList list)
+        public static byte[] Write(SoapVersion version, TimeZoneEcho timeZone, PresenceList list, ReplyRights rights)
         {
             using var output = new MemoryStream();
             using (var w = XmlWriter.Create(output, Settings))
@@ -195,7 +197,7 @@ public sealed class GetChatPresenceReplyTests
                 w.WriteStartElement("t", "Response", Tns);
                 foreach (var item in list.Items)
                 {
-                    WritePresence(w, item);
+                    WritePresence(w, item, rights.Of(item));
                 }
 
                 w.WriteEndElement();
@@ -207,10 +209,10 @@ public sealed class GetChatPresenceReplyTests
             return output.ToArray();
         }
 
-        private static void WritePresence(XmlWriter w, ChatPresenceCarrier item)
+        private static void WritePresence(XmlWriter w, PresenceRow item, RowRights rights)
         {
             w.WriteStartElement("t", "ChatPresence", Tns);
-            if (item.TableRight is { } table)
+            if (rights.TableRight is { } table)
             {
                 w.WriteStartElement("t", "TableRight", Tns);
                 w.WriteStartElement("t", "Mask", Tns);
@@ -224,7 +226,7 @@ public sealed class GetChatPresenceReplyTests
                 WriteNil(w, "TableRight");
             }
 
-            if (item.FieldProperties is { } fields)
+            if (rights.FieldProperties is { } fields)
             {
                 w.WriteStartElement("t", "FieldProperties", Tns);
                 foreach (var (key, property) in fields.Entries)

@@ -2,7 +2,10 @@ using ChatPresence.Domain.Text;
 
 namespace ChatPresence.Contract.Text;
 
-/// <summary>Texts of refusals that exist only on the wire (media types, routes, methods, body size, foreign forms).</summary>
+/// <summary>
+/// Texts that exist only on the wire: refusals for media types, routes, methods, body size and foreign forms, and the
+/// read-only reason a row's rights carry.
+/// </summary>
 internal enum WireTextId
 {
     UnsupportedMediaType,
@@ -11,11 +14,14 @@ internal enum WireTextId
     RouteNotFound,
     MethodNotAllowed,
     CrossSiteRequestRefused,
+
+    /// <summary>Why a row's presence is read-only for the caller (TableRight and Present's FieldRight reason).</summary>
+    RowReadOnly,
 }
 
 /// <summary>
 /// The wire-only texts, in the languages of the domain's catalogue (<see cref="Texts"/>): the domain never refuses
-/// for these reasons, so their texts are not its.
+/// for these reasons nor writes rights objects, so their texts are not its.
 /// </summary>
 internal static class WireTexts
 {
@@ -29,6 +35,7 @@ internal static class WireTexts
             "There is no route '{0}'.",
             "{0} is not allowed on '{1}'.",
             "A form or text body from another site is not accepted. Send JSON or XML, or the X-XSRF-TOKEN header.",
+            "Only the user, a chat manager or an administrator may change this presence.",
         ],
         ["no"] =
         [
@@ -38,6 +45,7 @@ internal static class WireTexts
             "Det finnes ingen rute '{0}'.",
             "{0} er ikke tillatt på '{1}'.",
             "Et skjema eller en tekst fra et annet nettsted godtas ikke. Send JSON eller XML, eller X-XSRF-TOKEN-headeren.",
+            "Bare brukeren, en chatleder eller en administrator kan endre denne statusen.",
         ],
         ["sv"] =
         [
@@ -47,6 +55,7 @@ internal static class WireTexts
             "Det finns ingen väg '{0}'.",
             "{0} är inte tillåtet på '{1}'.",
             "Ett formulär eller en text från en annan webbplats godtas inte. Skicka JSON eller XML, eller X-XSRF-TOKEN-headern.",
+            "Endast användaren, en chattansvarig eller en administratör får ändra denna närvaro.",
         ],
         ["da"] =
         [
@@ -56,6 +65,7 @@ internal static class WireTexts
             "Der findes ingen rute '{0}'.",
             "{0} er ikke tilladt på '{1}'.",
             "En formular eller tekst fra et andet websted accepteres ikke. Send JSON eller XML, eller X-XSRF-TOKEN-headeren.",
+            "Kun brugeren, en chatleder eller en administrator må ændre denne status.",
         ],
         ["de"] =
         [
@@ -65,6 +75,7 @@ internal static class WireTexts
             "Es gibt keine Route '{0}'.",
             "{0} ist für '{1}' nicht erlaubt.",
             "Ein Formular oder Text von einer anderen Website wird nicht angenommen. Senden Sie JSON oder XML oder den X-XSRF-TOKEN-Header.",
+            "Nur der Benutzer, ein Chat-Manager oder ein Administrator darf diesen Status ändern.",
         ],
     });
 

@@ -7,7 +7,7 @@ namespace ChatPresence.Domain.Directory;
 
 /// <summary>
 /// An immutable, indexed view of one store snapshot, with the presence lists built from it cached per rights
-/// view and language. A new view replaces it whenever the store's change stamp moves.
+/// view and language (rows themselves are shared by every language: only the facades write texts). A new view replaces it whenever the store's change stamp moves.
 /// </summary>
 public sealed class DirectoryView
 {
@@ -20,8 +20,9 @@ public sealed class DirectoryView
     private readonly FrozenDictionary<int, int[]> topicsByUser;
     private readonly IReadOnlyDictionary<int, int> ongoing;
     private readonly IReadOnlyDictionary<int, bool> presence;
-    private readonly ConcurrentDictionary<(int RightsKey, string Language), ChatPresenceList> lists = new();
-    private readonly ConcurrentDictionary<(bool Writable, string Language), ChatPresenceCarrier[]> rows = new();
+    private readonly ConcurrentDictionary<(int RightsKey, string Language), PresenceList> lists = new();
+    private PresenceRow[]? writableRows;
+    private PresenceRow[]? readOnlyRows;
 
     public DirectoryView(DirectorySnapshot snapshot)
     {
@@ -86,9 +87,9 @@ public sealed class DirectoryView
     /// <summary>All topics.</summary>
     public IEnumerable<ChatTopic> Topics => topicsById.Values;
 
-    /// <summary>A chat user's row without rights (null when not a chat user): what a change feed compares and sends.</summary>
-    public ChatPresenceCarrier? BareRow(int userId) =>
-        usersById.TryGetValue(userId, out var user) && user.ChatAccess ? Row(user, null) : null;
+    /// <summary>A chat user's row as nobody may save it (null when not a chat user): what a change feed compares and sends.</summary>
+    public PresenceRow? BareRow(int userId) =>
+        usersById.TryGetValue(userId, out var user) && user.ChatAccess ? Row(user, writable: false) : null;
 
     public ChatUser? FindUser(int userId) => usersById.GetValueOrDefault(userId);
 
@@ -98,53 +99,55 @@ public sealed class DirectoryView
 
     public bool IsChatUser(int userId) => usersById.TryGetValue(userId, out var user) && user.ChatAccess;
 
-    public bool CanSaveAnyone(ChatUser caller) => PresenceRights.CanSaveAnyone(caller, topicManagers.Contains(caller.Id));
+    public bool CanSaveAnyone(ChatUser caller) => SaveRights.CanSaveAnyone(caller, topicManagers.Contains(caller.Id));
 
     /// <summary>The presence list as <paramref name="caller"/> sees it; built once per rights view and language.</summary>
-    public ChatPresenceList ListFor(ChatUser caller, string language)
+    public PresenceList ListFor(ChatUser caller, string language)
     {
         // Callers who may save anyone all see the same rows; everyone else differs only in their own row.
         var rightsKey = CanSaveAnyone(caller) ? -1 : caller.Id;
         return lists.GetOrAdd((rightsKey, language), static (key, view) => view.Build(key.RightsKey, key.Language), this);
     }
 
-    private ChatPresenceList Build(int rightsKey, string language)
+    private PresenceList Build(int rightsKey, string language)
     {
         var rightsTag = rightsKey == -1 ? "all" : "own" + rightsKey.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var tag = $"{ChangeStamp}.{rightsTag}.{language}";
         if (rightsKey == -1)
         {
-            return new ChatPresenceList(tag, RowsFor(writable: true, language));
+            return new PresenceList(tag, language, RowsFor(writable: true));
         }
 
-        // An agent's list is the shared read-only rows with their own row swapped for a writable one, so a
-        // large directory costs one row array per language, not one per agent.
-        var readOnly = RowsFor(writable: false, language);
+        // Writable as SaveRights.MaySave says: every row for a caller who may save anyone, else only their own. An
+        // agent's list is the shared read-only rows with their own row swapped for a writable one, so a large
+        // directory costs one row array per rights view, not one per agent.
+        var readOnly = RowsFor(writable: false);
         var own = Array.BinarySearch(chatUserIds, rightsKey);
         return own < 0
-            ? new ChatPresenceList(tag, readOnly)
-            : new ChatPresenceList(tag, new OneRowReplaced(readOnly, own, Row(chatUsers[own], PresenceRights.For(writable: true, language))));
+            ? new PresenceList(tag, language, readOnly)
+            : new PresenceList(tag, language, new OneRowReplaced(readOnly, own, Row(chatUsers[own], writable: true)));
     }
 
-    private ChatPresenceCarrier[] RowsFor(bool writable, string language) =>
-        rows.GetOrAdd((writable, language), static (key, view) => view.BuildRows(key.Writable, key.Language), this);
-
-    private ChatPresenceCarrier[] BuildRows(bool writable, string language)
+    private PresenceRow[] RowsFor(bool writable)
     {
-        var rights = PresenceRights.For(writable, language);
-        var items = new ChatPresenceCarrier[chatUsers.Length];
+        ref var rows = ref writable ? ref writableRows : ref readOnlyRows;
+        return Volatile.Read(ref rows) ?? Interlocked.CompareExchange(ref rows, BuildRows(writable), null) ?? rows;
+    }
+
+    private PresenceRow[] BuildRows(bool writable)
+    {
+        var items = new PresenceRow[chatUsers.Length];
         for (var i = 0; i < chatUsers.Length; i++)
         {
-            items[i] = Row(chatUsers[i], rights);
+            items[i] = Row(chatUsers[i], writable);
         }
 
         return items;
     }
 
-    private ChatPresenceCarrier Row(ChatUser user, RowRights? rights) => new()
+    private PresenceRow Row(ChatUser user, bool writable) => new()
     {
-        TableRight = rights?.TableRight,
-        FieldProperties = rights?.FieldProperties,
+        Writable = writable,
         UserId = user.Id,
         DisplayName = user.DisplayName,
         OngoingChats = ongoing.GetValueOrDefault(user.Id),
@@ -153,13 +156,13 @@ public sealed class DirectoryView
     };
 
     /// <summary>A row array with one row replaced, without copying the array.</summary>
-    private sealed class OneRowReplaced(ChatPresenceCarrier[] rows, int index, ChatPresenceCarrier replacement) : IReadOnlyList<ChatPresenceCarrier>
+    private sealed class OneRowReplaced(PresenceRow[] rows, int index, PresenceRow replacement) : IReadOnlyList<PresenceRow>
     {
         public int Count => rows.Length;
 
-        public ChatPresenceCarrier this[int i] => i == index ? replacement : rows[i];
+        public PresenceRow this[int i] => i == index ? replacement : rows[i];
 
-        public IEnumerator<ChatPresenceCarrier> GetEnumerator()
+        public IEnumerator<PresenceRow> GetEnumerator()
         {
             for (var i = 0; i < rows.Length; i++)
             {

@@ -30,19 +30,22 @@ public sealed record TopicState(int TopicId, string Name, bool Open, bool Always
 }
 
 /// <summary>
-/// One change, as the feed keeps it for every caller: rows without rights (each stream adds its caller's), so the
-/// ring of recent events is shared by all streams.
+/// One change, as the feed keeps it for every caller: rows as nobody may save them (each stream marks its caller's
+/// rights), so the ring of recent events is shared by all streams.
 /// </summary>
-public sealed record FeedEvent(long Sequence, FeedEventKind Kind, int Id, ChatPresenceCarrier? Row, TopicState? Topic);
+public sealed record FeedEvent(long Sequence, FeedEventKind Kind, int Id, PresenceRow? Row, TopicState? Topic);
 
-/// <summary>One event as one caller receives it: <see cref="Row"/> carries that caller's rights and texts.</summary>
-public sealed record StreamEvent(string Id, FeedEventKind Kind, int SubjectId, ChatPresenceCarrier? Row, TopicState? Topic);
+/// <summary>
+/// One event as one caller receives it: <see cref="Row"/> is writable when that caller may save it, and
+/// <see cref="Language"/> is the caller's (the language its rights texts are written in; empty for an event without a row).
+/// </summary>
+public sealed record StreamEvent(string Id, FeedEventKind Kind, int SubjectId, PresenceRow? Row, TopicState? Topic, string Language);
 
 /// <summary>
 /// What a stream writes next: a snapshot (the caller's whole presence list, at the moment <see cref="SnapshotId"/>),
 /// or events; <see cref="Ended"/> when the caller is no longer a user.
 /// </summary>
-public sealed record PresenceBatch(ChatPresenceList? Snapshot, string? SnapshotId, IReadOnlyList<StreamEvent> Events, bool Ended = false)
+public sealed record PresenceBatch(PresenceList? Snapshot, string? SnapshotId, IReadOnlyList<StreamEvent> Events, bool Ended = false)
 {
     public static readonly PresenceBatch End = new(null, null, [], Ended: true);
 }

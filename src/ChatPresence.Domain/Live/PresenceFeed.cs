@@ -206,7 +206,7 @@ public sealed class PresenceFeed : IDisposable
         }
     }
 
-    /// <summary>Events with the subscription's caller's rights and texts on each row.</summary>
+    /// <summary>Events with each row marked writable where the subscription's caller may save it.</summary>
     internal PresenceBatch Render(PresenceSubscription subscription, List<FeedEvent> events)
     {
         var current = view!;
@@ -221,7 +221,7 @@ public sealed class PresenceFeed : IDisposable
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
-            var writable = e.Row is not null && (anyone || e.Id == caller.UserId);
+            var writable = e.Row is not null && SaveRights.MaySave(caller.UserId, anyone, e.Id);
             var language = e.Row is null ? string.Empty : caller.Language;
             var renderings = renders[e.Sequence % renders.Length];
             rendered[i] = renderings is not null && renderings.Sequence == e.Sequence
@@ -232,17 +232,16 @@ public sealed class PresenceFeed : IDisposable
         return new PresenceBatch(null, null, rendered);
     }
 
-    /// <summary>One event as the callers of one rights view and language get it (rows carry their rights and texts).</summary>
+    /// <summary>One event as the callers of one rights view and language get it (a facade writes it once for all of them).</summary>
     private StreamEvent Render(FeedEvent e, bool writable, string language)
     {
         var row = e.Row;
-        if (row is not null)
+        if (row is not null && row.Writable != writable)
         {
-            var rights = PresenceRights.For(writable, language);
-            row = row with { TableRight = rights.TableRight, FieldProperties = rights.FieldProperties };
+            row = row with { Writable = writable };
         }
 
-        return new StreamEvent(IdOf(e.Sequence), e.Kind, e.Id, row, e.Topic);
+        return new StreamEvent(IdOf(e.Sequence), e.Kind, e.Id, row, e.Topic, language);
     }
 
     /// <summary>What a board shows besides the rows: who the caller is, and the topics as they stand now.</summary>
@@ -364,11 +363,11 @@ public sealed class PresenceFeed : IDisposable
         }
     }
 
-    private static bool SameRow(ChatPresenceCarrier a, ChatPresenceCarrier b) =>
+    private static bool SameRow(PresenceRow a, PresenceRow b) =>
         a.Present == b.Present
         && a.OngoingChats == b.OngoingChats
         && a.DisplayName == b.DisplayName
-        && (a.ChatTopics ?? []).SequenceEqual(b.ChatTopics ?? []);
+        && a.ChatTopics.SequenceEqual(b.ChatTopics);
 
     private void OnTopicTimer()
     {
@@ -420,7 +419,7 @@ public sealed class PresenceFeed : IDisposable
         topicTimer.Change(due < TimeSpan.Zero ? TimeSpan.Zero : due > TimeSpan.FromHours(1) ? TimeSpan.FromHours(1) : due, Timeout.InfiniteTimeSpan);
     }
 
-    private void Publish(FeedEventKind kind, int id, ChatPresenceCarrier? row, TopicState? topic)
+    private void Publish(FeedEventKind kind, int id, PresenceRow? row, TopicState? topic)
     {
         var e = new FeedEvent(++sequence, kind, id, row, topic);
         ring[e.Sequence % ring.Length] = e;

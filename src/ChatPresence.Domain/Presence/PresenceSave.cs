@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Runtime.CompilerServices;
 using ChatPresence.Domain.Directory;
+using ChatPresence.Domain.Rights;
 using ChatPresence.Domain.Text;
 
 namespace ChatPresence.Domain.Presence;
@@ -66,7 +67,8 @@ public sealed class PresenceSave : IReadOnlyList<PresenceUpdate>
             }
         }
 
-        if (!view.CanSaveAnyone(saver) && save.updates.Any(u => u.UserId != saver.Id))
+        var anyone = view.CanSaveAnyone(saver);
+        if (save.updates.Any(u => !SaveRights.MaySave(saver.Id, anyone, u.UserId)))
         {
             throw ChatPresenceException.Create(FailureReason.Forbidden, language, TextId.SaveOthersForbidden);
         }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Reflection;
 using System.Text.Json;
 using ChatPresence.Compression;
+using ChatPresence.Contract.Rights;
 using ChatPresence.Domain.Directory;
 using ChatPresence.Domain.Presence;
 using ChatPresence.Rest.Formatting;
@@ -23,7 +24,7 @@ internal sealed class PresenceReply : IResult, IEndpointMetadataProvider
 
     private const int ChunkBytes = 32 * 1024;
 
-    private readonly (ChatPresenceList List, ReplyFormat Format, Selection Selection)? streamed;
+    private readonly (PresenceList List, ReplyFormat Format, Selection Selection)? streamed;
     private readonly ContentCoding coding;
 
     public PresenceReply(CachedReply reply)
@@ -38,7 +39,7 @@ internal sealed class PresenceReply : IResult, IEndpointMetadataProvider
         ETag = ReplyCompression.ETagFor(reply.ETag, coding);
     }
 
-    private PresenceReply(ChatPresenceList list, ReplyFormat format, Selection selection, string etag, ContentCoding coding)
+    private PresenceReply(PresenceList list, ReplyFormat format, Selection selection, string etag, ContentCoding coding)
     {
         streamed = (list, format, selection);
         this.coding = coding;
@@ -51,7 +52,7 @@ internal sealed class PresenceReply : IResult, IEndpointMetadataProvider
     public string ETag { get; }
 
     /// <summary>The ETag is the identity one; the reply's own adds the coding's suffix.</summary>
-    internal static PresenceReply Streamed(ChatPresenceList list, ReplyFormat format, Selection selection, string etag, ContentCoding coding) => new(list, format, selection, etag, coding);
+    internal static PresenceReply Streamed(PresenceList list, ReplyFormat format, Selection selection, string etag, ContentCoding coding) => new(list, format, selection, etag, coding);
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -81,10 +82,10 @@ internal sealed class PresenceReply : IResult, IEndpointMetadataProvider
         await WriteStreamingAsync(compressed, list, format, selection, httpContext.RequestAborted);
     }
 
-    private static Task WriteStreamingAsync(Stream body, ChatPresenceList list, ReplyFormat format, Selection selection, CancellationToken cancellationToken) =>
+    private static Task WriteStreamingAsync(Stream body, PresenceList list, ReplyFormat format, Selection selection, CancellationToken cancellationToken) =>
         format.Format == WireFormat.Xml
-            ? PresenceXml.WriteStreamingAsync(body, list.Items, selection, ChunkBytes, cancellationToken)
-            : PresenceJson.WriteStreamingAsync(body, list.Items, selection, ChunkBytes, cancellationToken);
+            ? PresenceXml.WriteStreamingAsync(body, list.Items, ReplyRights.For(list.Language), selection, ChunkBytes, cancellationToken)
+            : PresenceJson.WriteStreamingAsync(body, list.Items, ReplyRights.For(list.Language), selection, ChunkBytes, cancellationToken);
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
     {

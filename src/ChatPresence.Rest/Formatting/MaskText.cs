@@ -1,5 +1,5 @@
 using System.Globalization;
-using ChatPresence.Domain.Rights;
+using ChatPresence.Contract.Rights;
 
 namespace ChatPresence.Rest.Formatting;
 

@@ -1,15 +1,16 @@
 using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using ChatPresence.Contract.Rights;
 using ChatPresence.Domain.Presence;
-using ChatPresence.Domain.Rights;
 
 namespace ChatPresence.Rest.Formatting;
 
 /// <summary>
 /// Writes ChatPresence arrays as JSON with <see cref="Utf8JsonWriter"/>: PascalCase names in the documented order
 /// (UserId, DisplayName, OngoingChats, Present, ChatTopics, TableRight, FieldProperties), masks as flag-name
-/// strings, <see cref="Selection"/> applied by nulling or defaulting members.
+/// strings, <see cref="Selection"/> applied by nulling or defaulting members. Each row shows the rights of
+/// <see cref="ReplyRights"/> its <see cref="PresenceRow.Writable"/> picks.
 /// </summary>
 internal static class PresenceJson
 {
@@ -33,12 +34,12 @@ internal static class PresenceJson
         SkipValidation = true,
     };
 
-    public static byte[] Serialize(IReadOnlyList<ChatPresenceCarrier> items, Selection selection)
+    public static byte[] Serialize(IReadOnlyList<PresenceRow> items, ReplyRights rights, Selection selection)
     {
         var buffer = new ArrayBufferWriter<byte>(256 + (items.Count * 512));
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
-            Write(writer, items, selection);
+            Write(writer, items, rights, selection);
         }
 
         return buffer.WrittenSpan.ToArray();
@@ -48,14 +49,14 @@ internal static class PresenceJson
     /// The same bytes as <see cref="Serialize"/>, handed to <paramref name="output"/> in pieces of about
     /// <paramref name="chunkBytes"/>: for a large directory the whole reply is never held in memory.
     /// </summary>
-    public static async Task WriteStreamingAsync(Stream output, IReadOnlyList<ChatPresenceCarrier> items, Selection selection, int chunkBytes, CancellationToken cancellationToken)
+    public static async Task WriteStreamingAsync(Stream output, IReadOnlyList<PresenceRow> items, ReplyRights rights, Selection selection, int chunkBytes, CancellationToken cancellationToken)
     {
         var buffer = new ArrayBufferWriter<byte>(chunkBytes + 4096);
         await using var writer = new Utf8JsonWriter(buffer, WriterOptions);
         writer.WriteStartArray();
         for (var i = 0; i < items.Count; i++)
         {
-            WriteItem(writer, items[i], selection);
+            WriteRow(writer, items[i], rights.Of(items[i]), selection);
             if (writer.BytesPending >= chunkBytes)
             {
                 writer.Flush();
@@ -69,33 +70,21 @@ internal static class PresenceJson
         await output.WriteAsync(buffer.WrittenMemory, cancellationToken);
     }
 
-    public static void Write(Utf8JsonWriter writer, IReadOnlyList<ChatPresenceCarrier> items, Selection selection)
+    public static void Write(Utf8JsonWriter writer, IReadOnlyList<PresenceRow> items, ReplyRights rights, Selection selection)
     {
         writer.WriteStartArray();
         foreach (var item in items)
         {
-            WriteItem(writer, item, selection);
+            WriteRow(writer, item, rights.Of(item), selection);
         }
 
         writer.WriteEndArray();
     }
 
     /// <summary>One row, exactly as it appears in a <c>Presence/GetAll</c> array (an event stream's <c>presence</c> data).</summary>
-    public static void WriteRow(Utf8JsonWriter writer, ChatPresenceCarrier item) => WriteCarrier(writer, item, Selection.All);
+    public static void WriteRow(Utf8JsonWriter writer, PresenceRow item, RowRights rights) => WriteRow(writer, item, rights, Selection.All);
 
-    private static void WriteItem(Utf8JsonWriter writer, ChatPresenceCarrier? item, Selection selection)
-    {
-        if (item is null)
-        {
-            writer.WriteNullValue();
-        }
-        else
-        {
-            WriteCarrier(writer, item, selection);
-        }
-    }
-
-    private static void WriteCarrier(Utf8JsonWriter writer, ChatPresenceCarrier item, Selection select)
+    private static void WriteRow(Utf8JsonWriter writer, PresenceRow item, RowRights rights, Selection select)
     {
         writer.WriteStartObject();
         writer.WriteNumber(UserId, select.Has("UserId") ? item.UserId : 0);
@@ -104,10 +93,10 @@ internal static class PresenceJson
         writer.WriteBoolean(Present, select.Has("Present") && item.Present);
 
         writer.WritePropertyName(ChatTopics);
-        if (item.ChatTopics is { } topics && select.Has("ChatTopics"))
+        if (select.Has("ChatTopics"))
         {
             writer.WriteStartArray();
-            foreach (var topic in topics)
+            foreach (var topic in item.ChatTopics)
             {
                 writer.WriteNumberValue(topic);
             }
@@ -120,8 +109,9 @@ internal static class PresenceJson
         }
 
         writer.WritePropertyName(TableRight);
-        if (item.TableRight is { } tableRight && select.Has("TableRight"))
+        if (select.Has("TableRight"))
         {
+            var tableRight = rights.TableRight;
             var part = select.Child("TableRight");
             writer.WriteStartObject();
             writer.WriteString(Mask, MaskText.ToJson(part.Has("Mask") ? tableRight.Mask : ETableRight.None));
@@ -134,8 +124,9 @@ internal static class PresenceJson
         }
 
         writer.WritePropertyName(FieldProperties);
-        if (item.FieldProperties is { } fields && select.Has("FieldProperties"))
+        if (select.Has("FieldProperties"))
         {
+            var fields = rights.FieldProperties;
             var part = select.Child("FieldProperties");
             writer.WriteStartObject();
             foreach (var (name, property) in fields.Entries)

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Xml;
+using ChatPresence.Contract.Rights;
 using ChatPresence.Domain.Presence;
-using ChatPresence.Domain.Rights;
 using ChatPresence.Domain.Text;
 
 namespace ChatPresence.Rest.Formatting;
@@ -28,7 +28,7 @@ internal static class PresenceXml
         CloseOutput = false,
     };
 
-    public static byte[] Serialize(IReadOnlyList<ChatPresenceCarrier> items, Selection selection)
+    public static byte[] Serialize(IReadOnlyList<PresenceRow> items, ReplyRights rights, Selection selection)
     {
         using var stream = new MemoryStream(256 + (items.Count * 1024));
         using (var writer = XmlWriter.Create(stream, WriterSettings))
@@ -36,7 +36,7 @@ internal static class PresenceXml
             WriteStart(writer);
             foreach (var item in items)
             {
-                WriteItem(writer, item, selection);
+                WriteItem(writer, item, rights.Of(item), selection);
             }
 
             writer.WriteEndElement();
@@ -49,7 +49,7 @@ internal static class PresenceXml
     /// The same bytes as <see cref="Serialize"/>, handed to <paramref name="output"/> in pieces of about
     /// <paramref name="chunkBytes"/>: for a large directory the whole reply is never held in memory.
     /// </summary>
-    public static async Task WriteStreamingAsync(Stream output, IReadOnlyList<ChatPresenceCarrier> items, Selection selection, int chunkBytes, CancellationToken cancellationToken)
+    public static async Task WriteStreamingAsync(Stream output, IReadOnlyList<PresenceRow> items, ReplyRights rights, Selection selection, int chunkBytes, CancellationToken cancellationToken)
     {
         // A synchronous XmlWriter into a small buffer that is sent and emptied as it fills.
         using var chunk = new MemoryStream(chunkBytes + 4096);
@@ -58,7 +58,7 @@ internal static class PresenceXml
             WriteStart(writer);
             for (var i = 0; i < items.Count; i++)
             {
-                WriteItem(writer, items[i], selection);
+                WriteItem(writer, items[i], rights.Of(items[i]), selection);
                 // The writer moves its own small buffer into the chunk as that fills, so the chunk's length grows.
                 if (chunk.Length >= chunkBytes)
                 {
@@ -81,18 +81,10 @@ internal static class PresenceXml
         writer.WriteAttributeString("xmlns", "i", null, InstanceNamespace);
     }
 
-    private static void WriteItem(XmlWriter writer, ChatPresenceCarrier? item, Selection selection)
+    private static void WriteItem(XmlWriter writer, PresenceRow item, RowRights rights, Selection selection)
     {
         writer.WriteStartElement("ChatPresence", ContractNamespace);
-        if (item is null)
-        {
-            WriteNil(writer);
-        }
-        else
-        {
-            WriteCarrier(writer, item, selection);
-        }
-
+        WriteRow(writer, item, rights, selection);
         writer.WriteEndElement();
     }
 
@@ -100,11 +92,12 @@ internal static class PresenceXml
     public static byte[] SerializeBoolean(bool value) =>
         Encoding.UTF8.GetBytes($"<boolean xmlns=\"{SerializationNamespace}\">{(value ? "true" : "false")}</boolean>");
 
-    private static void WriteCarrier(XmlWriter writer, ChatPresenceCarrier item, Selection select)
+    private static void WriteRow(XmlWriter writer, PresenceRow item, RowRights rights, Selection select)
     {
         writer.WriteStartElement("TableRight", ContractNamespace);
-        if (item.TableRight is { } tableRight && select.Has("TableRight"))
+        if (select.Has("TableRight"))
         {
+            var tableRight = rights.TableRight;
             var part = select.Child("TableRight");
             writer.WriteElementString("Mask", ContractNamespace, MaskText.ToXml(part.Has("Mask") ? tableRight.Mask : ETableRight.None));
             WriteString(writer, "Reason", part.Has("Reason") ? tableRight.Reason : null);
@@ -117,8 +110,9 @@ internal static class PresenceXml
         writer.WriteEndElement();
 
         writer.WriteStartElement("FieldProperties", ContractNamespace);
-        if (item.FieldProperties is { } fields && select.Has("FieldProperties"))
+        if (select.Has("FieldProperties"))
         {
+            var fields = rights.FieldProperties;
             var part = select.Child("FieldProperties");
             foreach (var (name, property) in fields.Entries)
             {
@@ -151,10 +145,10 @@ internal static class PresenceXml
         writer.WriteElementString("Present", ContractNamespace, select.Has("Present") && item.Present ? "true" : "false");
 
         writer.WriteStartElement("ChatTopics", ContractNamespace);
-        if (item.ChatTopics is { } topics && select.Has("ChatTopics"))
+        if (select.Has("ChatTopics"))
         {
             writer.WriteAttributeString("xmlns", "a", null, ArraysNamespace);
-            foreach (var topic in topics)
+            foreach (var topic in item.ChatTopics)
             {
                 writer.WriteElementString("int", ArraysNamespace, Int(topic));
             }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using ChatPresence.Compression;
+using ChatPresence.Contract.Rights;
 using ChatPresence.Domain.Presence;
 using ChatPresence.Domain.Telemetry;
 
@@ -21,7 +22,7 @@ internal sealed class CachedReply(byte[] body, string etag, string contentType)
 }
 
 /// <summary>
-/// Serialized presence replies keyed by (<see cref="ChatPresenceList.Tag"/>, media type, <c>$select</c> key).
+/// Serialized presence replies keyed by (<see cref="PresenceList.Tag"/>, media type, <c>$select</c> key).
 /// The list tag is equal exactly when the content is (data version, rights view, language), so an entry never
 /// goes stale: a change makes a new tag. Bounded in entries and in bytes (a reply grows with the directory, and every
 /// agent has a rights view of their own): when either is exceeded, the oldest entries are dropped first. The bytes
@@ -39,7 +40,7 @@ internal sealed class ReplyCache(int capacity, long maxBytes = ReplyCache.Defaul
 
     public int Count => entries.Count;
 
-    public CachedReply Get(ChatPresenceList list, ReplyFormat format, Selection selection)
+    public CachedReply Get(PresenceList list, ReplyFormat format, Selection selection)
     {
         var key = new Key(list.Tag, format.MediaType, selection.Key);
         if (entries.TryGetValue(key, out var reply))
@@ -87,11 +88,12 @@ internal sealed class ReplyCache(int capacity, long maxBytes = ReplyCache.Defaul
         return "\"" + Convert.ToBase64String(hash[..18]).Replace('+', '-').Replace('/', '_') + "\"";
     }
 
-    private static CachedReply Build(ChatPresenceList list, ReplyFormat format, Selection selection)
+    private static CachedReply Build(PresenceList list, ReplyFormat format, Selection selection)
     {
+        var rights = ReplyRights.For(list.Language);
         var body = format.Format == WireFormat.Xml
-            ? PresenceXml.Serialize(list.Items, selection)
-            : PresenceJson.Serialize(list.Items, selection);
+            ? PresenceXml.Serialize(list.Items, rights, selection)
+            : PresenceJson.Serialize(list.Items, rights, selection);
         return new CachedReply(body, ETagFor(list.Tag, format.MediaType, selection.Key), format.ContentType);
     }
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using ChatPresence.Contract.Rights;
 using ChatPresence.Domain.Live;
 using ChatPresence.Rest.Formatting;
 
@@ -53,7 +54,7 @@ internal sealed class EventStreamWriter(IBufferWriter<byte> output)
                 break;
             default:
                 frame.Write("presence\ndata: "u8);
-                PresenceJson.WriteRow(json, e.Row!);
+                PresenceJson.WriteRow(json, e.Row!, ReplyRights.For(e.Language).Of(e.Row!));
                 break;
         }
 

@@ -1,11 +1,11 @@
-namespace ChatPresence.Domain.Rights;
+namespace ChatPresence.Contract.Rights;
 
 /// <summary>
 /// Rights masks as text, the one flag-name table both facades use: comma-separated .NET flag names for JSON
 /// (<c>"Select, Update"</c>, <c>"None"</c> for 0) and space-separated for XML's <c>xs:list</c> (<c>Select Update</c>,
 /// empty for 0). Every value a mask can take is formatted once, up front.
 /// </summary>
-public static class MaskNames
+internal static class MaskNames
 {
     private static readonly string[] TableComma = Build<ETableRight>(64, comma: true);
     private static readonly string[] TableSpace = Build<ETableRight>(64, comma: false);

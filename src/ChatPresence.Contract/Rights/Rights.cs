@@ -1,4 +1,4 @@
-namespace ChatPresence.Domain.Rights;
+namespace ChatPresence.Contract.Rights;
 
 [Flags]
 public enum ETableRight
