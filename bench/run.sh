@@ -375,6 +375,7 @@ compare_at() {
     alternate "json-50" 50 "json $s $rest_ticket" "json ${ceilings[ceiling-json-50]} x"
   fi
   for kind in gsoap soapcore node-soap; do
+    [ "${BENCH_PEERS:-1}" != 0 ] || continue
     [ "$kind" != soapcore ] || [ -f bench/peers/soapcore/ChatPresence.SoapCorePeer.csproj ] || continue
     start_peer "$kind" "$users" || continue
     alternate "$kind-$users" "$users" "soap $s $sb" "soap ${peers[$kind-$users]} $sb"
@@ -565,10 +566,23 @@ report() {
 
 # ---------------------------------------------------------------- run
 # The presence stream scenario lives in bench/streams.sh, the scale-out one (PostgreSQL) in bench/scaleout.sh;
-# BENCH_ONLY=streams or scaleout (bash bench/streams.sh, bash bench/scaleout.sh) runs one alone.
+# BENCH_ONLY=streams or scaleout (bash bench/streams.sh, bash bench/scaleout.sh) runs one alone. BENCH_ONLY=compare
+# runs the host against the ceilings and peers at 50 and 5,000 users and the metrics cost, nothing else
+# (BENCH_PEERS=0: the ceilings only); the verdicts of the scenarios it skips say NOT RUN.
 . bench/streams.sh
 . bench/scaleout.sh
 case "${BENCH_ONLY:-}" in
+  compare)
+    [ "${BENCH_SKIP_INSTALL:-}" = 1 ] || install_prerequisites
+    load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+    build
+    host_scenarios_50
+    compare_at 50
+    compare_at 5000
+    metrics_cost
+    report
+    exit $?
+    ;;
   streams | scaleout)
     load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
     streams_build # the host and the load driver: all either scenario needs
