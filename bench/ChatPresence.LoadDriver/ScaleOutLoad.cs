@@ -39,7 +39,7 @@ public static class ScaleOutLoad
         var savers = logins.Take(clients).Select((login, i) => SaveLoad.RunClientAsync(soap[i % soap.Length], login.Ticket, login.UserId, stop.Token)).ToArray();
         var readers = Enumerable.Range(0, pollers).Select(i => PollAsync(soap[i % soap.Length], logins[0].Ticket, stop.Token)).ToArray();
         var probe = ProbeAsync(soap[0], soap[1 % soap.Length], logins[clients], stop.Token);
-        var streamProbe = StreamProbeAsync(http, hosts[1 % hosts.Length], soap[0], logins[clients + 1], stop.Token);
+        var streamProbe = StreamProbeAsync(hosts[1 % hosts.Length], hosts[0], logins[clients + 1], stop.Token);
         var saveResults = await Task.WhenAll(savers);
         var reads = (await Task.WhenAll(readers)).Sum();
         var (delays, pollMs, firstPoll) = await probe;
@@ -189,57 +189,90 @@ public static class ScaleOutLoad
     /// <summary>
     /// Saves on one host while a presence stream is open on <paramref name="reader"/>: the milliseconds from each save's
     /// acknowledgement to the stream's <c>presence</c> event for it (the change feed: NOTIFY, the change-log read, the
-    /// delta applied, the event written), with no poll of the whole directory in the figure.
+    /// delta applied, the event written), with no poll of the whole directory in the figure. The probe has a thread and
+    /// connections of its own and blocks on them: this driver's thread pool is saturated by the savers and pollers, and a
+    /// timestamp taken when a queued continuation finally runs would add the driver's own queueing to the host's delay.
     /// </summary>
-    private static async Task<List<double>> StreamProbeAsync(HttpClient http, Uri reader, SoapClient writer, (string Ticket, int UserId) login, CancellationToken stop)
+    private static Task<List<double>> StreamProbeAsync(Uri reader, Uri writer, (string Ticket, int UserId) login, CancellationToken stop)
+    {
+        var done = new TaskCompletionSource<List<double>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                done.SetResult(StreamProbe(reader, writer, login, stop));
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+        })
+        { IsBackground = true, Name = "stream probe" };
+        thread.Start();
+        return done.Task;
+    }
+
+    private static List<double> StreamProbe(Uri reader, Uri writer, (string Ticket, int UserId) login, CancellationToken stop)
     {
         var delays = new List<double>();
+        using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan }) { Timeout = Timeout.InfiniteTimeSpan };
+        var soap = new SoapClient(http, writer);
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(reader, "api/v1/Presence/Stream"));
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("SoTicket", login.Ticket);
         request.Headers.Accept.ParseAdd("text/event-stream");
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, CancellationToken.None);
+        using var response = http.Send(request, HttpCompletionOption.ResponseHeadersRead, CancellationToken.None);
         response.EnsureSuccessStatusCode();
-        using var lines = new StreamReader(await response.Content.ReadAsStreamAsync(CancellationToken.None));
+        using var lines = new StreamReader(response.Content.ReadAsStream(CancellationToken.None));
         var watched = string.Create(CultureInfo.InvariantCulture, $"{{\"UserId\":{login.UserId},");
 
         // Reads until the next event of the given kind (and, for presence, about the probe user with that value).
-        async Task<bool> NextAsync(string kind, string? expected)
+        bool Next(string kind, string? expected)
         {
             var current = string.Empty;
-            while (await lines.ReadLineAsync(CancellationToken.None) is { } line)
+
+            // An event never seen within 10 s ends the probe (fewer samples; the script says so): the blocked read fails.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            using var expiry = timeout.Token.Register(response.Dispose);
+            try
             {
-                if (line.StartsWith("event: ", StringComparison.Ordinal))
+                while (lines.ReadLine() is { } line)
                 {
-                    current = line[7..];
+                    if (line.StartsWith("event: ", StringComparison.Ordinal))
+                    {
+                        current = line[7..];
+                    }
+                    else if (line.StartsWith("data: ", StringComparison.Ordinal) && current == kind
+                             && (expected is null || (line.AsSpan(6).StartsWith(watched, StringComparison.Ordinal) && line.Contains(expected, StringComparison.Ordinal))))
+                    {
+                        return true;
+                    }
                 }
-                else if (line.StartsWith("data: ", StringComparison.Ordinal) && current == kind
-                         && (expected is null || (line.AsSpan(6).StartsWith(watched, StringComparison.Ordinal) && line.Contains(expected, StringComparison.Ordinal))))
-                {
-                    return true;
-                }
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or HttpRequestException)
+            {
+                // Timed out (or the stream ended).
             }
 
             return false;
         }
 
-        if (!await NextAsync("snapshot", null))
+        if (!Next("snapshot", null))
         {
             return delays;
         }
 
         // A save that changes nothing sends no event: start from the stored value (rounds share the database).
-        var present = await writer.GetPresenceOfAsync(login.Ticket, login.UserId, CancellationToken.None) ?? false;
+        var present = soap.GetPresenceOf(login.Ticket, login.UserId) ?? false;
         while (!stop.IsCancellationRequested)
         {
             present = !present;
-            if (!await writer.SaveAsync(login.Ticket, login.UserId, present, CancellationToken.None))
+            if (!soap.Save(login.Ticket, login.UserId, present))
             {
                 continue;
             }
 
             var acknowledged = Stopwatch.GetTimestamp();
-            var seen = NextAsync("presence", present ? "\"Present\":true" : "\"Present\":false");
-            if (await Task.WhenAny(seen, Task.Delay(TimeSpan.FromSeconds(10), CancellationToken.None)) != seen || !await seen)
+            if (!Next("presence", present ? "\"Present\":true" : "\"Present\":false"))
             {
                 return delays; // never seen: fewer samples, and the script says so
             }

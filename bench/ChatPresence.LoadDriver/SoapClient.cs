@@ -31,11 +31,12 @@ public sealed class SoapClient(HttpClient http, Uri baseUrl)
     /// <summary>True when the host acknowledged the save (HTTP 200 and <c>Succeeded=true</c>).</summary>
     public async Task<bool> SaveAsync(string ticket, int userId, bool present, CancellationToken cancellationToken)
     {
-        var reply = await PostAsync("Chat", "SaveChatPresence", ticket,
-            $"<t:SaveChatPresence><t:ChatPresence><t:ChatPresence><t:UserId>{userId}</t:UserId><t:Present>{(present ? "true" : "false")}</t:Present></t:ChatPresence></t:ChatPresence></t:SaveChatPresence>",
-            cancellationToken);
+        var reply = await PostAsync("Chat", "SaveChatPresence", ticket, SaveBody(userId, present), cancellationToken);
         return reply.Contains("<t:Succeeded>true</t:Succeeded>", StringComparison.Ordinal);
     }
+
+    private static string SaveBody(int userId, bool present) =>
+        $"<t:SaveChatPresence><t:ChatPresence><t:ChatPresence><t:UserId>{userId}</t:UserId><t:Present>{(present ? "true" : "false")}</t:Present></t:ChatPresence></t:ChatPresence></t:SaveChatPresence>";
 
     public async Task<Dictionary<int, bool>> GetPresenceAsync(string ticket, CancellationToken cancellationToken)
     {
@@ -52,10 +53,23 @@ public sealed class SoapClient(HttpClient http, Uri baseUrl)
     public async Task<bool?> GetPresenceOfAsync(string ticket, int userId, CancellationToken cancellationToken)
     {
         var reply = await PostAsync("Chat", "GetChatPresence", ticket, "<t:GetChatPresence />", cancellationToken);
+        return PresenceOf(reply, userId);
+    }
+
+    private static bool? PresenceOf(string reply, int userId)
+    {
         var row = reply.IndexOf($"UserId>{userId}</", StringComparison.Ordinal);
         var present = row < 0 ? -1 : reply.IndexOf("Present>", row, StringComparison.Ordinal);
         return present < 0 ? null : string.CompareOrdinal(reply, present + "Present>".Length, "true", 0, 4) == 0;
     }
+
+    /// <summary><see cref="SaveAsync"/> blocking, for a probe on a thread of its own.</summary>
+    public bool Save(string ticket, int userId, bool present) =>
+        Post("Chat", "SaveChatPresence", ticket, SaveBody(userId, present)).Contains("<t:Succeeded>true</t:Succeeded>", StringComparison.Ordinal);
+
+    /// <summary><see cref="GetPresenceOfAsync"/> blocking, for a probe on a thread of its own.</summary>
+    public bool? GetPresenceOf(string ticket, int userId) =>
+        PresenceOf(Post("Chat", "GetChatPresence", ticket, "<t:GetChatPresence />"), userId);
 
     /// <summary>A GetChatPresence read whose reply is only checked for success (HTTP 200).</summary>
     public Task ReadPresenceAsync(string ticket, CancellationToken cancellationToken) =>
@@ -63,17 +77,32 @@ public sealed class SoapClient(HttpClient http, Uri baseUrl)
 
     private async Task<string> PostAsync(string service, string operation, string? ticket, string body, CancellationToken cancellationToken)
     {
+        using var request = Request(service, operation, ticket, body);
+        using var response = await http.SendAsync(request, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        return response.IsSuccessStatusCode ? text : throw new HttpRequestException($"{operation}: HTTP {(int)response.StatusCode}: {text}");
+    }
+
+    private string Post(string service, string operation, string? ticket, string body)
+    {
+        using var request = Request(service, operation, ticket, body);
+        using var response = http.Send(request);
+        using var reader = new StreamReader(response.Content.ReadAsStream());
+        var text = reader.ReadToEnd();
+        return response.IsSuccessStatusCode ? text : throw new HttpRequestException($"{operation}: HTTP {(int)response.StatusCode}: {text}");
+    }
+
+    private HttpRequestMessage Request(string service, string operation, string? ticket, string body)
+    {
         var credentials = ticket is null ? string.Empty : $"<t:Credentials><t:Ticket>{Escape(ticket)}</t:Ticket></t:Credentials>";
         var envelope = $"<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:t=\"{Ns}\" xmlns:b=\"{Arrays}\"><s:Header>{credentials}</s:Header><s:Body>{body}</s:Body></s:Envelope>";
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUrl, $"Remote/Services86/{service}.svc"))
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUrl, $"Remote/Services86/{service}.svc"))
         {
             Content = new StringContent(envelope, Encoding.UTF8),
         };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("text/xml; charset=utf-8");
         request.Headers.TryAddWithoutValidation("SOAPAction", $"\"{Ns}/{service}/{operation}\"");
-        using var response = await http.SendAsync(request, cancellationToken);
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        return response.IsSuccessStatusCode ? text : throw new HttpRequestException($"{operation}: HTTP {(int)response.StatusCode}: {text}");
+        return request;
     }
 
     private static string Escape(string text) => SecurityElement.Escape(text);
