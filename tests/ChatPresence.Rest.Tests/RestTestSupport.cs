@@ -21,7 +21,7 @@ public class RestHostFixture : HostFixture
 
     protected override string? DirectoryJson => null;
 
-    protected override void Customize(WebApplicationBuilder builder) => builder.Services.AddSingleton<TimeProvider>(new ManualClock(SaturdayNoon.Now));
+    protected override TimeProvider HostClock { get; } = new ManualClock(SaturdayNoon.Now);
 
     /// <summary>A client that sends Basic credentials (demo passwords equal the login names; admin/admin).</summary>
     public HttpClient Client(string user = "admin", string? password = null)
