@@ -8,7 +8,7 @@ namespace ChatPresence.Soap.Tests;
 public sealed class ChatSoapTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     private const string SampleTicket = "7T:1234abcxyzExample==";
-    private readonly HttpClient client = fixture.Server.CreateClient();
+    private readonly HttpClient client = fixture.Host.CreateClient();
 
     private static string RequestFile(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Requests", name));
 
@@ -104,7 +104,7 @@ public sealed class ChatSoapTests(ServerFixture fixture) : IClassFixture<ServerF
             Assert.All(adminRows, r => Assert.Equal("Select Update", r.Element(T + "TableRight")!.Element(T + "Mask")!.Value));
         }
 
-        Assert.True(fixture.Server.Services.GetService(typeof(ChatSoapEndpoint)) is ChatSoapEndpoint { CachedReplies: > 0 });
+        Assert.True(fixture.Host.Services.GetService(typeof(ChatSoapEndpoint)) is ChatSoapEndpoint { CachedReplies: > 0 });
     }
 
     [Theory]
