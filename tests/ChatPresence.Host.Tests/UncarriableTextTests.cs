@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 using System.Xml.Linq;
 using ChatPresence.Host.Tests.Security;
 using ChatPresence.Tests;
@@ -82,8 +81,7 @@ public sealed class UncarriableTextTests
                 request.Headers.Accept.ParseAdd("application/json");
                 using var response = await rest.SendAsync(request);
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-                var row = json.RootElement.EnumerateArray().Single(r => r.GetProperty("UserId").GetInt32() == 3);
+                var row = RestReplies.JsonRowOf(await response.Content.ReadAsStringAsync(), 3);
                 Assert.Equal(BadName, row.GetProperty("DisplayName").GetString()); // JSON escapes what it cannot carry raw
             }
 

@@ -31,12 +31,10 @@ public sealed class CrossFacadeTests(RestHostFixture fixture) : IClassFixture<Re
             Assert.Equal(200, reply.Status);
             Assert.Equal("true", reply.Header("Succeeded")!.Value);
             using var all = await rest.GetAsync("api/v1/Presence/GetAll");
-            Assert.Equal(present, (await Replies.ReadRowsAsync(all)).Single(r => r.UserId == 6).Present);
+            Assert.Equal(present, (await RestReplies.ReadRowsAsync(all)).Single(r => r.UserId == 6).Present);
         }
     }
 
     private static async Task<bool> SoapPresentAsync(HttpClient client, string ticket, int userId) =>
-        (await SoapMessages.GetPresenceAsync(client, ticket))
-            .Single(row => row.Element(SoapMessages.T + "UserId")!.Value == userId.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .Element(SoapMessages.T + "Present")!.Value == "true";
+        (await SoapMessages.GetPresenceAsync(client, ticket)).Select(SoapRows.Read).Single(row => row.UserId == userId).Present;
 }

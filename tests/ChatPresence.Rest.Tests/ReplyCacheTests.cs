@@ -31,8 +31,8 @@ public sealed class ReplyCacheTests(RestHostFixture fixture) : IClassFixture<Res
         {
             using var first = await GetAsync(agent, route, accept);
             using var cached = await GetAsync(agent, route, accept);
-            var before = (await Replies.ReadRowsAsync(first)).Single(r => r.UserId == 4).Present;
-            Assert.Equal(before, (await Replies.ReadRowsAsync(cached)).Single(r => r.UserId == 4).Present);
+            var before = (await RestReplies.ReadRowsAsync(first)).Single(r => r.UserId == 4).Present;
+            Assert.Equal(before, (await RestReplies.ReadRowsAsync(cached)).Single(r => r.UserId == 4).Present);
             Assert.Equal(first.Headers.ETag, cached.Headers.ETag);
 
             using var save = await agent.PostAsync("api/v1/Presence/SaveAll", Json($"[{{\"UserId\":4,\"Present\":{(!before ? "true" : "false")}}}]"));
@@ -42,10 +42,10 @@ public sealed class ReplyCacheTests(RestHostFixture fixture) : IClassFixture<Res
             using var revalidated = await GetAsync(agent, route, accept, first.Headers.ETag);
             Assert.Equal(HttpStatusCode.OK, revalidated.StatusCode);
             Assert.NotEqual(first.Headers.ETag, revalidated.Headers.ETag);
-            Assert.Equal(!before, (await Replies.ReadRowsAsync(revalidated)).Single(r => r.UserId == 4).Present);
+            Assert.Equal(!before, (await RestReplies.ReadRowsAsync(revalidated)).Single(r => r.UserId == 4).Present);
 
             using var plain = await GetAsync(agent, route, accept);
-            Assert.Equal(!before, (await Replies.ReadRowsAsync(plain)).Single(r => r.UserId == 4).Present);
+            Assert.Equal(!before, (await RestReplies.ReadRowsAsync(plain)).Single(r => r.UserId == 4).Present);
         }
     }
 
@@ -55,7 +55,7 @@ public sealed class ReplyCacheTests(RestHostFixture fixture) : IClassFixture<Res
     {
         using var agent = fixture.Client("agent3");
         using var first = await GetAsync(agent, route, accept);
-        var before = (await Replies.ReadRowsAsync(first)).Single(r => r.UserId == 3).Present;
+        var before = (await RestReplies.ReadRowsAsync(first)).Single(r => r.UserId == 3).Present;
 
         using var soap = fixture.Host.CreateClient();
         var ticket = await SoapLoginAsync(soap, "agent3");
@@ -64,7 +64,7 @@ public sealed class ReplyCacheTests(RestHostFixture fixture) : IClassFixture<Res
 
         using var revalidated = await GetAsync(agent, route, accept, first.Headers.ETag);
         Assert.Equal(HttpStatusCode.OK, revalidated.StatusCode);
-        Assert.Equal(!before, (await Replies.ReadRowsAsync(revalidated)).Single(r => r.UserId == 3).Present);
+        Assert.Equal(!before, (await RestReplies.ReadRowsAsync(revalidated)).Single(r => r.UserId == 3).Present);
     }
 
     [Theory]
@@ -80,16 +80,16 @@ public sealed class ReplyCacheTests(RestHostFixture fixture) : IClassFixture<Res
             using var adminReply = await GetAsync(admin, route, accept);
             using var agentReply = await GetAsync(agent, route, accept);
             using var otherReply = await GetAsync(otherAgent, route, accept);
-            Assert.All(await Replies.ReadRowsAsync(adminReply), r => Assert.Equal(SelectUpdate(accept), r.TableRightMask));
-            AssertOnlyOwnRowWritable(await Replies.ReadRowsAsync(agentReply), 5, accept);
-            AssertOnlyOwnRowWritable(await Replies.ReadRowsAsync(otherReply), 2, accept);
+            Assert.All(await RestReplies.ReadRowsAsync(adminReply), r => Assert.Equal(SelectUpdate(accept), r.TableRightMask));
+            AssertOnlyOwnRowWritable(await RestReplies.ReadRowsAsync(agentReply), 5, accept);
+            AssertOnlyOwnRowWritable(await RestReplies.ReadRowsAsync(otherReply), 2, accept);
             Assert.NotEqual(adminReply.Headers.ETag, agentReply.Headers.ETag);
             Assert.NotEqual(agentReply.Headers.ETag, otherReply.Headers.ETag);
 
             // Another caller's validator is no validator for this caller's representation.
             using var crossed = await GetAsync(agent, route, accept, adminReply.Headers.ETag);
             Assert.Equal(HttpStatusCode.OK, crossed.StatusCode);
-            AssertOnlyOwnRowWritable(await Replies.ReadRowsAsync(crossed), 5, accept);
+            AssertOnlyOwnRowWritable(await RestReplies.ReadRowsAsync(crossed), 5, accept);
         }
 
         Assert.True(fixture.Host.Services.GetRequiredService<ReplyCache>().Count > 0);
@@ -105,10 +105,10 @@ public sealed class ReplyCacheTests(RestHostFixture fixture) : IClassFixture<Res
         {
             using var en = await GetAsync(agent, route, accept, language: "en");
             using var no = await GetAsync(agent, route, accept, language: "no");
-            english ??= (await Replies.ReadRowsAsync(en)).Single(r => r.UserId == 2).TableRightReason;
-            norwegian ??= (await Replies.ReadRowsAsync(no)).Single(r => r.UserId == 2).TableRightReason;
-            Assert.Equal(english, (await Replies.ReadRowsAsync(en)).Single(r => r.UserId == 2).TableRightReason);
-            Assert.Equal(norwegian, (await Replies.ReadRowsAsync(no)).Single(r => r.UserId == 2).TableRightReason);
+            english ??= (await RestReplies.ReadRowsAsync(en)).Single(r => r.UserId == 2).TableRightReason;
+            norwegian ??= (await RestReplies.ReadRowsAsync(no)).Single(r => r.UserId == 2).TableRightReason;
+            Assert.Equal(english, (await RestReplies.ReadRowsAsync(en)).Single(r => r.UserId == 2).TableRightReason);
+            Assert.Equal(norwegian, (await RestReplies.ReadRowsAsync(no)).Single(r => r.UserId == 2).TableRightReason);
             Assert.NotEqual(en.Headers.ETag, no.Headers.ETag);
         }
 
@@ -134,7 +134,7 @@ public sealed class ReplyCacheTests(RestHostFixture fixture) : IClassFixture<Res
 
     private static string SelectUpdate(string accept) => accept.EndsWith("xml", StringComparison.Ordinal) ? "Select Update" : "Select, Update";
 
-    private static void AssertOnlyOwnRowWritable(IReadOnlyList<Row> rows, int ownId, string accept)
+    private static void AssertOnlyOwnRowWritable(IReadOnlyList<ReplyRow> rows, int ownId, string accept)
     {
         Assert.Contains(rows, r => r.UserId != ownId);
         Assert.All(rows, r => Assert.Equal(r.UserId == ownId ? SelectUpdate(accept) : "Select", r.TableRightMask));

@@ -111,7 +111,7 @@ public sealed class LiveStreamTests(LiveHostFixture fixture) : IClassFixture<Liv
                 var stream = await EventStream.OpenAsync(client);
                 var snapshot = await stream.NextAsync(OneSecond);
                 Assert.Equal("snapshot", snapshot.Event);
-                streams.Add((userId, stream, RowOf(snapshot.Data, 3)));
+                streams.Add((userId, stream, RestReplies.JsonRowOf(snapshot.Data, 3)));
             }
 
             var present = streams[0].Row3.GetProperty("Present").GetBoolean();
@@ -275,16 +275,10 @@ public sealed class LiveStreamTests(LiveHostFixture fixture) : IClassFixture<Liv
         Assert.Null(await stream.NextOrNullAsync(Quiet));
     }
 
-    internal static JsonElement RowOf(string array, int userId)
-    {
-        using var rows = JsonDocument.Parse(array);
-        return rows.RootElement.EnumerateArray().Single(r => r.GetProperty("UserId").GetInt32() == userId).Clone();
-    }
-
     private static async Task ToggleAsync(HttpClient admin, int userId)
     {
         var rows = await admin.GetStringAsync(new Uri("api/v1/Presence/GetAll", UriKind.Relative));
-        var present = RowOf(rows, userId).GetProperty("Present").GetBoolean();
+        var present = RestReplies.JsonRowOf(rows, userId).GetProperty("Present").GetBoolean();
         using var body = new StringContent($"[{{\"UserId\":{userId},\"Present\":{(present ? "false" : "true")}}}]", Encoding.UTF8, "application/json");
         using var saved = await admin.PostAsync(new Uri("api/v1/Presence/SaveAll", UriKind.Relative), body);
         Assert.Equal(HttpStatusCode.NoContent, saved.StatusCode);
