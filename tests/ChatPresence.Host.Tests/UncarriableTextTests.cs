@@ -17,7 +17,7 @@ public sealed class UncarriableTextTests
 {
     private const string BadName = "Cecilia\u0001\u001F\uFFFE\uFFFF Agent";
     private const string SafeName = "Cecilia\uFFFD\uFFFD\uFFFD\uFFFD Agent";
-    private static readonly XNamespace T = "http://www.superoffice.net/ws/crm/NetServer/Services86";
+    private static readonly XNamespace T = SoapMessages.Tns;
 
     [Theory]
     [InlineData(false)]

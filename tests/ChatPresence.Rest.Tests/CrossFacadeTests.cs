@@ -26,8 +26,7 @@ public sealed class CrossFacadeTests(RestHostFixture fixture) : IClassFixture<Re
 
         foreach (var present in new[] { true, false })
         {
-            var body = $"<t:SaveChatPresence><t:ChatPresence><t:ChatPresence><t:UserId>6</t:UserId><t:Present>{(present ? "true" : "false")}</t:Present></t:ChatPresence></t:ChatPresence></t:SaveChatPresence>";
-            var reply = await SoapMessages.CallAsync(soap, soap12: false, "SaveChatPresence", body, login.Ticket);
+            var reply = await SoapMessages.CallAsync(soap, soap12: false, "SaveChatPresence", SoapMessages.SaveBody(6, present), login.Ticket);
             Assert.Equal(200, reply.Status);
             Assert.Equal("true", reply.Header("Succeeded")!.Value);
             using var all = await rest.GetAsync("api/v1/Presence/GetAll");

@@ -58,7 +58,7 @@ public sealed class ReplyCacheTests(RestHostFixture fixture) : IClassFixture<Res
         var before = (await RestReplies.ReadRowsAsync(first)).Single(r => r.UserId == 3).Present;
 
         using var soap = fixture.Host.CreateClient();
-        var ticket = await SoapLoginAsync(soap, "agent3");
+        var ticket = await SoapMessages.LoginAsync(soap, "agent3", "agent3");
         using var save = await soap.SendAsync(SoapSave(ticket, 3, !before));
         Assert.Contains("<t:Succeeded>true</t:Succeeded>", await save.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
@@ -162,37 +162,8 @@ public sealed class ReplyCacheTests(RestHostFixture fixture) : IClassFixture<Res
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
-    private const string Tns = "http://www.superoffice.net/ws/crm/NetServer/Services86";
-
-    private static async Task<string> SoapLoginAsync(HttpClient client, string user)
-    {
-        using var request = Soap11("SoPrincipal", "AuthenticateUsernamePassword",
-            $"<t:AuthenticateUsernamePassword><t:UserName>{user}</t:UserName><t:Password>{user}</t:Password></t:AuthenticateUsernamePassword>", null);
-        using var response = await client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        var start = text.IndexOf("<t:Ticket>", StringComparison.Ordinal) + "<t:Ticket>".Length;
-        Assert.True(start >= "<t:Ticket>".Length, text);
-        return text[start..text.IndexOf("</t:Ticket>", start, StringComparison.Ordinal)];
-    }
-
     private static HttpRequestMessage SoapSave(string ticket, int userId, bool present) =>
-        Soap11("Chat", "SaveChatPresence",
-            $"<t:SaveChatPresence><t:ChatPresence><t:ChatPresence><t:UserId>{userId}</t:UserId><t:Present>{(present ? "true" : "false")}</t:Present></t:ChatPresence></t:ChatPresence></t:SaveChatPresence>",
-            ticket);
-
-    private static HttpRequestMessage Soap11(string service, string operation, string body, string? ticket)
-    {
-        var header = ticket is null ? string.Empty : $"<s:Header><t:Credentials><t:Ticket>{ticket}</t:Ticket></t:Credentials></s:Header>";
-        var request = new HttpRequestMessage(HttpMethod.Post, $"Remote/Services86/{service}.svc")
-        {
-            Content = new StringContent(
-                $"<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:t=\"{Tns}\">{header}<s:Body>{body}</s:Body></s:Envelope>",
-                Encoding.UTF8,
-                "text/xml"),
-        };
-        request.Headers.Add("SOAPAction", $"\"{Tns}/{service}/{operation}\"");
-        return request;
-    }
+        SoapMessages.Request(false, SoapMessages.ChatPath, "SaveChatPresence", SoapMessages.Envelope(false, SoapMessages.SaveBody(userId, present), ticket));
 }
 
 /// <summary>The REST reply cache is bounded in entries and in bytes, dropping the oldest first.</summary>
