@@ -20,8 +20,8 @@ namespace ChatPresence.Host.Tests;
 /// </summary>
 public sealed class ProxyAndHttpsTests
 {
-    private static readonly XNamespace Soap11 = "http://schemas.xmlsoap.org/wsdl/soap/";
-    private static readonly XNamespace Soap12 = "http://schemas.xmlsoap.org/wsdl/soap12/";
+    private static readonly XNamespace Soap11 = WsdlNames.Soap11Binding;
+    private static readonly XNamespace Soap12 = WsdlNames.Soap12Binding;
 
     private static readonly (string Name, string Value)[] ProxyHeaders =
     [

@@ -101,10 +101,14 @@ public static class RestReplies
     }
 
     /// <summary>An error reply's body, after checking what every error body has (Error, ErrorMessage, ErrorSource).</summary>
-    public static async Task<JsonElement> ErrorBodyAsync(HttpResponseMessage response)
+    public static async Task<JsonElement> ErrorBodyAsync(HttpResponseMessage response) =>
+        ErrorBody(response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync());
+
+    /// <summary>The same checks on a reply already read: its media type and text.</summary>
+    public static JsonElement ErrorBody(string? mediaType, string text)
     {
-        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        using var document = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal("application/json", mediaType);
+        using var document = JsonDocument.Parse(text);
         var body = document.RootElement.Clone();
         Assert.True(body.GetProperty("Error").GetBoolean());
         Assert.False(string.IsNullOrWhiteSpace(body.GetProperty("ErrorMessage").GetString()));
