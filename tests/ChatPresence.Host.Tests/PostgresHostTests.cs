@@ -68,12 +68,6 @@ public sealed class PostgresHostTests() : PostgresSchemaTest("host_test_")
     }
 
     /// <summary>Host settings: the PostgreSQL store, in this test's schema.</summary>
-    private void OnPostgres(IDictionary<string, string?> settings)
-    {
-        settings["ChatPresence:Storage"] = "Postgres";
-        settings["ConnectionStrings:ChatPresence"] = SchemaConnectionString;
-    }
-
     internal static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan within)
     {
         var deadline = System.Diagnostics.Stopwatch.StartNew();

@@ -315,11 +315,7 @@ public sealed class PostgresScaleOutTests() : PostgresSchemaTest("scale_test_", 
     {
         var chosen = connectionString ?? SchemaConnectionString;
         return ChatPresenceHost.StartAsync(
-            settings =>
-            {
-                settings["ChatPresence:Storage"] = "Postgres";
-                settings["ConnectionStrings:ChatPresence"] = chosen;
-            },
+            settings => OnPostgres(settings, chosen),
             productionDirectory,
             environment: productionDirectory is null ? "Development" : "Production");
     }
@@ -330,14 +326,10 @@ public sealed class PostgresScaleOutTests() : PostgresSchemaTest("scale_test_", 
     /// </summary>
     private async Task<ChatPresenceHost[]> StartHostsAsync(int count = 3)
     {
-        await using var demo = typeof(ChatPresenceApplication).Assembly.GetManifestResourceStream("demo-directory.json")
-            ?? throw new InvalidOperationException("the host no longer embeds demo-directory.json");
-        using var text = new StreamReader(demo);
-        var directory = await text.ReadToEndAsync();
         var hosts = new ChatPresenceHost[count];
         for (var i = 0; i < count; i++)
         {
-            hosts[i] = await StartAsync(productionDirectory: directory);
+            hosts[i] = await StartAsync(productionDirectory: HostFixture.DemoDirectoryJson);
         }
 
         return hosts;

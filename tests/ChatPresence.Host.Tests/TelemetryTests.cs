@@ -155,7 +155,7 @@ public sealed partial class TelemetryTests
     [Fact]
     public async Task Outside_Development_an_unexpected_failure_replies_with_the_trace_id_its_log_line_has()
     {
-        await using var host = await ChatPresenceHost.StartAsync(environment: "Production", directoryJson: await File.ReadAllTextAsync(DemoDirectoryPath()));
+        await using var host = await ChatPresenceHost.StartAsync(environment: "Production", directoryJson: HostFixture.DemoDirectoryJson);
         using var client = host.CreateClient();
         var ticket = await SoapLoginAsync(client, "admin", "admin");
         host.Secrets.AddSecret(ticket);
@@ -281,19 +281,6 @@ public sealed partial class TelemetryTests
     {
         var text = await client.GetStringAsync(new Uri("metrics", UriKind.Relative));
         return text.Contains(name, StringComparison.Ordinal) ? Value(text, name, labels) : 0;
-    }
-
-    private static string DemoDirectoryPath()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "samples", "demo-directory.json")))
-            {
-                return Path.Combine(dir.FullName, "samples", "demo-directory.json");
-            }
-        }
-
-        throw new InvalidOperationException("samples/demo-directory.json not found");
     }
 
     [GeneratedRegex("Correlation id: ([0-9a-f]{32})")]
