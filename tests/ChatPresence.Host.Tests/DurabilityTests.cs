@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 
 namespace ChatPresence.Host.Tests;
@@ -24,7 +23,7 @@ public sealed class DurabilityTests : IDisposable
     private static HttpClient Client(Uri baseAddress)
     {
         var client = new HttpClient { BaseAddress = baseAddress };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:admin")));
+        client.DefaultRequestHeaders.Authorization = ChatPresenceHost.Basic("admin", "admin");
         return client;
     }
 

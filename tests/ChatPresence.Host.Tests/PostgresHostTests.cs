@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using ChatPresence.Host.Tests.Live;
 using ChatPresence.Tests;
@@ -78,12 +77,7 @@ public sealed class PostgresHostTests() : PostgresSchemaTest("host_test_")
         }
     }
 
-    internal static HttpClient AdminClient(ChatPresenceHost host)
-    {
-        var client = host.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:admin")));
-        return client;
-    }
+    internal static HttpClient AdminClient(ChatPresenceHost host) => host.CreateClientAs("admin");
 
     internal static async Task SaveAsync(HttpClient client, int userId, bool present)
     {

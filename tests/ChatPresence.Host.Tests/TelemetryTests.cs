@@ -286,8 +286,7 @@ public sealed partial class TelemetryTests
     [GeneratedRegex("Correlation id: ([0-9a-f]{32})")]
     private static partial Regex CorrelationPattern();
 
-    private static AuthenticationHeaderValue Basic(string user, string password) =>
-        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password)));
+    private static AuthenticationHeaderValue Basic(string user, string password) => ChatPresenceHost.Basic(user, password);
 
     private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, AuthenticationHeaderValue authorization, string? json = null)
     {

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Xml.Linq;
 using ChatPresence.Host.Tests.Security;
@@ -63,8 +62,7 @@ public sealed class UncarriableTextTests
                 Assert.Equal(SafeName, NameOf3(XDocument.Parse(reply.Body).Descendants(T + "ChatPresence")));
             }
 
-            using var rest = new HttpClient { BaseAddress = host.BaseAddress };
-            rest.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("agent2:agent2")));
+            using var rest = host.CreateClientAs("agent2");
             foreach (var accept in new[] { "application/xml", "text/xml" })
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/Presence/GetAll");

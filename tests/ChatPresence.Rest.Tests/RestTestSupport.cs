@@ -1,8 +1,5 @@
 using System.Net.Http.Headers;
-using System.Text;
 using ChatPresence.Tests;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatPresence.Rest.Tests;
 
@@ -22,15 +19,9 @@ public class RestHostFixture : HostFixture
     protected override TimeProvider HostClock { get; } = new ManualClock(SaturdayNoon.Now);
 
     /// <summary>A client that sends Basic credentials (demo passwords equal the login names; admin/admin).</summary>
-    public HttpClient Client(string user = "admin", string? password = null)
-    {
-        var client = Host.CreateClient();
-        client.DefaultRequestHeaders.Authorization = Basic(user, password ?? user);
-        return client;
-    }
+    public HttpClient Client(string user = "admin", string? password = null) => Host.CreateClientAs(user, password);
 
-    public static AuthenticationHeaderValue Basic(string user, string password) =>
-        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password)));
+    public static AuthenticationHeaderValue Basic(string user, string password) => ChatPresenceHost.Basic(user, password);
 }
 
 /// <summary>A host whose request body limit is small, for 413.</summary>

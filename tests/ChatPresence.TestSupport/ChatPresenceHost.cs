@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net.Http.Headers;
 using System.Text;
 using ChatPresence.Domain.Identity;
 using ChatPresence.Host;
@@ -110,6 +111,18 @@ public sealed class ChatPresenceHost : IAsyncDisposable
         keepCookies && followRedirects
             ? new HttpClient { BaseAddress = BaseAddress }
             : new HttpClient(new SocketsHttpHandler { UseCookies = keepCookies, AllowAutoRedirect = followRedirects }) { BaseAddress = BaseAddress };
+
+    /// <summary>A client that sends Basic credentials on every call (the demo passwords equal the login names).</summary>
+    public HttpClient CreateClientAs(string user, string? password = null)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = Basic(user, password ?? user);
+        return client;
+    }
+
+    /// <summary>The Authorization header of HTTP Basic for <paramref name="user"/>.</summary>
+    public static AuthenticationHeaderValue Basic(string user, string password) =>
+        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password)));
 
     /// <summary>A ticket for <paramref name="userId"/> straight from the host's ticket authority (no login, no throttle).</summary>
     public Task<string> IssueTicketAsync(int userId) =>
