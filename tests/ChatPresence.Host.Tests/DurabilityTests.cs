@@ -1,7 +1,5 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 
 namespace ChatPresence.Host.Tests;
 
@@ -25,7 +23,7 @@ public sealed class DurabilityTests : IDisposable
     private static HttpClient Client(Uri baseAddress)
     {
         var client = new HttpClient { BaseAddress = baseAddress };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:admin")));
+        client.DefaultRequestHeaders.Authorization = ChatPresenceHost.Basic("admin", "admin");
         return client;
     }
 
@@ -69,8 +67,7 @@ public sealed class DurabilityTests : IDisposable
         using var reader = Client(restarted.BaseAddress!);
         using var all = await reader.GetAsync(new Uri("api/v1/Presence/GetAll", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, all.StatusCode);
-        using var json = JsonDocument.Parse(await all.Content.ReadAsStringAsync());
-        var present = json.RootElement.EnumerateArray().ToDictionary(e => e.GetProperty("UserId").GetInt32(), e => e.GetProperty("Present").GetBoolean());
+        var present = (await RestReplies.ReadRowsAsync(all)).ToDictionary(r => r.UserId, r => r.Present);
         foreach (var (user, expected) in acknowledged)
         {
             Assert.True(expected == present[user], $"user {user}: acknowledged {expected}, found {present[user]}");

@@ -1,9 +1,6 @@
 using System.Net;
 using ChatPresence.Domain.Directory;
 using ChatPresence.Tests;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatPresence.Host.Tests;
@@ -46,37 +43,16 @@ public sealed class HealthTests
     [Fact]
     public async Task Ready_waits_for_the_read_model_while_live_and_health_answer()
     {
-        var folder = Directory.CreateTempSubdirectory("chatpresence-health-").FullName;
-        try
-        {
-            // A host whose read model is not loaded at start (as the admin commands build it), serving anyway.
-            var app = await ChatPresenceApplication.CreateAsync(
-                ["--environment", "Development"],
-                loadInitialDirectory: false,
-                customize: builder =>
-                {
-                    builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ChatPresence:DataFolder"] = folder, ["Logging:LogLevel:Default"] = "Warning" });
-                    builder.WebHost.UseUrls("http://127.0.0.1:0");
-                });
-            await using (app)
-            {
-                await app.StartAsync();
-                using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
-                Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/health/live", UriKind.Relative))).StatusCode);
-                Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/health", UriKind.Relative))).StatusCode);
-                var notReady = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
-                Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
+        // A host whose read model is not loaded at start (as the admin commands build it), serving anyway.
+        await using var host = await ChatPresenceHost.StartAsync(loadInitialDirectory: false);
+        using var client = host.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/health/live", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/health", UriKind.Relative))).StatusCode);
+        var notReady = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
 
-                await app.Services.GetRequiredService<DirectoryCache>().GetAsync(CancellationToken.None);
-                Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode);
-                await app.StopAsync();
-            }
-        }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, recursive: true);
-        }
+        await host.Services.GetRequiredService<DirectoryCache>().GetAsync(CancellationToken.None);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode);
     }
 
     [Fact]

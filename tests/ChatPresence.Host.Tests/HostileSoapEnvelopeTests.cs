@@ -14,7 +14,7 @@ namespace ChatPresence.Host.Tests;
 /// </summary>
 public sealed class HostileSoapEnvelopeTests(HostFixture fixture) : IClassFixture<HostFixture>
 {
-    private const string Tns = "http://www.superoffice.net/ws/crm/NetServer/Services86";
+    private const string Tns = SoapMessages.Tns;
     private const string Env11 = "http://schemas.xmlsoap.org/soap/envelope/";
     private const string Env12 = "http://www.w3.org/2003/05/soap-envelope";
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Text;
-using System.Text.RegularExpressions;
 using ChatPresence.Tests;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -17,9 +16,10 @@ namespace ChatPresence.Host.Tests;
 /// </summary>
 public sealed partial class LogCaptureTests
 {
-    private const string Ns = "http://www.superoffice.net/ws/crm/NetServer/Services86";
+    private const string Ns = SoapMessages.Tns;
     private const string SigningKey = "log-capture-test-signing-key-0123456789";
     private const string AppToken = "app-token-Vq81-logcap";
+    private const string AppTokenHeader = "<t:ApplicationToken>" + AppToken + "</t:ApplicationToken>";
     private const string WrongPassword = "Wrong-Pass-3zZq";
     private const string GetChatPresence = "api/v1/Agents/Chat/GetChatPresence"; // POST calls; GET without a body describes the route
 
@@ -74,11 +74,10 @@ public sealed partial class LogCaptureTests
         client.DefaultRequestHeaders.Add("SO-AppToken", AppToken);
 
         // SOAP: SoPrincipal login, a call with its ticket, a wrong password, a throttled login.
-        var soapLogin = await SoapAsync(client, "SoPrincipal", "AuthenticateUsernamePassword", null, Login("agent2", Passwords["agent2"]));
-        var ticket = TicketIn(soapLogin);
+        var ticket = await SoapMessages.LoginAsync(client, "agent2", Passwords["agent2"], extraHeaders: AppTokenHeader);
         host.Secrets.AddSecret(ticket);
-        Assert.Contains("<t:Succeeded>true</t:Succeeded>", await SoapAsync(client, "Chat", "GetChatPresence", ticket, "<GetChatPresence xmlns=\"" + Ns + "\" />"), StringComparison.Ordinal);
-        Assert.Contains("AuthenticationSucceeded>false<", await SoapAsync(client, "SoPrincipal", "AuthenticateUsernamePassword", null, Login("agent2", WrongPassword)), StringComparison.Ordinal);
+        Assert.Contains("<t:Succeeded>true</t:Succeeded>", await SoapAsync(client, "GetChatPresence", ticket, "<GetChatPresence xmlns=\"" + Ns + "\" />"), StringComparison.Ordinal);
+        Assert.Contains("AuthenticationSucceeded>false<", await SoapAsync(client, "AuthenticateUsernamePassword", null, Login("agent2", WrongPassword)), StringComparison.Ordinal);
 
         // Bearer: REST in both modes; SOAP carries it in Credentials/Ticket in online mode.
         var jwt = Jwt("agent2");
@@ -86,7 +85,7 @@ public sealed partial class LogCaptureTests
         Assert.Equal(HttpStatusCode.OK, (await GetPresenceAsync(client, new AuthenticationHeaderValue("Bearer", jwt))).StatusCode);
         if (online)
         {
-            Assert.Contains("<t:Succeeded>true</t:Succeeded>", await SoapAsync(client, "Chat", "GetChatPresence", jwt, "<GetChatPresence xmlns=\"" + Ns + "\" />"), StringComparison.Ordinal);
+            Assert.Contains("<t:Succeeded>true</t:Succeeded>", await SoapAsync(client, "GetChatPresence", jwt, "<GetChatPresence xmlns=\"" + Ns + "\" />"), StringComparison.Ordinal);
         }
 
         // REST: SoTicket and Basic headers.
@@ -122,7 +121,7 @@ public sealed partial class LogCaptureTests
         var throttled = await RestLoginAsync(client, "agent4", Passwords["agent4"]);
         Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
         Assert.NotNull(throttled.Headers.RetryAfter);
-        Assert.Contains("<t:ExceptionType>Throttled</t:ExceptionType>", await SoapAsync(client, "SoPrincipal", "AuthenticateUsernamePassword", null, Login("agent4", Passwords["agent4"])), StringComparison.Ordinal);
+        Assert.Contains("<t:ExceptionType>Throttled</t:ExceptionType>", await SoapAsync(client, "AuthenticateUsernamePassword", null, Login("agent4", Passwords["agent4"])), StringComparison.Ordinal);
 
         // The capture saw the traffic, at Trace level, and no credential.
         var log = host.Log.Text;
@@ -159,23 +158,13 @@ public sealed partial class LogCaptureTests
     private static string Login(string user, string password) =>
         $"<AuthenticateUsernamePassword xmlns=\"{Ns}\"><UserName>{user}</UserName><Password>{password}</Password></AuthenticateUsernamePassword>";
 
-    private static async Task<string> SoapAsync(HttpClient client, string service, string operation, string? ticket, string body)
+    /// <summary>A SOAP 1.1 call with the application token (the host runs online): the reply text.</summary>
+    private static async Task<string> SoapAsync(HttpClient client, string operation, string? ticket, string body)
     {
-        var header = $"<ApplicationToken xmlns=\"{Ns}\">{AppToken}</ApplicationToken>"
-            + (ticket is null ? string.Empty : $"<Credentials xmlns=\"{Ns}\"><Ticket>{ticket}</Ticket></Credentials>");
-        var envelope = $"<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Header>{header}</s:Header><s:Body>{body}</s:Body></s:Envelope>";
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"Remote/Services86/{service}.svc")
-        {
-            Content = new StringContent(envelope, Encoding.UTF8, "text/xml"),
-        };
-        request.Headers.Add("SOAPAction", $"\"{Ns}/{service}/{operation}\"");
-        using var response = await client.SendAsync(request);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return await response.Content.ReadAsStringAsync();
+        var reply = await SoapMessages.CallAsync(client, soap12: false, operation, body, ticket, AppTokenHeader);
+        Assert.Equal(200, reply.Status);
+        return reply.Text;
     }
-
-    private static string TicketIn(string reply) =>
-        TicketElement().Match(reply) is { Success: true } match ? match.Groups[1].Value : throw new Xunit.Sdk.XunitException("no ticket in\n" + reply);
 
     private static async Task<HttpResponseMessage> GetPresenceAsync(HttpClient client, AuthenticationHeaderValue authorization)
     {
@@ -196,6 +185,4 @@ public sealed partial class LogCaptureTests
         SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(SigningKey)), SecurityAlgorithms.HmacSha256),
     });
 
-    [GeneratedRegex(@"<t:Ticket>(7T:[^<]+)</t:Ticket>")]
-    private static partial Regex TicketElement();
 }

@@ -1,7 +1,5 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 using ChatPresence.Host.Tests.Live;
 using ChatPresence.Tests;
 using Npgsql;
@@ -59,22 +57,16 @@ public sealed class PostgresHostTests() : PostgresSchemaTest("host_test_")
         await using var stream = await EventStream.OpenAsync(clientB);
         var snapshot = await stream.NextAsync(TimeSpan.FromSeconds(2));
         Assert.Equal("snapshot", snapshot.Event);
-        var present = LiveStreamTests.RowOf(snapshot.Data, 4).GetProperty("Present").GetBoolean();
+        var present = RestReplies.JsonRowOf(snapshot.Data, 4).GetProperty("Present").GetBoolean();
 
         // Nothing reads on host B: only its change feed from PostgreSQL (or the feed's poll) can bring host A's save.
         await SaveAsync(clientA, 4, !present);
         var e = await stream.NextAsync(TimeSpan.FromSeconds(2));
         Assert.Equal("presence", e.Event);
-        Assert.Equal(!present, LiveStreamTests.RowOf("[" + e.Data + "]", 4).GetProperty("Present").GetBoolean());
+        Assert.Equal(!present, RestReplies.JsonRowOf("[" + e.Data + "]", 4).GetProperty("Present").GetBoolean());
     }
 
     /// <summary>Host settings: the PostgreSQL store, in this test's schema.</summary>
-    private void OnPostgres(IDictionary<string, string?> settings)
-    {
-        settings["ChatPresence:Storage"] = "Postgres";
-        settings["ConnectionStrings:ChatPresence"] = SchemaConnectionString;
-    }
-
     internal static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan within)
     {
         var deadline = System.Diagnostics.Stopwatch.StartNew();
@@ -85,12 +77,7 @@ public sealed class PostgresHostTests() : PostgresSchemaTest("host_test_")
         }
     }
 
-    internal static HttpClient AdminClient(ChatPresenceHost host)
-    {
-        var client = host.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:admin")));
-        return client;
-    }
+    internal static HttpClient AdminClient(ChatPresenceHost host) => host.CreateClientAs("admin");
 
     internal static async Task SaveAsync(HttpClient client, int userId, bool present)
     {
@@ -103,8 +90,7 @@ public sealed class PostgresHostTests() : PostgresSchemaTest("host_test_")
     {
         using var response = await client.GetAsync(new Uri("api/v1/Presence/GetAll", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using var rows = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return rows.RootElement.EnumerateArray().Single(r => r.GetProperty("UserId").GetInt32() == userId).GetProperty("Present").GetBoolean();
+        return RestReplies.JsonRowOf(await response.Content.ReadAsStringAsync(), userId).GetProperty("Present").GetBoolean();
     }
 }
 

@@ -295,17 +295,9 @@ public sealed class PostgresScaleOutTests() : PostgresSchemaTest("scale_test_", 
     private static async Task<string> SoapSaveAsync(ChatPresenceHost host, string ticket)
     {
         using var client = host.CreateClient();
-        var envelope = $"""
-            <s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:t="http://www.superoffice.net/ws/crm/NetServer/Services86">
-              <s:Header><t:Credentials><t:Ticket>{ticket}</t:Ticket></t:Credentials></s:Header>
-              <s:Body><t:SaveChatPresence><t:ChatPresence><t:ChatPresence><t:UserId>1</t:UserId><t:Present>true</t:Present></t:ChatPresence></t:ChatPresence></t:SaveChatPresence></s:Body>
-            </s:Envelope>
-            """;
-        using var body = new StringContent(envelope, Encoding.UTF8, "text/xml");
-        body.Headers.Add("SOAPAction", "\"http://www.superoffice.net/ws/crm/NetServer/Services86/Chat/SaveChatPresence\"");
-        using var response = await client.PostAsync(new Uri("Remote/Services86/Chat.svc", UriKind.Relative), body);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return await response.Content.ReadAsStringAsync();
+        var reply = await SoapMessages.CallAsync(client, soap12: false, "SaveChatPresence", SoapMessages.SaveBody(1, true), ticket);
+        Assert.Equal(200, reply.Status);
+        return reply.Text;
     }
 
     private static string[] PostgresArguments(string connectionString) =>
@@ -315,11 +307,7 @@ public sealed class PostgresScaleOutTests() : PostgresSchemaTest("scale_test_", 
     {
         var chosen = connectionString ?? SchemaConnectionString;
         return ChatPresenceHost.StartAsync(
-            settings =>
-            {
-                settings["ChatPresence:Storage"] = "Postgres";
-                settings["ConnectionStrings:ChatPresence"] = chosen;
-            },
+            settings => OnPostgres(settings, chosen),
             productionDirectory,
             environment: productionDirectory is null ? "Development" : "Production");
     }
@@ -330,14 +318,10 @@ public sealed class PostgresScaleOutTests() : PostgresSchemaTest("scale_test_", 
     /// </summary>
     private async Task<ChatPresenceHost[]> StartHostsAsync(int count = 3)
     {
-        await using var demo = typeof(ChatPresenceApplication).Assembly.GetManifestResourceStream("demo-directory.json")
-            ?? throw new InvalidOperationException("the host no longer embeds demo-directory.json");
-        using var text = new StreamReader(demo);
-        var directory = await text.ReadToEndAsync();
         var hosts = new ChatPresenceHost[count];
         for (var i = 0; i < count; i++)
         {
-            hosts[i] = await StartAsync(productionDirectory: directory);
+            hosts[i] = await StartAsync(productionDirectory: HostFixture.DemoDirectoryJson);
         }
 
         return hosts;

@@ -1,8 +1,6 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using System.Xml.Linq;
 using ChatPresence.Tests;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -20,8 +18,8 @@ namespace ChatPresence.Host.Tests;
 /// </summary>
 public sealed class ProxyAndHttpsTests
 {
-    private static readonly XNamespace Soap11 = "http://schemas.xmlsoap.org/wsdl/soap/";
-    private static readonly XNamespace Soap12 = "http://schemas.xmlsoap.org/wsdl/soap12/";
+    private static readonly XNamespace Soap11 = WsdlNames.Soap11Binding;
+    private static readonly XNamespace Soap12 = WsdlNames.Soap12Binding;
 
     private static readonly (string Name, string Value)[] ProxyHeaders =
     [
@@ -165,7 +163,7 @@ public sealed class ProxyAndHttpsTests
     private static async Task<HttpStatusCode> GetAsAsync(HttpClient client, string? forwardedFor, string login, string password)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/Agents/Chat/GetChatPresence");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(login + ":" + password)));
+        request.Headers.Authorization = ChatPresenceHost.Basic(login, password);
         if (forwardedFor is not null)
         {
             request.Headers.Add("X-Forwarded-For", forwardedFor);

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
@@ -16,8 +15,8 @@ namespace ChatPresence.Host.Tests;
 public sealed class SaveCatalogueTests(SecurityHostFixture fixture) : IClassFixture<SecurityHostFixture>
 {
     private const string Accepted = "Accepted";
-    private static readonly XNamespace T = "http://www.superoffice.net/ws/crm/NetServer/Services86";
-    private static readonly XNamespace I = "http://www.w3.org/2001/XMLSchema-instance";
+    private static readonly XNamespace T = SoapMessages.Tns;
+    private static readonly XNamespace I = SoapMessages.Xsi;
 
     /// <summary>
     /// One ChatPresence entry as a client may send it: a member left null is left out; <paramref name="NilPresent"/>
@@ -115,15 +114,7 @@ public sealed class SaveCatalogueTests(SecurityHostFixture fixture) : IClassFixt
             new XAttribute(XNamespace.Xmlns + "i", I),
             new XElement(envelope + "Header", new XElement(T + "Credentials", new XElement(T + "Ticket", ticket))),
             new XElement(envelope + "Body", new XElement(T + "SaveChatPresence", list)));
-        var action = $"\"{T.NamespaceName}/Chat/SaveChatPresence\"";
-        using var request = new HttpRequestMessage(HttpMethod.Post, "Remote/Services86/Chat.svc");
-        var type = soap12 ? $"application/soap+xml; charset=utf-8; action={action}" : "text/xml; charset=utf-8";
-        request.Content = new StringContent(document.ToString(SaveOptions.DisableFormatting), Encoding.UTF8, MediaTypeHeaderValue.Parse(type));
-        if (!soap12)
-        {
-            request.Headers.Add("SOAPAction", action);
-        }
-
+        using var request = SoapMessages.Request(soap12, SoapMessages.ChatPath, "SaveChatPresence", document.ToString(SaveOptions.DisableFormatting));
         using var response = await client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         FacadeCallers.AssertNoStackTrace(text);

@@ -40,7 +40,7 @@ public sealed partial class TelemetryTests
         // SOAP: a login (a ticket issued), then GetChatPresence with it.
         var ticket = await SoapLoginAsync(client, "agent4", "agent4");
         host.Secrets.AddSecret(ticket);
-        var soap = await SoapAsync(client, "GetChatPresence", $"<t:Credentials><t:Ticket>{ticket}</t:Ticket></t:Credentials>", "<t:GetChatPresence />");
+        var soap = await SoapAsync(client, "GetChatPresence", ticket, "<t:GetChatPresence />");
         Assert.Contains("<t:Succeeded>true</t:Succeeded>", soap, StringComparison.Ordinal);
 
         // Two wrong passwords lock agent5 (FailuresPerLogin=2); the third attempt is throttled.
@@ -90,7 +90,7 @@ public sealed partial class TelemetryTests
         host.Secrets.AddSecret(ticket);
         for (var i = 0; i < 3; i++)
         {
-            var soap = await SoapAsync(client, "GetChatPresence", $"<t:Credentials><t:Ticket>{ticket}</t:Ticket></t:Credentials>", "<t:GetChatPresence />");
+            var soap = await SoapAsync(client, "GetChatPresence", ticket, "<t:GetChatPresence />");
             Assert.Contains("<t:Succeeded>true</t:Succeeded>", soap, StringComparison.Ordinal);
         }
 
@@ -174,7 +174,7 @@ public sealed partial class TelemetryTests
     [Fact]
     public async Task Outside_Development_an_unexpected_failure_replies_with_the_trace_id_its_log_line_has()
     {
-        await using var host = await ChatPresenceHost.StartAsync(environment: "Production", directoryJson: await File.ReadAllTextAsync(DemoDirectoryPath()));
+        await using var host = await ChatPresenceHost.StartAsync(environment: "Production", directoryJson: HostFixture.DemoDirectoryJson);
         using var client = host.CreateClient();
         var ticket = await SoapLoginAsync(client, "admin", "admin");
         host.Secrets.AddSecret(ticket);
@@ -193,7 +193,7 @@ public sealed partial class TelemetryTests
         var restId = CorrelationPattern().Match(await rest.Content.ReadAsStringAsync()).Groups[1].Value;
         Assert.Matches("^[0-9a-f]{32}$", restId);
 
-        var soap = await SoapAsync(client, "SaveChatPresence", $"<t:Credentials><t:Ticket>{ticket}</t:Ticket></t:Credentials>",
+        var soap = await SoapAsync(client, "SaveChatPresence", ticket,
             "<t:SaveChatPresence><t:ChatPresence><t:ChatPresence><t:UserId>2</t:UserId><t:Present>true</t:Present></t:ChatPresence></t:ChatPresence></t:SaveChatPresence>");
         Assert.Contains("UnexpectedError", soap, StringComparison.Ordinal);
         var soapId = CorrelationPattern().Match(soap).Groups[1].Value;
@@ -216,7 +216,7 @@ public sealed partial class TelemetryTests
 
         var ticket = await SoapLoginAsync(client, "agent4", "agent4");
         host.Secrets.AddSecret(ticket);
-        await SoapAsync(client, "GetChatPresence", $"<t:Credentials><t:Ticket>{ticket}</t:Ticket></t:Credentials>", "<t:GetChatPresence />");
+        await SoapAsync(client, "GetChatPresence", ticket, "<t:GetChatPresence />");
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(client, HttpMethod.Get, "acme/api/v1/Presence/GetAll", Basic("admin", "admin"))).StatusCode);
 
         // A server span ends after its response has been sent, so the last one may still be open: wait for it.
@@ -302,24 +302,10 @@ public sealed partial class TelemetryTests
         return text.Contains(name, StringComparison.Ordinal) ? Value(text, name, labels) : 0;
     }
 
-    private static string DemoDirectoryPath()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "samples", "demo-directory.json")))
-            {
-                return Path.Combine(dir.FullName, "samples", "demo-directory.json");
-            }
-        }
-
-        throw new InvalidOperationException("samples/demo-directory.json not found");
-    }
-
     [GeneratedRegex("Correlation id: ([0-9a-f]{32})")]
     private static partial Regex CorrelationPattern();
 
-    private static AuthenticationHeaderValue Basic(string user, string password) =>
-        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password)));
+    private static AuthenticationHeaderValue Basic(string user, string password) => ChatPresenceHost.Basic(user, password);
 
     private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, AuthenticationHeaderValue authorization, string? json = null)
     {
@@ -333,27 +319,15 @@ public sealed partial class TelemetryTests
         return await client.SendAsync(request);
     }
 
-    private static async Task<string> SoapAsync(HttpClient client, string operation, string header, string body)
+    /// <summary>A SOAP 1.1 call with the caller's ticket: the reply text (always 200: refusals are replies).</summary>
+    private static async Task<string> SoapAsync(HttpClient client, string operation, string ticket, string body)
     {
-        const string Ns = "http://www.superoffice.net/ws/crm/NetServer/Services86";
-        var service = operation == "AuthenticateUsernamePassword" ? "SoPrincipal" : "Chat";
-        var envelope = $"""<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:t="{Ns}"><s:Header>{header}</s:Header><s:Body>{body}</s:Body></s:Envelope>""";
-        using var content = new StringContent(envelope, Encoding.UTF8, "text/xml");
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"Remote/Services86/{service}.svc") { Content = content };
-        request.Headers.Add("SOAPAction", $"\"{Ns}/{service}/{operation}\"");
-        using var response = await client.SendAsync(request);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return await response.Content.ReadAsStringAsync();
+        var reply = await SoapMessages.CallAsync(client, soap12: false, operation, body, ticket);
+        Assert.Equal(200, reply.Status);
+        return reply.Text;
     }
 
-    private static async Task<string> SoapLoginAsync(HttpClient client, string user, string password)
-    {
-        var reply = await SoapAsync(client, "AuthenticateUsernamePassword", string.Empty,
-            $"<t:AuthenticateUsernamePassword><t:UserName>{user}</t:UserName><t:Password>{password}</t:Password></t:AuthenticateUsernamePassword>");
-        var match = TicketPattern().Match(reply);
-        Assert.True(match.Success, reply);
-        return match.Groups[1].Value;
-    }
+    private static Task<string> SoapLoginAsync(HttpClient client, string user, string password) => SoapMessages.LoginAsync(client, user, password);
 
     /// <summary>The value of one Prometheus sample: <paramref name="name"/> with exactly these labels (besides otel_scope_*).</summary>
     private static double Value(string text, string name, string? labels)
@@ -375,7 +349,4 @@ public sealed partial class TelemetryTests
 
         throw new Xunit.Sdk.XunitException($"no sample {name}{{{labels}}} in:\n{text}");
     }
-
-    [GeneratedRegex("<t:Ticket>(7T:[^<]+)</t:Ticket>")]
-    private static partial Regex TicketPattern();
 }

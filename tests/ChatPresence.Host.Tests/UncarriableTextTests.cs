@@ -1,7 +1,5 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 using System.Xml.Linq;
 using ChatPresence.Host.Tests.Security;
 using ChatPresence.Tests;
@@ -18,7 +16,7 @@ public sealed class UncarriableTextTests
 {
     private const string BadName = "Cecilia\u0001\u001F\uFFFE\uFFFF Agent";
     private const string SafeName = "Cecilia\uFFFD\uFFFD\uFFFD\uFFFD Agent";
-    private static readonly XNamespace T = "http://www.superoffice.net/ws/crm/NetServer/Services86";
+    private static readonly XNamespace T = SoapMessages.Tns;
 
     [Theory]
     [InlineData(false)]
@@ -64,8 +62,7 @@ public sealed class UncarriableTextTests
                 Assert.Equal(SafeName, NameOf3(XDocument.Parse(reply.Body).Descendants(T + "ChatPresence")));
             }
 
-            using var rest = new HttpClient { BaseAddress = host.BaseAddress };
-            rest.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("agent2:agent2")));
+            using var rest = host.CreateClientAs("agent2");
             foreach (var accept in new[] { "application/xml", "text/xml" })
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/Presence/GetAll");
@@ -82,8 +79,7 @@ public sealed class UncarriableTextTests
                 request.Headers.Accept.ParseAdd("application/json");
                 using var response = await rest.SendAsync(request);
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-                var row = json.RootElement.EnumerateArray().Single(r => r.GetProperty("UserId").GetInt32() == 3);
+                var row = RestReplies.JsonRowOf(await response.Content.ReadAsStringAsync(), 3);
                 Assert.Equal(BadName, row.GetProperty("DisplayName").GetString()); // JSON escapes what it cannot carry raw
             }
 

@@ -74,7 +74,7 @@ public sealed class SeedTests(SeedDirectoryFixture fixture) : IClassFixture<Seed
     private static async Task<bool> PresentAsync(HttpClient client, int userId)
     {
         using var reply = await client.GetAsync("api/v1/Presence/GetAll");
-        return (await Replies.ReadRowsAsync(reply)).Single(r => r.UserId == userId).Present;
+        return (await RestReplies.ReadRowsAsync(reply)).Single(r => r.UserId == userId).Present;
     }
 }
 
@@ -86,8 +86,7 @@ public sealed class SelectAndETagTests(RestHostFixture fixture) : IClassFixture<
         using var client = fixture.Client();
         using var response = await client.PostAsync("api/v1/Agents/Chat/GetChatPresence?$select=userID,PRESENT,noSuchThing,TableRight/mask", null);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using var document = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync());
-        var row = document.RootElement.EnumerateArray().Single(r => r.GetProperty("UserId").GetInt32() == 7);
+        var row = RestReplies.JsonRowOf(await response.Content.ReadAsStringAsync(), 7);
 
         // Not removed: every member is still there.
         Assert.Equal(["UserId", "DisplayName", "OngoingChats", "Present", "ChatTopics", "TableRight", "FieldProperties"], row.EnumerateObject().Select(p => p.Name));
@@ -106,7 +105,7 @@ public sealed class SelectAndETagTests(RestHostFixture fixture) : IClassFixture<
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/Agents/Chat/GetChatPresence?$select=DisplayName");
         request.Headers.Accept.ParseAdd("application/xml");
         using var response = await client.SendAsync(request);
-        var row = (await Replies.ReadRowsAsync(response)).Single(r => r.DisplayName == "Gustav Manager");
+        var row = (await RestReplies.ReadRowsAsync(response)).Single(r => r.DisplayName == "Gustav Manager");
         Assert.Equal(0, row.UserId);
         Assert.Null(row.ChatTopics);
         Assert.Null(row.TableRightMask);
@@ -129,14 +128,14 @@ public sealed class SelectAndETagTests(RestHostFixture fixture) : IClassFixture<
         Assert.Equal(etag, again.Headers.ETag);
 
         // Someone else saves (their own presence): the admin's copy is stale.
-        var present = !(await Replies.ReadRowsAsync(first)).Single(r => r.UserId == 5).Present;
+        var present = !(await RestReplies.ReadRowsAsync(first)).Single(r => r.UserId == 5).Present;
         using var save = await agent.PostAsync("api/v1/Presence/SaveAll", RestCatalogue.SaveBody("api/v1/Presence/SaveAll", "application/json", 5, present));
         Assert.Equal(HttpStatusCode.NoContent, save.StatusCode);
 
         using var after = await Conditional(admin, etag);
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
         Assert.NotEqual(etag, after.Headers.ETag);
-        Assert.Equal(present, (await Replies.ReadRowsAsync(after)).Single(r => r.UserId == 5).Present);
+        Assert.Equal(present, (await RestReplies.ReadRowsAsync(after)).Single(r => r.UserId == 5).Present);
     }
 
     [Fact]
@@ -170,7 +169,7 @@ public sealed class SelectAndETagTests(RestHostFixture fixture) : IClassFixture<
         client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "sOtIcKeT " + login.Ticket);
         using var response = await client.PostAsync("api/v1/Agents/Chat/GetChatPresence", null);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("Select, Update", (await Replies.ReadRowsAsync(response)).Single(r => r.UserId == 3).TableRightMask);
+        Assert.Equal("Select, Update", (await RestReplies.ReadRowsAsync(response)).Single(r => r.UserId == 3).TableRightMask);
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class CatalogueTests(RestHostFixture fixture) : IClassFixture<Rest
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("utf-8", response.Content.Headers.ContentType?.CharSet);
-        var rows = await Replies.ReadRowsAsync(response);
+        var rows = await RestReplies.ReadRowsAsync(response);
         Assert.Equal([1, 2, 3, 4, 5, 6, 7], rows.Select(r => r.UserId));
         var bjorn = rows.Single(r => r.UserId == 2);
         Assert.Equal("Bjørn Agent", bjorn.DisplayName);
@@ -55,7 +55,7 @@ public sealed class CatalogueTests(RestHostFixture fixture) : IClassFixture<Rest
             read.Headers.Accept.ParseAdd(output);
             using var reply = await client.SendAsync(read);
             Assert.Equal(output, reply.Content.Headers.ContentType?.MediaType);
-            var rows = await Replies.ReadRowsAsync(reply);
+            var rows = await RestReplies.ReadRowsAsync(reply);
             Assert.Equal(present, rows.Single(r => r.UserId == 4).Present);
         }
 
@@ -94,7 +94,7 @@ public sealed class CatalogueTests(RestHostFixture fixture) : IClassFixture<Rest
         using var response = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var rows = await Replies.ReadRowsAsync(response);
+        var rows = await RestReplies.ReadRowsAsync(response);
 
         // An agent may change only their own row; the others say why, in Swedish.
         Assert.Equal("Select, Update", rows.Single(r => r.UserId == 3).TableRightMask);

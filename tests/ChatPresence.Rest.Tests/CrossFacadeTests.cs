@@ -26,17 +26,14 @@ public sealed class CrossFacadeTests(RestHostFixture fixture) : IClassFixture<Re
 
         foreach (var present in new[] { true, false })
         {
-            var body = $"<t:SaveChatPresence><t:ChatPresence><t:ChatPresence><t:UserId>6</t:UserId><t:Present>{(present ? "true" : "false")}</t:Present></t:ChatPresence></t:ChatPresence></t:SaveChatPresence>";
-            var reply = await SoapMessages.CallAsync(soap, soap12: false, "SaveChatPresence", body, login.Ticket);
+            var reply = await SoapMessages.CallAsync(soap, soap12: false, "SaveChatPresence", SoapMessages.SaveBody(6, present), login.Ticket);
             Assert.Equal(200, reply.Status);
             Assert.Equal("true", reply.Header("Succeeded")!.Value);
             using var all = await rest.GetAsync("api/v1/Presence/GetAll");
-            Assert.Equal(present, (await Replies.ReadRowsAsync(all)).Single(r => r.UserId == 6).Present);
+            Assert.Equal(present, (await RestReplies.ReadRowsAsync(all)).Single(r => r.UserId == 6).Present);
         }
     }
 
     private static async Task<bool> SoapPresentAsync(HttpClient client, string ticket, int userId) =>
-        (await SoapMessages.GetPresenceAsync(client, ticket))
-            .Single(row => row.Element(SoapMessages.T + "UserId")!.Value == userId.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .Element(SoapMessages.T + "Present")!.Value == "true";
+        (await SoapMessages.GetPresenceAsync(client, ticket)).Select(SoapRows.Read).Single(row => row.UserId == userId).Present;
 }

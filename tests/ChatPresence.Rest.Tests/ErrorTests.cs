@@ -36,11 +36,11 @@ public sealed class ErrorTests(SmallBodyHostFixture fixture) : IClassFixture<Sma
     {
         using var client = fixture.Client();
         using var before = await client.GetAsync("api/v1/Presence/GetAll");
-        var was = (await Replies.ReadRowsAsync(before)).Single(r => r.UserId == 2).Present;
+        var was = (await RestReplies.ReadRowsAsync(before)).Single(r => r.UserId == 2).Present;
         using var response = await client.PostAsync(Save, RestCatalogue.Text("application/json", $"{{\"ChatPresence\":[{{\"UserId\":2,\"Present\":{(!was ? "true" : "false")}}},{{\"UserId\":4242,\"Present\":true}}]}}"));
         await AssertErrorAsync(response, HttpStatusCode.BadRequest, "UnknownUser", "4242");
         using var after = await client.GetAsync("api/v1/Presence/GetAll");
-        Assert.Equal(was, (await Replies.ReadRowsAsync(after)).Single(r => r.UserId == 2).Present);
+        Assert.Equal(was, (await RestReplies.ReadRowsAsync(after)).Single(r => r.UserId == 2).Present);
     }
 
     [Fact]
@@ -136,7 +136,7 @@ public sealed class ErrorTests(SmallBodyHostFixture fixture) : IClassFixture<Sma
     private static async Task AssertErrorAsync(HttpResponseMessage response, HttpStatusCode status, string errorType, string messagePart)
     {
         Assert.Equal(status, response.StatusCode);
-        JsonElement body = await Replies.ErrorBodyAsync(response);
+        JsonElement body = await RestReplies.ErrorBodyAsync(response);
         Assert.Equal(errorType, body.GetProperty("ErrorType").GetString());
         Assert.Contains(messagePart, body.GetProperty("ErrorMessage").GetString(), StringComparison.Ordinal);
     }

@@ -56,7 +56,7 @@ public sealed class HardeningRegressionTests(RestHostFixture fixture) : IClassFi
         using var response = await client.GetAsync("api/v1/%01%ED%A0%80");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        var body = await Replies.ErrorBodyAsync(response);
+        var body = await RestReplies.ErrorBodyAsync(response);
         Assert.Equal("NotFound", body.GetProperty("ErrorType").GetString());
         HostLog.AssertNoErrors(fixture.Host);
     }

@@ -11,23 +11,23 @@ using Microsoft.IdentityModel.Tokens;
 namespace ChatPresence.Rest.Tests;
 
 /// <summary>A host (Development, real clock) that also accepts Bearer tokens, for the OpenAPI document's schemes.</summary>
-public sealed class OpenApiHostFixture : IAsyncLifetime
+public sealed class OpenApiHostFixture : HostFixture
 {
     public const string SigningKey = "openapi-test-signing-key-of-at-least-32-bytes";
     public const string Issuer = "https://issuer.example.com";
     public const string Audience = "chatpresence";
 
-    public ChatPresenceHost Host { get; private set; } = null!;
+    protected override string Environment => "Development";
 
-    public async Task InitializeAsync() => Host = await ChatPresenceHost.StartAsync(s =>
+    protected override string? DirectoryJson => null;
+
+    protected override void Configure(IDictionary<string, string?> s)
     {
         s["ChatPresence:Security:Jwt:SigningKey"] = SigningKey;
         s["ChatPresence:Security:Jwt:Issuer"] = Issuer;
         s["ChatPresence:Security:Jwt:Audience"] = Audience;
         s["ChatPresence:Security:Jwt:UserClaimType"] = "Login"; // the tokens below name the user by login
-    });
-
-    public async Task DisposeAsync() => await Host.DisposeAsync();
+    }
 }
 
 /// <summary>
@@ -189,7 +189,7 @@ public sealed class OpenApiDocumentTests(OpenApiHostFixture fixture) : IClassFix
         };
     }
 
-    private HttpClient CookielessClient() => new(new HttpClientHandler { UseCookies = false }) { BaseAddress = fixture.Host.BaseAddress };
+    private HttpClient CookielessClient() => fixture.Host.CreateClient(keepCookies: false);
 
     private async Task<JsonObject> DocumentAsync()
     {

@@ -31,8 +31,8 @@ public sealed class ReplyCacheTests(RestHostFixture fixture) : IClassFixture<Res
         {
             using var first = await GetAsync(agent, route, accept);
             using var cached = await GetAsync(agent, route, accept);
-            var before = (await Replies.ReadRowsAsync(first)).Single(r => r.UserId == 4).Present;
-            Assert.Equal(before, (await Replies.ReadRowsAsync(cached)).Single(r => r.UserId == 4).Present);
+            var before = (await RestReplies.ReadRowsAsync(first)).Single(r => r.UserId == 4).Present;
+            Assert.Equal(before, (await RestReplies.ReadRowsAsync(cached)).Single(r => r.UserId == 4).Present);
             Assert.Equal(first.Headers.ETag, cached.Headers.ETag);
 
             using var save = await agent.PostAsync("api/v1/Presence/SaveAll", Json($"[{{\"UserId\":4,\"Present\":{(!before ? "true" : "false")}}}]"));
@@ -42,10 +42,10 @@ public sealed class ReplyCacheTests(RestHostFixture fixture) : IClassFixture<Res
             using var revalidated = await GetAsync(agent, route, accept, first.Headers.ETag);
             Assert.Equal(HttpStatusCode.OK, revalidated.StatusCode);
             Assert.NotEqual(first.Headers.ETag, revalidated.Headers.ETag);
-            Assert.Equal(!before, (await Replies.ReadRowsAsync(revalidated)).Single(r => r.UserId == 4).Present);
+            Assert.Equal(!before, (await RestReplies.ReadRowsAsync(revalidated)).Single(r => r.UserId == 4).Present);
 
             using var plain = await GetAsync(agent, route, accept);
-            Assert.Equal(!before, (await Replies.ReadRowsAsync(plain)).Single(r => r.UserId == 4).Present);
+            Assert.Equal(!before, (await RestReplies.ReadRowsAsync(plain)).Single(r => r.UserId == 4).Present);
         }
     }
 
@@ -55,16 +55,16 @@ public sealed class ReplyCacheTests(RestHostFixture fixture) : IClassFixture<Res
     {
         using var agent = fixture.Client("agent3");
         using var first = await GetAsync(agent, route, accept);
-        var before = (await Replies.ReadRowsAsync(first)).Single(r => r.UserId == 3).Present;
+        var before = (await RestReplies.ReadRowsAsync(first)).Single(r => r.UserId == 3).Present;
 
         using var soap = fixture.Host.CreateClient();
-        var ticket = await SoapLoginAsync(soap, "agent3");
+        var ticket = await SoapMessages.LoginAsync(soap, "agent3", "agent3");
         using var save = await soap.SendAsync(SoapSave(ticket, 3, !before));
         Assert.Contains("<t:Succeeded>true</t:Succeeded>", await save.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         using var revalidated = await GetAsync(agent, route, accept, first.Headers.ETag);
         Assert.Equal(HttpStatusCode.OK, revalidated.StatusCode);
-        Assert.Equal(!before, (await Replies.ReadRowsAsync(revalidated)).Single(r => r.UserId == 3).Present);
+        Assert.Equal(!before, (await RestReplies.ReadRowsAsync(revalidated)).Single(r => r.UserId == 3).Present);
     }
 
     [Theory]
@@ -80,16 +80,16 @@ public sealed class ReplyCacheTests(RestHostFixture fixture) : IClassFixture<Res
             using var adminReply = await GetAsync(admin, route, accept);
             using var agentReply = await GetAsync(agent, route, accept);
             using var otherReply = await GetAsync(otherAgent, route, accept);
-            Assert.All(await Replies.ReadRowsAsync(adminReply), r => Assert.Equal(SelectUpdate(accept), r.TableRightMask));
-            AssertOnlyOwnRowWritable(await Replies.ReadRowsAsync(agentReply), 5, accept);
-            AssertOnlyOwnRowWritable(await Replies.ReadRowsAsync(otherReply), 2, accept);
+            Assert.All(await RestReplies.ReadRowsAsync(adminReply), r => Assert.Equal(SelectUpdate(accept), r.TableRightMask));
+            AssertOnlyOwnRowWritable(await RestReplies.ReadRowsAsync(agentReply), 5, accept);
+            AssertOnlyOwnRowWritable(await RestReplies.ReadRowsAsync(otherReply), 2, accept);
             Assert.NotEqual(adminReply.Headers.ETag, agentReply.Headers.ETag);
             Assert.NotEqual(agentReply.Headers.ETag, otherReply.Headers.ETag);
 
             // Another caller's validator is no validator for this caller's representation.
             using var crossed = await GetAsync(agent, route, accept, adminReply.Headers.ETag);
             Assert.Equal(HttpStatusCode.OK, crossed.StatusCode);
-            AssertOnlyOwnRowWritable(await Replies.ReadRowsAsync(crossed), 5, accept);
+            AssertOnlyOwnRowWritable(await RestReplies.ReadRowsAsync(crossed), 5, accept);
         }
 
         Assert.True(fixture.Host.Services.GetRequiredService<ReplyCache>().Count > 0);
@@ -105,10 +105,10 @@ public sealed class ReplyCacheTests(RestHostFixture fixture) : IClassFixture<Res
         {
             using var en = await GetAsync(agent, route, accept, language: "en");
             using var no = await GetAsync(agent, route, accept, language: "no");
-            english ??= (await Replies.ReadRowsAsync(en)).Single(r => r.UserId == 2).TableRightReason;
-            norwegian ??= (await Replies.ReadRowsAsync(no)).Single(r => r.UserId == 2).TableRightReason;
-            Assert.Equal(english, (await Replies.ReadRowsAsync(en)).Single(r => r.UserId == 2).TableRightReason);
-            Assert.Equal(norwegian, (await Replies.ReadRowsAsync(no)).Single(r => r.UserId == 2).TableRightReason);
+            english ??= (await RestReplies.ReadRowsAsync(en)).Single(r => r.UserId == 2).TableRightReason;
+            norwegian ??= (await RestReplies.ReadRowsAsync(no)).Single(r => r.UserId == 2).TableRightReason;
+            Assert.Equal(english, (await RestReplies.ReadRowsAsync(en)).Single(r => r.UserId == 2).TableRightReason);
+            Assert.Equal(norwegian, (await RestReplies.ReadRowsAsync(no)).Single(r => r.UserId == 2).TableRightReason);
             Assert.NotEqual(en.Headers.ETag, no.Headers.ETag);
         }
 
@@ -134,7 +134,7 @@ public sealed class ReplyCacheTests(RestHostFixture fixture) : IClassFixture<Res
 
     private static string SelectUpdate(string accept) => accept.EndsWith("xml", StringComparison.Ordinal) ? "Select Update" : "Select, Update";
 
-    private static void AssertOnlyOwnRowWritable(IReadOnlyList<Row> rows, int ownId, string accept)
+    private static void AssertOnlyOwnRowWritable(IReadOnlyList<ReplyRow> rows, int ownId, string accept)
     {
         Assert.Contains(rows, r => r.UserId != ownId);
         Assert.All(rows, r => Assert.Equal(r.UserId == ownId ? SelectUpdate(accept) : "Select", r.TableRightMask));
@@ -162,37 +162,8 @@ public sealed class ReplyCacheTests(RestHostFixture fixture) : IClassFixture<Res
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
-    private const string Tns = "http://www.superoffice.net/ws/crm/NetServer/Services86";
-
-    private static async Task<string> SoapLoginAsync(HttpClient client, string user)
-    {
-        using var request = Soap11("SoPrincipal", "AuthenticateUsernamePassword",
-            $"<t:AuthenticateUsernamePassword><t:UserName>{user}</t:UserName><t:Password>{user}</t:Password></t:AuthenticateUsernamePassword>", null);
-        using var response = await client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        var start = text.IndexOf("<t:Ticket>", StringComparison.Ordinal) + "<t:Ticket>".Length;
-        Assert.True(start >= "<t:Ticket>".Length, text);
-        return text[start..text.IndexOf("</t:Ticket>", start, StringComparison.Ordinal)];
-    }
-
     private static HttpRequestMessage SoapSave(string ticket, int userId, bool present) =>
-        Soap11("Chat", "SaveChatPresence",
-            $"<t:SaveChatPresence><t:ChatPresence><t:ChatPresence><t:UserId>{userId}</t:UserId><t:Present>{(present ? "true" : "false")}</t:Present></t:ChatPresence></t:ChatPresence></t:SaveChatPresence>",
-            ticket);
-
-    private static HttpRequestMessage Soap11(string service, string operation, string body, string? ticket)
-    {
-        var header = ticket is null ? string.Empty : $"<s:Header><t:Credentials><t:Ticket>{ticket}</t:Ticket></t:Credentials></s:Header>";
-        var request = new HttpRequestMessage(HttpMethod.Post, $"Remote/Services86/{service}.svc")
-        {
-            Content = new StringContent(
-                $"<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:t=\"{Tns}\">{header}<s:Body>{body}</s:Body></s:Envelope>",
-                Encoding.UTF8,
-                "text/xml"),
-        };
-        request.Headers.Add("SOAPAction", $"\"{Tns}/{service}/{operation}\"");
-        return request;
-    }
+        SoapMessages.Request(false, SoapMessages.ChatPath, "SaveChatPresence", SoapMessages.Envelope(false, SoapMessages.SaveBody(userId, present), ticket));
 }
 
 /// <summary>The REST reply cache is bounded in entries and in bytes, dropping the oldest first.</summary>

@@ -10,7 +10,7 @@ namespace ChatPresence.Rest.Tests;
 /// </summary>
 public static class RestCatalogue
 {
-    public const string Ns = "http://www.superoffice.net/ws/crm/NetServer/Services86";
+    public const string Ns = SoapMessages.Tns;
 
     /// <summary>Reading routes: (method, path).</summary>
     public static readonly (string Method, string Path)[] ReadRoutes =

@@ -65,7 +65,7 @@ public sealed class StreamedReplyFreshnessTests(StreamingHostFixture streamed) :
     {
         using var client = streamed.Client("agent2");
         using var first = await client.GetAsync(new Uri("api/v1/Presence/GetAll", UriKind.Relative));
-        var before = (await Replies.ReadRowsAsync(first)).Single(r => r.UserId == 2).Present;
+        var before = (await RestReplies.ReadRowsAsync(first)).Single(r => r.UserId == 2).Present;
 
         using var save = await client.PostAsync(
             new Uri("api/v1/Presence/SaveAll", UriKind.Relative),
@@ -77,6 +77,6 @@ public sealed class StreamedReplyFreshnessTests(StreamingHostFixture streamed) :
         using var after = await client.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
         Assert.NotEqual(first.Headers.ETag, after.Headers.ETag);
-        Assert.Equal(!before, (await Replies.ReadRowsAsync(after)).Single(r => r.UserId == 2).Present);
+        Assert.Equal(!before, (await RestReplies.ReadRowsAsync(after)).Single(r => r.UserId == 2).Present);
     }
 }

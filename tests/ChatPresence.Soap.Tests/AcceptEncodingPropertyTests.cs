@@ -25,7 +25,7 @@ public sealed class AcceptEncodingPropertyTests
     [Fact]
     public async Task Any_accept_encoding_gets_an_offered_coding_that_decodes_to_the_identity_bytes()
     {
-        await using var server = await TestSoapServer.StartAsync(s => s["ChatPresence:Soap:CompressionMinimumBytes"] = "0");
+        await using var server = await SoapTestDirectory.StartHostAsync(s => s["ChatPresence:Soap:CompressionMinimumBytes"] = "0");
         using var client = server.CreateClient();
         var ticket = await SoapMessages.LoginAsync(client, "admin", "admin");
         var identity = await CompressionTests.GetPresenceRawAsync(server, soap12: false, acceptEncoding: null, ticket);

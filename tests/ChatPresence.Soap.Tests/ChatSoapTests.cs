@@ -8,7 +8,7 @@ namespace ChatPresence.Soap.Tests;
 public sealed class ChatSoapTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     private const string SampleTicket = "7T:1234abcxyzExample==";
-    private readonly HttpClient client = fixture.Server.CreateClient();
+    private readonly HttpClient client = fixture.Host.CreateClient();
 
     private static string RequestFile(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Requests", name));
 
@@ -81,8 +81,7 @@ public sealed class ChatSoapTests(ServerFixture fixture) : IClassFixture<ServerF
         {
             var before = await GetPresenceAsync(client, ticket, soap12);
             var present = before.Single(r => r.Element(T + "UserId")!.Value == "4").Element(T + "Present")!.Value == "true";
-            var save = await CallAsync(client, soap12, "SaveChatPresence",
-                $"<t:SaveChatPresence><t:ChatPresence><t:ChatPresence><t:UserId>4</t:UserId><t:Present>{(!present ? "true" : "false")}</t:Present></t:ChatPresence></t:ChatPresence></t:SaveChatPresence>", ticket);
+            var save = await CallAsync(client, soap12, "SaveChatPresence", SaveBody(4, !present), ticket);
             Assert.Equal("true", save.Header("Succeeded")!.Value);
             var after = await GetPresenceAsync(client, ticket, soap12);
             Assert.Equal(!present ? "true" : "false", after.Single(r => r.Element(T + "UserId")!.Value == "4").Element(T + "Present")!.Value);
@@ -104,7 +103,7 @@ public sealed class ChatSoapTests(ServerFixture fixture) : IClassFixture<ServerF
             Assert.All(adminRows, r => Assert.Equal("Select Update", r.Element(T + "TableRight")!.Element(T + "Mask")!.Value));
         }
 
-        Assert.True(fixture.Server.Services.GetService(typeof(ChatSoapEndpoint)) is ChatSoapEndpoint { CachedReplies: > 0 });
+        Assert.True(fixture.Host.Services.GetService(typeof(ChatSoapEndpoint)) is ChatSoapEndpoint { CachedReplies: > 0 });
     }
 
     [Theory]

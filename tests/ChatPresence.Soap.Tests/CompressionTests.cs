@@ -16,8 +16,8 @@ public sealed class CompressionTests
     [InlineData(true)]
     public async Task Without_accept_encoding_the_reply_is_byte_for_byte_the_uncompressing_hosts(bool soap12)
     {
-        await using var plain = await TestSoapServer.StartAsync(s => s["ChatPresence:Soap:CompressReplies"] = "false");
-        await using var compressing = await TestSoapServer.StartAsync();
+        await using var plain = await SoapTestDirectory.StartHostAsync(s => s["ChatPresence:Soap:CompressReplies"] = "false");
+        await using var compressing = await SoapTestDirectory.StartHostAsync();
         var before = await GetPresenceRawAsync(plain, soap12, acceptEncoding: null);
         var after = await GetPresenceRawAsync(compressing, soap12, acceptEncoding: null);
 
@@ -42,7 +42,7 @@ public sealed class CompressionTests
     [InlineData(false, "gzip;q=nonsense", null)]
     public async Task The_reply_is_in_the_best_accepted_coding_and_decodes_to_the_identity_bytes(bool soap12, string acceptEncoding, string? expected)
     {
-        await using var server = await TestSoapServer.StartAsync();
+        await using var server = await SoapTestDirectory.StartHostAsync();
         var identity = await GetPresenceRawAsync(server, soap12, acceptEncoding: null);
         var coded = await GetPresenceRawAsync(server, soap12, acceptEncoding);
 
@@ -59,7 +59,7 @@ public sealed class CompressionTests
     [InlineData("br")]
     public async Task A_cached_reply_serves_the_same_compressed_bytes_to_every_caller(string coding)
     {
-        await using var server = await TestSoapServer.StartAsync();
+        await using var server = await SoapTestDirectory.StartHostAsync();
         var first = await GetPresenceRawAsync(server, soap12: false, coding);
         var second = await GetPresenceRawAsync(server, soap12: false, coding);
         Assert.Equal(coding, second.ContentEncoding);
@@ -71,7 +71,7 @@ public sealed class CompressionTests
     [InlineData("br")]
     public async Task With_the_cache_off_the_reply_is_still_compressed(string coding)
     {
-        await using var server = await TestSoapServer.StartAsync(s => s["ChatPresence:Soap:ReplyCacheEntries"] = "0");
+        await using var server = await SoapTestDirectory.StartHostAsync(s => s["ChatPresence:Soap:ReplyCacheEntries"] = "0");
         var identity = await GetPresenceRawAsync(server, soap12: true, acceptEncoding: null);
         var coded = await GetPresenceRawAsync(server, soap12: true, coding);
         Assert.Equal(coding, coded.ContentEncoding);
@@ -83,8 +83,8 @@ public sealed class CompressionTests
     [InlineData(true, "br")]
     public async Task A_streamed_reply_is_compressed_on_the_fly_and_decodes_fully(bool soap12, string coding)
     {
-        await using var buffered = await TestSoapServer.StartAsync();
-        await using var streamed = await TestSoapServer.StartAsync(s => s["ChatPresence:Soap:StreamRepliesAboveRows"] = "2");
+        await using var buffered = await SoapTestDirectory.StartHostAsync();
+        await using var streamed = await SoapTestDirectory.StartHostAsync(s => s["ChatPresence:Soap:StreamRepliesAboveRows"] = "2");
         var identity = await GetPresenceRawAsync(buffered, soap12, acceptEncoding: null);
         var coded = await GetPresenceRawAsync(streamed, soap12, coding);
 
@@ -97,7 +97,7 @@ public sealed class CompressionTests
     [Fact]
     public async Task A_reply_below_the_minimum_size_is_not_compressed()
     {
-        await using var server = await TestSoapServer.StartAsync(s => s["ChatPresence:Soap:CompressionMinimumBytes"] = "1000000");
+        await using var server = await SoapTestDirectory.StartHostAsync(s => s["ChatPresence:Soap:CompressionMinimumBytes"] = "1000000");
         var coded = await GetPresenceRawAsync(server, soap12: false, "gzip, br");
         Assert.Null(coded.ContentEncoding);
     }
@@ -105,7 +105,7 @@ public sealed class CompressionTests
     [Fact]
     public async Task Switched_off_nothing_is_compressed_and_nothing_varies()
     {
-        await using var server = await TestSoapServer.StartAsync(s => s["ChatPresence:Soap:CompressReplies"] = "false");
+        await using var server = await SoapTestDirectory.StartHostAsync(s => s["ChatPresence:Soap:CompressReplies"] = "false");
         var coded = await GetPresenceRawAsync(server, soap12: false, "gzip, br");
         Assert.Null(coded.ContentEncoding);
         Assert.Empty(coded.Vary);
@@ -120,7 +120,7 @@ public sealed class CompressionTests
     [InlineData(true)]
     public async Task Logins_saves_opening_hours_failures_and_faults_are_never_compressed(bool soap12)
     {
-        await using var server = await TestSoapServer.StartAsync(s => s["ChatPresence:Soap:CompressionMinimumBytes"] = "0");
+        await using var server = await SoapTestDirectory.StartHostAsync(s => s["ChatPresence:Soap:CompressionMinimumBytes"] = "0");
         using var client = server.CreateClient();
         var ticket = await LoginAsync(client, "admin", "admin", soap12);
         var calls = new (string Path, string Operation, string Body, string? Ticket)[]
@@ -165,7 +165,7 @@ public sealed class CompressionTests
 
     internal sealed record RawReply(byte[] Body, string? ContentEncoding, string[] Vary, bool Chunked);
 
-    internal static async Task<RawReply> GetPresenceRawAsync(TestSoapServer server, bool soap12, string? acceptEncoding, string? ticket = null)
+    internal static async Task<RawReply> GetPresenceRawAsync(ChatPresenceHost server, bool soap12, string? acceptEncoding, string? ticket = null)
     {
         using var client = server.CreateClient();
         ticket ??= await LoginAsync(client, "admin", "admin", soap12);

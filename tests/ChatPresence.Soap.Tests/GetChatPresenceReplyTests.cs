@@ -153,7 +153,7 @@ public sealed class GetChatPresenceReplyTests
     /// <summary>The XmlWriter-based writer the service used before the byte writer (same settings, same calls).</summary>
     private static class Reference
     {
-        private const string Tns = "http://www.superoffice.net/ws/crm/NetServer/Services86";
+        private const string Tns = SoapMessages.Tns;
         private const string Arrays = "http://schemas.microsoft.com/2003/10/Serialization/Arrays";
         private const string Xsi = "http://www.w3.org/2001/XMLSchema-instance";
         private const string Xmlns = "http://www.w3.org/2000/xmlns/";

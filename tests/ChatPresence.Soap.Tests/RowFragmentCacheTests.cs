@@ -16,17 +16,17 @@ public sealed class RowFragmentCacheTests
     public async Task After_any_saves_the_reply_equals_one_encoded_afresh()
     {
         // Reply caches off on both, so every read is cold; a tiny fragment budget on a third host exercises starting over.
-        await using var reusing = await TestSoapServer.StartAsync(s =>
+        await using var reusing = await SoapTestDirectory.StartHostAsync(s =>
         {
             s["ChatPresence:Soap:ReplyCacheEntries"] = "0";
             s["ChatPresence:Soap:RowFragmentCacheBytes"] = "67108864";
         });
-        await using var tight = await TestSoapServer.StartAsync(s =>
+        await using var tight = await SoapTestDirectory.StartHostAsync(s =>
         {
             s["ChatPresence:Soap:ReplyCacheEntries"] = "0";
             s["ChatPresence:Soap:RowFragmentCacheBytes"] = "3000";
         });
-        await using var afresh = await TestSoapServer.StartAsync(s =>
+        await using var afresh = await SoapTestDirectory.StartHostAsync(s =>
         {
             s["ChatPresence:Soap:ReplyCacheEntries"] = "0";
             s["ChatPresence:Soap:RowFragmentCacheBytes"] = "0";

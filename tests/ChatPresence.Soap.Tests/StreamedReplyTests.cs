@@ -12,8 +12,8 @@ public sealed class StreamedReplyTests
     [InlineData(true)]
     public async Task A_streamed_reply_has_the_same_bytes_as_a_buffered_one(bool soap12)
     {
-        await using var buffered = await TestSoapServer.StartAsync();
-        await using var streamed = await TestSoapServer.StartAsync(s => s["ChatPresence:Soap:StreamRepliesAboveRows"] = "2");
+        await using var buffered = await SoapTestDirectory.StartHostAsync();
+        await using var streamed = await SoapTestDirectory.StartHostAsync(s => s["ChatPresence:Soap:StreamRepliesAboveRows"] = "2");
         using var bufferedClient = buffered.CreateClient();
         using var streamedClient = streamed.CreateClient();
 

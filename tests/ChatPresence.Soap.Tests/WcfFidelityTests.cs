@@ -18,7 +18,7 @@ public sealed class WcfFidelityTests(ServerFixture fixture) : IClassFixture<Serv
     private const string MessageId = "urn:uuid:6c1b7a8e-34c2-4d58-9a3f-0d5e8c3b2a11";
     private const string ContractFilterText = "cannot be processed at the receiver, due to a ContractFilter mismatch at the EndpointDispatcher.";
 
-    private readonly HttpClient client = fixture.Server.CreateClient();
+    private readonly HttpClient client = fixture.Host.CreateClient();
 
     private static string Anonymous(string wsa) => wsa == Wsa10 ? Wsa10 + "/anonymous" : Wsa2004 + "/role/anonymous";
 
@@ -390,7 +390,11 @@ public sealed class WcfFidelityTests(ServerFixture fixture) : IClassFixture<Serv
     [InlineData("<t:ApplicationToken>app-token-1</t:ApplicationToken>", true)]
     public async Task In_Online_mode_a_nil_or_empty_ApplicationToken_is_no_registered_token(string header, bool accepted)
     {
-        await using var server = await TestSoapServer.StartAsync(security: new SecurityOptions { Mode = InstallationMode.Online, ApplicationTokens = ["app-token-1"] });
+        await using var server = await SoapTestDirectory.StartHostAsync(s =>
+        {
+            s["ChatPresence:Mode"] = "Online";
+            s["ChatPresence:Security:ApplicationTokens:0"] = "app-token-1";
+        });
         using var http = server.CreateClient();
         var login = await SendAsync(http, Request(false, PrincipalPath, "AuthenticateUsernamePassword", Envelope(false,
             "<t:AuthenticateUsernamePassword><t:UserName>agent2</t:UserName><t:Password>agent2</t:Password></t:AuthenticateUsernamePassword>",
@@ -418,7 +422,7 @@ public sealed class WcfFidelityTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.Equal(200, (int)response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType!.MediaType);
         var html = await response.Content.ReadAsStringAsync();
-        var address = new Uri(fixture.Server.BaseAddress, path).ToString();
+        var address = new Uri(fixture.Host.BaseAddress, path).ToString();
         Assert.Contains($"<TITLE>{service} Service</TITLE>", html, StringComparison.Ordinal);
         Assert.Contains("You have created a service.", html, StringComparison.Ordinal);
         Assert.Contains($"svcutil.exe <A HREF=\"{address}?wsdl\">{address}?wsdl</A>", html, StringComparison.Ordinal);

@@ -22,7 +22,7 @@ public sealed class WsAddressingGeneratedTests(ServerFixture fixture) : IClassFi
     [Fact]
     public async Task Generated_addressing_headers_get_well_formed_answers_and_the_host_keeps_serving()
     {
-        using var client = fixture.Server.CreateClient();
+        using var client = fixture.Host.CreateClient();
         var ticket = await LoginAsync(client, "agent2", "agent2");
         for (var seed = 0; seed < 300; seed++)
         {

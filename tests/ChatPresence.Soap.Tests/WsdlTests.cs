@@ -5,11 +5,11 @@ namespace ChatPresence.Soap.Tests;
 
 public sealed class WsdlTests(HostFixture fixture) : IClassFixture<HostFixture>
 {
-    private static readonly XNamespace Wsdl = "http://schemas.xmlsoap.org/wsdl/";
-    private static readonly XNamespace Xs = "http://www.w3.org/2001/XMLSchema";
-    private static readonly XNamespace Soap11 = "http://schemas.xmlsoap.org/wsdl/soap/";
-    private static readonly XNamespace Soap12 = "http://schemas.xmlsoap.org/wsdl/soap12/";
-    private static readonly XNamespace Wsaw = "http://www.w3.org/2006/05/addressing/wsdl";
+    private static readonly XNamespace Wsdl = WsdlNames.Wsdl;
+    private static readonly XNamespace Xs = WsdlNames.Xs;
+    private static readonly XNamespace Soap11 = WsdlNames.Soap11Binding;
+    private static readonly XNamespace Soap12 = WsdlNames.Soap12Binding;
+    private static readonly XNamespace Wsaw = WsdlNames.Wsaw;
 
     private async Task<(XDocument Document, string Address)> FetchAsync(string path)
     {

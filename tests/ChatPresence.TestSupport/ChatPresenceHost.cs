@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Net.Http.Headers;
 using System.Text;
+using ChatPresence.Domain.Identity;
 using ChatPresence.Host;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -51,11 +53,16 @@ public sealed class ChatPresenceHost : IAsyncDisposable
     /// <param name="configure">Configuration overrides (keys like <c>ChatPresence:Soap:MaxBodyBytes</c>).</param>
     /// <param name="directoryJson">A directory file to start with instead of the demo directory.</param>
     /// <param name="environment">Hosting environment; Development by default.</param>
+    /// <param name="customize">Anything else on the builder (Kestrel limits, extra services), after the test settings.</param>
+    /// <param name="clock">The host's <see cref="TimeProvider"/> (a <see cref="ManualClock"/>); null: the system clock.</param>
+    /// <param name="loadInitialDirectory">False: the store is migrated but the read model is not loaded before serving (as the admin commands build the host).</param>
     public static async Task<ChatPresenceHost> StartAsync(
         Action<IDictionary<string, string?>>? configure = null,
         string? directoryJson = null,
         string environment = "Development",
-        Action<WebApplicationBuilder>? customize = null)
+        Action<WebApplicationBuilder>? customize = null,
+        TimeProvider? clock = null,
+        bool loadInitialDirectory = true)
     {
         var folder = Directory.CreateTempSubdirectory("chatpresence-test-").FullName;
         var settings = new Dictionary<string, string?>
@@ -77,10 +84,16 @@ public sealed class ChatPresenceHost : IAsyncDisposable
         var log = new LogCapture(environment);
         var app = await ChatPresenceApplication.CreateAsync(
             ["--environment", environment],
+            loadInitialDirectory,
             customize: builder =>
             {
                 builder.Configuration.AddInMemoryCollection(settings);
                 builder.WebHost.UseUrls("http://127.0.0.1:0");
+                if (clock is not null)
+                {
+                    builder.Services.AddSingleton(clock);
+                }
+
                 customize?.Invoke(builder);
 
                 // Trace for the capture only (a provider-specific rule wins over Logging:LogLevel), so the console stays quiet.
@@ -92,7 +105,28 @@ public sealed class ChatPresenceHost : IAsyncDisposable
         return new ChatPresenceHost(app, folder, new Uri(address.TrimEnd('/') + "/"), log);
     }
 
-    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress };
+    /// <param name="keepCookies">False: the client sends no cookie it was not told to, so every header a test sends is its own.</param>
+    /// <param name="followRedirects">False: a redirect is the reply the test reads.</param>
+    public HttpClient CreateClient(bool keepCookies = true, bool followRedirects = true) =>
+        keepCookies && followRedirects
+            ? new HttpClient { BaseAddress = BaseAddress }
+            : new HttpClient(new SocketsHttpHandler { UseCookies = keepCookies, AllowAutoRedirect = followRedirects }) { BaseAddress = BaseAddress };
+
+    /// <summary>A client that sends Basic credentials on every call (the demo passwords equal the login names).</summary>
+    public HttpClient CreateClientAs(string user, string? password = null)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = Basic(user, password ?? user);
+        return client;
+    }
+
+    /// <summary>The Authorization header of HTTP Basic for <paramref name="user"/>.</summary>
+    public static AuthenticationHeaderValue Basic(string user, string password) =>
+        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password)));
+
+    /// <summary>A ticket for <paramref name="userId"/> straight from the host's ticket authority (no login, no throttle).</summary>
+    public Task<string> IssueTicketAsync(int userId) =>
+        Services.GetRequiredService<TicketAuthority>().IssueTicketAsync(userId, CancellationToken.None);
 
     /// <summary>Stops the host, then fails (after cleaning up) if anything it logged holds a credential.</summary>
     public async ValueTask DisposeAsync()

@@ -7,7 +7,8 @@ namespace ChatPresence.Tests;
 /// <summary>
 /// One real host (<see cref="ChatPresenceHost"/>) per test class: by default in Production (no stack traces may leak)
 /// with the demo directory, as the SOAP, hostile-envelope and interop tests want it. A fixture that differs says how
-/// by overriding: the environment, the directory, configuration keys, or services (a manual clock).
+/// by overriding: the environment, the directory, configuration keys, the clock, or services; one that owns more
+/// than the host (a browser) extends <see cref="InitializeAsync"/> and <see cref="DisposeAsync"/>.
 /// </summary>
 public class HostFixture : IAsyncLifetime
 {
@@ -29,9 +30,15 @@ public class HostFixture : IAsyncLifetime
     {
     }
 
-    public async Task InitializeAsync() => Host = await ChatPresenceHost.StartAsync(Configure, DirectoryJson, Environment, Customize);
+    /// <summary>The host's clock; null: the system clock.</summary>
+    protected virtual TimeProvider? HostClock => null;
 
-    public async Task DisposeAsync() => await Host.DisposeAsync();
+    public virtual async Task InitializeAsync() => Host = await ChatPresenceHost.StartAsync(Configure, DirectoryJson, Environment, Customize, HostClock);
+
+    public virtual async Task DisposeAsync() => await Host.DisposeAsync();
+
+    /// <summary>A ticket for <paramref name="userId"/> without a login.</summary>
+    public Task<string> TicketAsync(int userId) => Host.IssueTicketAsync(userId);
 
     private static string ReadDemoDirectory()
     {

@@ -33,6 +33,10 @@ public static class SoapMessages
         return $"<s:Envelope xmlns:s=\"{env}\" xmlns:t=\"{Tns}\" xmlns:b=\"{Arrays}\"><s:Header>{credentials}{extraHeaders}</s:Header><s:Body>{body}</s:Body></s:Envelope>";
     }
 
+    /// <summary>A SaveChatPresence body with one entry.</summary>
+    public static string SaveBody(int userId, bool present) =>
+        $"<t:SaveChatPresence><t:ChatPresence><t:ChatPresence><t:UserId>{userId}</t:UserId><t:Present>{(present ? "true" : "false")}</t:Present></t:ChatPresence></t:ChatPresence></t:SaveChatPresence>";
+
     /// <summary>A request with the Content-Type and action of <paramref name="soap12"/>'s version.</summary>
     public static HttpRequestMessage Request(bool soap12, string path, string operation, string envelope)
     {
@@ -57,12 +61,15 @@ public static class SoapMessages
         return new SoapReply((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, text);
     }
 
-    public static Task<SoapReply> CallAsync(HttpClient client, bool soap12, string operation, string body, string? ticket = null) =>
-        SendAsync(client, Request(soap12, operation == "AuthenticateUsernamePassword" ? PrincipalPath : ChatPath, operation, Envelope(soap12, body, ticket)));
+    /// <summary>One call to the operation's service (SoPrincipal.svc for the login, Chat.svc otherwise).</summary>
+    /// <param name="extraHeaders">More SOAP headers after the credentials (an ApplicationToken, WS-Addressing).</param>
+    public static Task<SoapReply> CallAsync(HttpClient client, bool soap12, string operation, string body, string? ticket = null, string extraHeaders = "") =>
+        SendAsync(client, Request(soap12, operation == "AuthenticateUsernamePassword" ? PrincipalPath : ChatPath, operation, Envelope(soap12, body, ticket, extraHeaders)));
 
-    public static async Task<string> LoginAsync(HttpClient client, string user, string password, bool soap12 = false)
+    /// <summary>AuthenticateUsernamePassword that must succeed: the ticket.</summary>
+    public static async Task<string> LoginAsync(HttpClient client, string user, string password, bool soap12 = false, string extraHeaders = "")
     {
-        var reply = await CallAsync(client, soap12, "AuthenticateUsernamePassword", $"<t:AuthenticateUsernamePassword><t:UserName>{user}</t:UserName><t:Password>{password}</t:Password></t:AuthenticateUsernamePassword>");
+        var reply = await CallAsync(client, soap12, "AuthenticateUsernamePassword", $"<t:AuthenticateUsernamePassword><t:UserName>{user}</t:UserName><t:Password>{password}</t:Password></t:AuthenticateUsernamePassword>", extraHeaders: extraHeaders);
         Assert.Equal(200, reply.Status);
         var ticket = reply.Xml.Descendants(T + "Ticket").SingleOrDefault()?.Value;
         Assert.True(ticket is not null, $"No ticket for {user}: {reply.Text}");

@@ -12,19 +12,21 @@ namespace ChatPresence.Host.Tests.Live;
 /// The host and one headless Chromium (Debian's <c>/usr/bin/chromium</c>, driven by Playwright; no browser download)
 /// for the board page tests.
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public sealed class BrowserFixture : HostFixture
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
     private IPlaywright? playwright;
 
-    public ChatPresenceHost Host { get; private set; } = null!;
-
     public IBrowser Browser { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    protected override string Environment => "Development";
+
+    protected override string? DirectoryJson => null;
+
+    public override async Task InitializeAsync()
     {
-        Host = await ChatPresenceHost.StartAsync();
+        await base.InitializeAsync();
         if (!File.Exists(ChromiumPath))
         {
             throw new InvalidOperationException($"The browser tests need Chromium at {ChromiumPath}: `apt-get install chromium` (.ci/run installs it).");
@@ -34,7 +36,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         Browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Args = ["--no-sandbox"] });
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         if (Browser is not null)
         {
@@ -42,13 +44,10 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
 
         playwright?.Dispose();
-        await Host.DisposeAsync();
+        await base.DisposeAsync();
     }
 
-    public HttpClient CreateClient() => new(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = Host.BaseAddress };
-
-    public Task<string> TicketAsync(int userId) =>
-        Host.Services.GetRequiredService<TicketAuthority>().IssueTicketAsync(userId, CancellationToken.None);
+    public HttpClient CreateClient() => Host.CreateClient(keepCookies: false);
 }
 
 public sealed class BoardPageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
@@ -71,7 +70,7 @@ public sealed class BoardPageTests(BrowserFixture fixture) : IClassFixture<Brows
         var page = await client.GetStringAsync(new Uri("/", UriKind.Relative));
         Assert.DoesNotMatch(new Regex("<script>|<script [^>]*>[^<]|<style|style=", RegexOptions.IgnoreCase), page);
 
-        using var redirect = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = fixture.Host.BaseAddress };
+        using var redirect = fixture.Host.CreateClient(followRedirects: false);
         using var bare = await redirect.GetAsync(new Uri("/acme", UriKind.Relative));
         Assert.Equal("/acme/", bare.Headers.Location?.OriginalString);
         using var missing = await client.GetAsync(new Uri("/board/secrets.txt", UriKind.Relative));

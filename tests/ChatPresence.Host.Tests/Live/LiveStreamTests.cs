@@ -16,28 +16,25 @@ namespace ChatPresence.Host.Tests.Live;
 /// heartbeat after 300 ms without events,
 /// and only 4 events kept for resumes so a too-old gap is easy to make.
 /// </summary>
-public sealed class LiveHostFixture : IAsyncLifetime
+public sealed class LiveHostFixture : HostFixture
 {
     public TimerClock Clock { get; } = new(new DateTimeOffset(2026, 11, 30, 14, 59, 0, TimeSpan.Zero));
 
-    public ChatPresenceHost Host { get; private set; } = null!;
+    protected override string Environment => "Development";
 
-    public async Task InitializeAsync() => Host = await ChatPresenceHost.StartAsync(
-        settings =>
-        {
-            settings["ChatPresence:Rest:StreamRecheck"] = "00:00:00.200";
-            settings["ChatPresence:Rest:StreamHeartbeat"] = "00:00:00.300";
-            settings["ChatPresence:Live:ResumeEvents"] = "4";
-        },
-        customize: builder => builder.Services.AddSingleton<TimeProvider>(Clock));
+    protected override string? DirectoryJson => null;
 
-    public async Task DisposeAsync() => await Host.DisposeAsync();
+    protected override TimeProvider HostClock => Clock;
+
+    protected override void Configure(IDictionary<string, string?> settings)
+    {
+        settings["ChatPresence:Rest:StreamRecheck"] = "00:00:00.200";
+        settings["ChatPresence:Rest:StreamHeartbeat"] = "00:00:00.300";
+        settings["ChatPresence:Live:ResumeEvents"] = "4";
+    }
 
     /// <summary>A client that keeps no cookies: every header a test sends is its own.</summary>
-    public HttpClient CreateClient() => new(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = Host.BaseAddress };
-
-    public Task<string> TicketAsync(int userId) =>
-        Host.Services.GetRequiredService<TicketAuthority>().IssueTicketAsync(userId, CancellationToken.None);
+    public HttpClient CreateClient() => Host.CreateClient(keepCookies: false);
 
     public async Task<HttpClient> ClientForAsync(int userId)
     {
@@ -114,7 +111,7 @@ public sealed class LiveStreamTests(LiveHostFixture fixture) : IClassFixture<Liv
                 var stream = await EventStream.OpenAsync(client);
                 var snapshot = await stream.NextAsync(OneSecond);
                 Assert.Equal("snapshot", snapshot.Event);
-                streams.Add((userId, stream, RowOf(snapshot.Data, 3)));
+                streams.Add((userId, stream, RestReplies.JsonRowOf(snapshot.Data, 3)));
             }
 
             var present = streams[0].Row3.GetProperty("Present").GetBoolean();
@@ -278,16 +275,10 @@ public sealed class LiveStreamTests(LiveHostFixture fixture) : IClassFixture<Liv
         Assert.Null(await stream.NextOrNullAsync(Quiet));
     }
 
-    internal static JsonElement RowOf(string array, int userId)
-    {
-        using var rows = JsonDocument.Parse(array);
-        return rows.RootElement.EnumerateArray().Single(r => r.GetProperty("UserId").GetInt32() == userId).Clone();
-    }
-
     private static async Task ToggleAsync(HttpClient admin, int userId)
     {
         var rows = await admin.GetStringAsync(new Uri("api/v1/Presence/GetAll", UriKind.Relative));
-        var present = RowOf(rows, userId).GetProperty("Present").GetBoolean();
+        var present = RestReplies.JsonRowOf(rows, userId).GetProperty("Present").GetBoolean();
         using var body = new StringContent($"[{{\"UserId\":{userId},\"Present\":{(present ? "false" : "true")}}}]", Encoding.UTF8, "application/json");
         using var saved = await admin.PostAsync(new Uri("api/v1/Presence/SaveAll", UriKind.Relative), body);
         Assert.Equal(HttpStatusCode.NoContent, saved.StatusCode);

@@ -1,5 +1,4 @@
 using ChatPresence.Tests;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatPresence.Host.Tests.Security;
 
@@ -16,7 +15,7 @@ public sealed class RestartExpiryTests
             string ticket;
             await using (var first = await StartAsync(folder, clock))
             {
-                ticket = await first.Services.GetRequiredService<ChatPresence.Domain.Identity.TicketAuthority>().IssueTicketAsync(2, CancellationToken.None);
+                ticket = await first.IssueTicketAsync(2);
                 clock.Advance(TimeSpan.FromHours(7));
                 Assert.Equal(Outcome.Ok, (await GetAsync(first, ticket)).Outcome);
             }
@@ -34,13 +33,11 @@ public sealed class RestartExpiryTests
     }
 
     private static Task<ChatPresenceHost> StartAsync(string folder, ManualClock clock) =>
-        ChatPresenceHost.StartAsync(
-            settings => settings["ChatPresence:DataFolder"] = folder,
-            customize: builder => builder.Services.AddSingleton<TimeProvider>(clock));
+        ChatPresenceHost.StartAsync(settings => settings["ChatPresence:DataFolder"] = folder, clock: clock);
 
     private static async Task<FacadeResult> GetAsync(ChatPresenceHost host, string ticket)
     {
-        using var client = new HttpClient { BaseAddress = host.BaseAddress };
+        using var client = host.CreateClient();
         return await FacadeCallers.Create(FacadeCallers.Rest, client).GetAsync(Presented.Ticket(ticket), null);
     }
 }

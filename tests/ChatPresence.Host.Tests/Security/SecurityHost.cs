@@ -1,18 +1,18 @@
 using System.Globalization;
 using ChatPresence.Domain.Identity;
 using ChatPresence.Domain.Security;
-using ChatPresence.Host;
 using ChatPresence.Tests;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatPresence.Host.Tests.Security;
 
 /// <summary>
-/// One real host per test class: Kestrel on 127.0.0.1, its own SQLite file, the demo directory, the Production
-/// environment (so no stack traces are allowed to leak), a manual clock, and a JWT signing key, issuer and audience.
+/// The shared <see cref="HostFixture"/> (Kestrel on 127.0.0.1, its own SQLite file, the demo directory, Production so
+/// no stack trace may leak) with a manual clock and a JWT signing key, issuer and audience, plus the security tests'
+/// vocabulary: callers per facade, tickets of a given age, the administrator's view of a presence.
 /// Subclasses change the configuration (online mode, Basic off).
 /// </summary>
-public class SecurityHostFixture : IAsyncLifetime
+public class SecurityHostFixture : HostFixture
 {
     public const string ApplicationToken = "app-token-5b1f0c9e-sectests";
     public const string JwtIssuer = "https://issuer.sectests.example";
@@ -21,8 +21,6 @@ public class SecurityHostFixture : IAsyncLifetime
     public const string JwtSigningKey = "sectests signing key: at least 32 bytes of UTF-8 text, here 64 or more";
 
     public ManualClock Clock { get; } = new();
-
-    public ChatPresenceHost Host { get; private set; } = null!;
 
     public virtual InstallationMode Mode => InstallationMode.Onsite;
 
@@ -33,44 +31,24 @@ public class SecurityHostFixture : IAsyncLifetime
 
     public JwtMint Jwt { get; } = new(JwtSigningKey, JwtIssuer, JwtAudience);
 
-    protected virtual void Configure(IDictionary<string, string?> settings)
+    protected override TimeProvider HostClock => Clock;
+
+    protected override void Configure(IDictionary<string, string?> settings)
     {
+        settings["ChatPresence:Mode"] = Mode.ToString();
+        settings["ChatPresence:Security:Jwt:SigningKey"] = JwtSigningKey;
+        settings["ChatPresence:Security:Jwt:Issuer"] = JwtIssuer;
+        settings["ChatPresence:Security:Jwt:Audience"] = JwtAudience;
+        if (Mode == InstallationMode.Online)
+        {
+            settings["ChatPresence:Security:ApplicationTokens:0"] = ApplicationToken;
+        }
     }
-
-    public async Task InitializeAsync()
-    {
-        await using var demo = typeof(ChatPresenceApplication).Assembly.GetManifestResourceStream("demo-directory.json")
-            ?? throw new InvalidOperationException("the host no longer embeds demo-directory.json");
-        using var text = new StreamReader(demo);
-        var directory = await text.ReadToEndAsync();
-        Host = await ChatPresenceHost.StartAsync(
-            settings =>
-            {
-                settings["ChatPresence:Mode"] = Mode.ToString();
-                settings["ChatPresence:Security:Jwt:SigningKey"] = JwtSigningKey;
-                settings["ChatPresence:Security:Jwt:Issuer"] = JwtIssuer;
-                settings["ChatPresence:Security:Jwt:Audience"] = JwtAudience;
-                if (Mode == InstallationMode.Online)
-                {
-                    settings["ChatPresence:Security:ApplicationTokens:0"] = ApplicationToken;
-                }
-
-                Configure(settings);
-            },
-            directory,
-            environment: "Production",
-            customize: builder => builder.Services.AddSingleton<TimeProvider>(Clock));
-    }
-
-    public async Task DisposeAsync() => await Host.DisposeAsync();
 
     /// <summary>A client that neither keeps cookies nor follows redirects: every header a test sends is its own.</summary>
-    public HttpClient CreateClient() =>
-        new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = Host.BaseAddress };
+    public HttpClient CreateClient() => Host.CreateClient(keepCookies: false, followRedirects: false);
 
     public IFacadeCaller Caller(string facade) => FacadeCallers.Create(facade, CreateClient());
-
-    public Task<string> TicketAsync(int userId) => Tickets.IssueTicketAsync(userId, CancellationToken.None);
 
     /// <summary>A ticket in the store whose last use lies <paramref name="idle"/> in the past.</summary>
     public async Task<string> TicketLastUsedAsync(int userId, TimeSpan idle)
@@ -114,5 +92,9 @@ public sealed class OnlineHostFixture : SecurityHostFixture
 /// <summary>On-site with <c>ChatPresence:Security:AllowBasic=false</c>.</summary>
 public sealed class NoBasicHostFixture : SecurityHostFixture
 {
-    protected override void Configure(IDictionary<string, string?> settings) => settings["ChatPresence:Security:AllowBasic"] = "false";
+    protected override void Configure(IDictionary<string, string?> settings)
+    {
+        base.Configure(settings);
+        settings["ChatPresence:Security:AllowBasic"] = "false";
+    }
 }

@@ -90,7 +90,11 @@ public sealed class SlidingExpiryTests(SecurityHostFixture fixture) : IClassFixt
 /// <summary>An idle timeout (20 s) shorter than <see cref="TicketAuthority.RecheckInterval"/>.</summary>
 public sealed class ShortIdleHostFixture : SecurityHostFixture
 {
-    protected override void Configure(IDictionary<string, string?> settings) => settings["ChatPresence:Identity:TicketIdleTimeout"] = "00:00:20";
+    protected override void Configure(IDictionary<string, string?> settings)
+    {
+        base.Configure(settings);
+        settings["ChatPresence:Identity:TicketIdleTimeout"] = "00:00:20";
+    }
 }
 
 /// <summary>Sliding expiry decided from the in-memory ticket, between two store rechecks.</summary>

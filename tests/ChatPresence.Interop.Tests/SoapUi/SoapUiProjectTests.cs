@@ -11,7 +11,7 @@ namespace ChatPresence.Interop.Tests.SoapUi;
 public sealed class SoapUiProjectTests(HostFixture fixture, ITestOutputHelper output) : IClassFixture<HostFixture>
 {
     private static readonly XNamespace Con = SoapUiProjectRunner.Con;
-    private static readonly XNamespace Wsdl = "http://schemas.xmlsoap.org/wsdl/";
+    private static readonly XNamespace Wsdl = WsdlNames.Wsdl;
 
     private static string ProjectPath => Path.Combine(Clients.RepoRoot, "samples", "soapui", "ChatPresence-soapui-project.xml");
 

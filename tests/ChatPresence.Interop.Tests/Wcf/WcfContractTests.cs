@@ -13,11 +13,11 @@ namespace ChatPresence.Interop.Tests.Wcf;
 /// </summary>
 public sealed class WcfContractTests(HostFixture fixture) : IClassFixture<HostFixture>
 {
-    private static readonly XNamespace Wsdl = "http://schemas.xmlsoap.org/wsdl/";
-    private static readonly XNamespace Xs = "http://www.w3.org/2001/XMLSchema";
-    private static readonly XNamespace Wsaw = "http://www.w3.org/2006/05/addressing/wsdl";
-    private static readonly XNamespace Soap11Binding = "http://schemas.xmlsoap.org/wsdl/soap/";
-    private static readonly XNamespace Soap12Binding = "http://schemas.xmlsoap.org/wsdl/soap12/";
+    private static readonly XNamespace Wsdl = WsdlNames.Wsdl;
+    private static readonly XNamespace Xs = WsdlNames.Xs;
+    private static readonly XNamespace Wsaw = WsdlNames.Wsaw;
+    private static readonly XNamespace Soap11Binding = WsdlNames.Soap11Binding;
+    private static readonly XNamespace Soap12Binding = WsdlNames.Soap12Binding;
 
     [Theory]
     [InlineData("Chat.svc", typeof(Chat))]
