@@ -226,12 +226,12 @@ public static class ScaleOutLoad
         var watched = string.Create(CultureInfo.InvariantCulture, $"{{\"UserId\":{login.UserId},");
 
         // Reads until the next event of the given kind (and, for presence, about the probe user with that value).
-        bool Next(string kind, string? expected)
+        bool Next(string kind, string? expected, TimeSpan within)
         {
             var current = string.Empty;
 
-            // An event never seen within 10 s ends the probe (fewer samples; the script says so): the blocked read fails.
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            // An event not seen in time ends the probe (fewer samples; the script says so): the blocked read fails.
+            using var timeout = new CancellationTokenSource(within);
             using var expiry = timeout.Token.Register(response.Dispose);
             try
             {
@@ -256,7 +256,8 @@ public static class ScaleOutLoad
             return false;
         }
 
-        if (!Next("snapshot", null))
+        // A 10,000-user snapshot on a host pinned to one busy core can take many seconds (as a poll of it can).
+        if (!Next("snapshot", null, TimeSpan.FromSeconds(120)))
         {
             return delays;
         }
@@ -272,7 +273,7 @@ public static class ScaleOutLoad
             }
 
             var acknowledged = Stopwatch.GetTimestamp();
-            if (!Next("presence", present ? "\"Present\":true" : "\"Present\":false"))
+            if (!Next("presence", present ? "\"Present\":true" : "\"Present\":false", TimeSpan.FromSeconds(10)))
             {
                 return delays; // never seen: fewer samples, and the script says so
             }
