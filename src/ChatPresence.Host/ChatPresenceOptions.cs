@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 
+using ChatPresence.Host.Tenants;
+
 namespace ChatPresence.Host;
 
 /// <summary>The host's own settings: configuration section <c>ChatPresence</c>.</summary>
@@ -24,6 +26,12 @@ public sealed class ChatPresenceOptions
     /// </summary>
     public string? InitialDirectory { get; set; }
 
+    /// <summary>
+    /// The tenants this host serves (<c>ChatPresence:Tenants:&lt;id&gt;:…</c>), each with its own store, tickets and read
+    /// model, addressed as <c>/&lt;id&gt;/…</c>. None: one implicit tenant, any first path segment accepted (on-site).
+    /// </summary>
+    public Dictionary<string, TenantOptions> Tenants { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     public string ResolveDatabasePath() => Path.GetFullPath(DatabasePath ?? Path.Combine(DataFolder, "chatpresence.db"));
 }
 
@@ -31,4 +39,14 @@ public enum StorageEngine
 {
     Sqlite,
     Postgres,
+}
+
+/// <summary>Where one tenant's state lives and what it starts with: the implicit tenant, or one of <see cref="ChatPresenceOptions.Tenants"/>.</summary>
+internal sealed record TenantSite(string? Id, string DatabasePath, string? InitialDirectory)
+{
+    public static TenantSite Implicit(ChatPresenceOptions options) => new(null, options.ResolveDatabasePath(), options.InitialDirectory);
+
+    /// <summary>A configured tenant: its SQLite file is <c>{DataFolder}/tenants/{id}.db</c>.</summary>
+    public static TenantSite For(string id, TenantOptions? tenant, ChatPresenceOptions options) =>
+        new(id, Path.GetFullPath(Path.Combine(options.DataFolder, "tenants", id + ".db")), tenant?.InitialDirectory);
 }

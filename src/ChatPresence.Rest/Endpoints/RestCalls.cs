@@ -160,11 +160,12 @@ internal sealed partial class RestCalls(
     }
 
     /// <summary>No endpoint matched under /api/v1: 405 for a known route with another method, else 404.</summary>
-    public ErrorResult Unmatched(HttpContext http, string? path)
+    /// <param name="routesHere">False below a prefix that serves no routes at all (an unknown tenant): always 404.</param>
+    public ErrorResult Unmatched(HttpContext http, string? path, bool routesHere = true)
     {
         var call = RestCall.Of(http);
         var route = "/" + (path ?? string.Empty).TrimEnd('/');
-        if (RestRoutes.Allowed(route) is { } allowed)
+        if (routesHere && RestRoutes.Allowed(route) is { } allowed)
         {
             http.Response.Headers[HeaderNames.Allow] = allowed;
             return Fail(RestRefusals.MethodNotAllowed(call.Language, call.Request.Method, call.Request.Path), call, route.TrimStart('/'));

@@ -1,0 +1,156 @@
+using ChatPresence.Domain;
+using ChatPresence.Rest;
+using ChatPresence.Soap;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace ChatPresence.Host.Tenants;
+
+/// <summary>
+/// The tenants this host serves (<c>ChatPresence:Tenants</c>): one service provider each, built from the host's
+/// registrations with <see cref="TenantServices"/> replaced by the tenant's own, so each has its own store, read model,
+/// feed, tickets, throttle and reply caches while options, logging, metrics and the clock stay the host's.
+/// <para>
+/// Routing finds the tenant: every tenant's SOAP and REST routes are mapped below its literal segment, so a request
+/// costs no lookup of ours, and an unknown segment matches nothing (SOAP: plain 404; REST: the REST 404 body).
+/// </para>
+/// </summary>
+internal sealed partial class TenantRegistry : IAsyncDisposable
+{
+    private readonly Dictionary<string, Tenant> byId = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ILogger<TenantRegistry> logger;
+
+    public TenantRegistry(
+        IOptions<ChatPresenceOptions> options, HostServiceDescriptors host, IServiceProvider root, IConfiguration configuration, ILogger<TenantRegistry> logger)
+    {
+        this.logger = logger;
+        foreach (var (id, settings) in options.Value.Tenants.OrderBy(t => t.Key, StringComparer.OrdinalIgnoreCase))
+        {
+            var site = TenantSite.For(id, settings, options.Value);
+            byId.Add(id, new Tenant(site, BuildProvider(host.Services, root, site, configuration)));
+        }
+    }
+
+    /// <summary>Whether the configuration names any tenant (decided once, when the host is built).</summary>
+    public static bool IsConfigured(IConfiguration configuration) => configuration.GetSection(TenantId.Section).GetChildren().Any();
+
+    public IEnumerable<Tenant> All => byId.Values;
+
+    public Tenant? Find(string id) => byId.GetValueOrDefault(id);
+
+    /// <summary>
+    /// Maps every tenant's SOAP and REST routes below <c>/{id}</c>, the REST 404 for any other tenant segment and for
+    /// <c>/api/v1</c> without one, and the gate that opens a tenant's store on its first request.
+    /// </summary>
+    public void Map(WebApplication app)
+    {
+        app.Use(OpenTenantAsync);
+        foreach (var tenant in byId.Values)
+        {
+            var group = app.MapGroup("/" + tenant.Id).WithMetadata(tenant);
+            group.MapChatSoapApi(tenant, " " + tenant.Id);
+            group.MapChatRestApi(tenant, tenant.Id + ".");
+        }
+
+        app.MapChatRestUnmatched("/{tenant}/api/v1");
+        app.MapChatRestUnmatched("/api/v1");
+    }
+
+    /// <summary>
+    /// Before a tenant's endpoint runs: its store must be open (one volatile read once it is). A store that cannot be
+    /// opened answers this tenant's request with 503 and Retry-After; other tenants are not involved.
+    /// </summary>
+    private async Task OpenTenantAsync(HttpContext context, RequestDelegate next)
+    {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<Tenant>() is { IsOpen: false } tenant)
+        {
+            try
+            {
+                await tenant.OpenAsync(serving: true, logger, context.RequestAborted);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogOpenFailed(logger, tenant.Id, e is StoreUnavailableException ? e.Message : e.GetType().Name + ": " + e.Message);
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                context.Response.Headers.RetryAfter = "5";
+                context.Response.ContentType = "text/plain; charset=utf-8";
+                await context.Response.WriteAsync("This tenant's store is unavailable; try again later.", context.RequestAborted);
+                return;
+            }
+        }
+
+        await next(context);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var tenant in byId.Values)
+        {
+            await tenant.CloseAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// The tenant's provider: the host's registrations, except that <see cref="TenantServices"/> are the tenant's own
+    /// and hosted services are left out (the tenant starts its follower itself). A host singleton registered once is
+    /// handed out as the host's instance (logging, metrics, options values, the clock, the JWT validator); open generics
+    /// and multiple registrations are copied (they build from those).
+    /// </summary>
+    private static ServiceProvider BuildProvider(IServiceCollection host, IServiceProvider root, TenantSite site, IConfiguration configuration)
+    {
+        var own = new ServiceCollection().AddTenantServices(configuration);
+        var ownTypes = own.Select(d => d.ServiceType).Append(typeof(TenantSite)).ToHashSet();
+        var once = host.Where(d => !d.IsKeyedService).GroupBy(d => d.ServiceType).Where(g => g.Count() == 1).Select(g => g.Key).ToHashSet();
+        IServiceCollection tenant = new ServiceCollection();
+        foreach (var descriptor in host)
+        {
+            if (ownTypes.Contains(descriptor.ServiceType) || descriptor.ServiceType == typeof(IHostedService))
+            {
+                continue;
+            }
+
+            if (!descriptor.IsKeyedService && descriptor.Lifetime == ServiceLifetime.Singleton && !descriptor.ServiceType.IsGenericTypeDefinition
+                && once.Contains(descriptor.ServiceType))
+            {
+                var type = descriptor.ServiceType;
+                tenant.AddSingleton(type, _ => root.GetRequiredService(type));
+            }
+            else
+            {
+                tenant.Add(descriptor);
+            }
+        }
+
+        foreach (var descriptor in own)
+        {
+            tenant.Add(descriptor);
+        }
+
+        tenant.AddSingleton(site);
+        return tenant.BuildServiceProvider();
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The store of tenant {Tenant} could not be opened; its requests get 503 until it can: {Reason}")]
+    private static partial void LogOpenFailed(ILogger logger, string tenant, string reason);
+}
+
+/// <summary>The database check of a host serving tenants: the stores of the tenants opened so far, each asked.</summary>
+internal sealed class TenantStoresHealthCheck(TenantRegistry tenants) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var failing = new List<string>();
+        foreach (var tenant in tenants.All)
+        {
+            if (tenant.Failed || (tenant.IsOpen && !await tenant.GetRequiredService<Storage.IChatStore>().CheckHealthAsync(cancellationToken)))
+            {
+                failing.Add(tenant.Id);
+            }
+        }
+
+        // One tenant's store failing leaves the others serving: the host stays in rotation, degraded.
+        return failing.Count == 0
+            ? HealthCheckResult.Healthy("The stores of the tenants opened so far answer.")
+            : HealthCheckResult.Degraded($"The stores of these tenants do not answer: {string.Join(", ", failing)}.");
+    }
+}
