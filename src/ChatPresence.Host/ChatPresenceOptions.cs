@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
+using ChatPresence.Domain.Security;
 using ChatPresence.Host.Tenants;
 
 namespace ChatPresence.Host;
@@ -42,11 +43,22 @@ public enum StorageEngine
 }
 
 /// <summary>Where one tenant's state lives and what it starts with: the implicit tenant, or one of <see cref="ChatPresenceOptions.Tenants"/>.</summary>
-internal sealed record TenantSite(string? Id, string DatabasePath, string? InitialDirectory)
+internal sealed record TenantSite(string? Id, string DatabasePath, string? InitialDirectory, IReadOnlyList<string>? ApplicationTokens = null)
 {
     public static TenantSite Implicit(ChatPresenceOptions options) => new(null, options.ResolveDatabasePath(), options.InitialDirectory);
 
     /// <summary>A configured tenant: its SQLite file is <c>{DataFolder}/tenants/{id}.db</c>.</summary>
     public static TenantSite For(string id, TenantOptions? tenant, ChatPresenceOptions options) =>
-        new(id, Path.GetFullPath(Path.Combine(options.DataFolder, "tenants", id + ".db")), tenant?.InitialDirectory);
+        new(id, Path.GetFullPath(Path.Combine(options.DataFolder, "tenants", id + ".db")), tenant?.InitialDirectory,
+            tenant?.ApplicationTokens is { Count: > 0 } tokens ? [.. tokens] : null);
+
+    /// <summary>The host's security settings, with this tenant's own application tokens when it has them.</summary>
+    public SecurityOptions Security(SecurityOptions host) => ApplicationTokens is null ? host : new SecurityOptions
+    {
+        Mode = host.Mode,
+        ApplicationTokens = [.. ApplicationTokens],
+        AllowBasic = host.AllowBasic,
+        BasicCredentialLifetime = host.BasicCredentialLifetime,
+        LoginThrottle = host.LoginThrottle,
+    };
 }

@@ -36,8 +36,8 @@ internal static class OptionsSetup
             .BindConfiguration(SecuritySection)
             .Configure<IConfiguration>(ApplyMode)
             .ValidateKeys(SecuritySection)
-            .Validate(o => o.Mode != InstallationMode.Online || o.ApplicationTokens.Count > 0,
-                $"{ModeKey} is Online but {SecuritySection}:ApplicationTokens is empty: no call could succeed.")
+            .Validate<IConfiguration>((o, configuration) => o.Mode != InstallationMode.Online || o.ApplicationTokens.Count > 0 || TenantRegistry.IsConfigured(configuration),
+                $"{ModeKey} is Online but {SecuritySection}:ApplicationTokens is empty: no call could succeed.") // tenants: TenantRegistry checks each
             .ValidateOnStart();
         services.AddOptions<JwtOptions>()
             .BindConfiguration(JwtOptions.Section)

@@ -10,6 +10,12 @@ public sealed class TenantOptions
 {
     /// <summary>A directory file imported when this tenant's database has no users (as the host-wide setting).</summary>
     public string? InitialDirectory { get; set; }
+
+    /// <summary>
+    /// This tenant's application tokens (online mode), in place of <c>ChatPresence:Security:ApplicationTokens</c>: a
+    /// token registered for one tenant is no token under another.
+    /// </summary>
+    public IList<string>? ApplicationTokens { get; set; }
 }
 
 /// <summary>What a tenant id may be: the first path segment of its addresses and the name of its database file.</summary>

@@ -1,4 +1,5 @@
 using ChatPresence.Domain;
+using ChatPresence.Domain.Security;
 using ChatPresence.Rest;
 using ChatPresence.Soap;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -24,10 +25,23 @@ internal sealed partial class TenantRegistry : IAsyncDisposable
         IOptions<ChatPresenceOptions> options, HostServiceDescriptors host, IServiceProvider root, IConfiguration configuration, ILogger<TenantRegistry> logger)
     {
         this.logger = logger;
+        var security = root.GetRequiredService<SecurityOptions>();
+        var tokenless = new List<string>();
         foreach (var (id, settings) in options.Value.Tenants.OrderBy(t => t.Key, StringComparer.OrdinalIgnoreCase))
         {
             var site = TenantSite.For(id, settings, options.Value);
+            if (security.Mode == InstallationMode.Online && site.Security(security).ApplicationTokens.Count == 0)
+            {
+                tokenless.Add($"{TenantId.Section}:{id}:ApplicationTokens");
+            }
+
             byId.Add(id, new Tenant(site, BuildProvider(host.Services, root, site, configuration)));
+        }
+
+        if (tokenless.Count > 0)
+        {
+            throw new OptionsValidationException(TenantId.Section, typeof(TenantOptions), [
+                $"ChatPresence:Mode is Online but neither ChatPresence:Security:ApplicationTokens nor {string.Join(", ", tokenless)} is set: no call could succeed."]);
         }
     }
 
@@ -127,6 +141,7 @@ internal sealed partial class TenantRegistry : IAsyncDisposable
         }
 
         tenant.AddSingleton(site);
+        tenant.AddSingleton(sp => site.Security(root.GetRequiredService<SecurityOptions>())); // registered last: wins
         return tenant.BuildServiceProvider();
     }
 

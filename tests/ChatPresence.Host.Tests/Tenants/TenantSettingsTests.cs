@@ -1,0 +1,92 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using ChatPresence.Tests;
+using Microsoft.Extensions.Options;
+
+namespace ChatPresence.Host.Tests.Tenants;
+
+/// <summary>
+/// Issue 17: per-tenant settings on real hosts. Application tokens (online mode) belong to their tenant; tenant ids
+/// must be safe path segments and file names; a tenant declared by its InitialDirectory alone gets that data in its
+/// own SQLite file.
+/// </summary>
+public sealed class TenantSettingsTests
+{
+    private static readonly string Demo = Path.Combine(RepoPaths.Root, "samples", "demo-directory.json");
+
+    [Fact]
+    public async Task An_application_token_of_tenant_A_is_no_token_under_tenant_B()
+    {
+        await using var host = await ChatPresenceHost.StartAsync(settings =>
+        {
+            settings["ChatPresence:Mode"] = "Online";
+            settings["ChatPresence:Tenants:CustA:InitialDirectory"] = Demo;
+            settings["ChatPresence:Tenants:CustA:ApplicationTokens:0"] = "token-of-a";
+            settings["ChatPresence:Tenants:CustB:InitialDirectory"] = Demo;
+            settings["ChatPresence:Tenants:CustB:ApplicationTokens:0"] = "token-of-b";
+        });
+        using var client = host.CreateClient();
+        foreach (var (tenant, token, accepted) in new[] { ("CustB", "token-of-a", false), ("CustA", "token-of-a", true), ("CustB", "token-of-b", true), ("CustA", "token-of-b", false) })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"{tenant}/api/v1/Login")
+            {
+                Content = new StringContent("{\"UserName\":\"agent2\",\"Password\":\"agent2\"}", Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add("SO-AppToken", token);
+            using var reply = await client.SendAsync(request);
+            var body = await reply.Content.ReadAsStringAsync();
+            if (accepted)
+            {
+                Assert.True(reply.StatusCode == HttpStatusCode.OK, $"{tenant} with {token}: {(int)reply.StatusCode} {body}");
+            }
+            else
+            {
+                Assert.Equal(HttpStatusCode.Unauthorized, reply.StatusCode);
+                Assert.Equal("ApplicationTokenRequired", (string?)JsonNode.Parse(body)!["ErrorType"]);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Online_mode_needs_tokens_for_every_tenant()
+    {
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => ChatPresenceHost.StartAsync(settings =>
+        {
+            settings["ChatPresence:Mode"] = "Online";
+            settings["ChatPresence:Tenants:CustA:ApplicationTokens:0"] = "token-of-a";
+            settings["ChatPresence:Tenants:CustB:InitialDirectory"] = Demo;
+        }));
+        Assert.Contains("ChatPresence:Tenants:CustB:ApplicationTokens", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("..")]
+    [InlineData("a.b")]
+    [InlineData("-lead")]
+    [InlineData("has space")]
+    public async Task A_tenant_id_that_is_no_safe_path_segment_stops_the_host(string id)
+    {
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => ChatPresenceHost.StartAsync(settings =>
+            settings[$"ChatPresence:Tenants:{id}:InitialDirectory"] = Demo));
+        Assert.Contains($"ChatPresence:Tenants:{id}", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InitialDirectory_alone_declares_a_tenant_with_its_own_database_file()
+    {
+        await using var host = await ChatPresenceHost.StartAsync(settings => settings["ChatPresence:Tenants:Cust1:InitialDirectory"] = Demo, environment: "Production");
+        using var client = host.CreateClient();
+        var ticket = await SoapMessages.LoginAsync(new HttpClient { BaseAddress = new Uri(host.BaseAddress, "Cust1/") }, "agent2", "agent2");
+        Assert.NotEmpty(ticket);
+        Assert.True(File.Exists(Path.Combine(host.DataFolder, "tenants", "Cust1.db")));
+        Assert.False(File.Exists(Path.Combine(host.DataFolder, "chatpresence.db")), "the host-wide database was created though tenants are configured");
+
+        // Without the segment there is nothing to serve: the REST 404 body, and a plain 404 for SOAP.
+        using var rest = await client.PostAsync("api/v1/Agents/Chat/GetChatPresence", null);
+        Assert.Equal(HttpStatusCode.NotFound, rest.StatusCode);
+        Assert.Equal("NotFound", (string?)JsonNode.Parse(await rest.Content.ReadAsStringAsync())!["ErrorType"]);
+        using var soap = await client.GetAsync(SoapMessages.ChatPath + "?wsdl");
+        Assert.Equal(HttpStatusCode.NotFound, soap.StatusCode);
+    }
+}
