@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 using ChatPresence.Domain.Security;
 using ChatPresence.Host.Tenants;
+using ChatPresence.Storage.Postgres;
 
 namespace ChatPresence.Host;
 
@@ -43,14 +44,21 @@ public enum StorageEngine
 }
 
 /// <summary>Where one tenant's state lives and what it starts with: the implicit tenant, or one of <see cref="ChatPresenceOptions.Tenants"/>.</summary>
-internal sealed record TenantSite(string? Id, string DatabasePath, string? InitialDirectory, IReadOnlyList<string>? ApplicationTokens = null)
+internal sealed record TenantSite(
+    string? Id, string DatabasePath, string? InitialDirectory, IReadOnlyList<string>? ApplicationTokens = null, string? PostgresSchema = null)
 {
     public static TenantSite Implicit(ChatPresenceOptions options) => new(null, options.ResolveDatabasePath(), options.InitialDirectory);
 
-    /// <summary>A configured tenant: its SQLite file is <c>{DataFolder}/tenants/{id}.db</c>.</summary>
-    public static TenantSite For(string id, TenantOptions? tenant, ChatPresenceOptions options) =>
+    /// <summary>
+    /// A configured tenant: its SQLite file is <c>{DataFolder}/tenants/{id}.db</c>; on PostgreSQL its schema is
+    /// <c>{first schema of the connection string's search path, or chatpresence}_{id in lower case}</c>.
+    /// </summary>
+    public static TenantSite For(string id, TenantOptions? tenant, ChatPresenceOptions options, string? connectionString) =>
         new(id, Path.GetFullPath(Path.Combine(options.DataFolder, "tenants", id + ".db")), tenant?.InitialDirectory,
-            tenant?.ApplicationTokens is { Count: > 0 } tokens ? [.. tokens] : null);
+            tenant?.ApplicationTokens is { Count: > 0 } tokens ? [.. tokens] : null,
+            options.Storage == StorageEngine.Postgres && connectionString is not null
+                ? $"{PostgresChatStore.SearchSchema(connectionString) ?? "chatpresence"}_{id.ToLowerInvariant()}"
+                : null);
 
     /// <summary>The host's security settings, with this tenant's own application tokens when it has them.</summary>
     public SecurityOptions Security(SecurityOptions host) => ApplicationTokens is null ? host : new SecurityOptions

@@ -39,7 +39,7 @@ internal sealed class Tenant(TenantSite site, ServiceProvider services) : IServi
                 return;
             }
 
-            if (Site.DatabasePath is { } path && Path.GetDirectoryName(path) is { } folder)
+            if (Site.PostgresSchema is null && Path.GetDirectoryName(Site.DatabasePath) is { } folder)
             {
                 Directory.CreateDirectory(folder);
             }

@@ -29,7 +29,7 @@ internal sealed partial class TenantRegistry : IAsyncDisposable
         var tokenless = new List<string>();
         foreach (var (id, settings) in options.Value.Tenants.OrderBy(t => t.Key, StringComparer.OrdinalIgnoreCase))
         {
-            var site = TenantSite.For(id, settings, options.Value);
+            var site = TenantSite.For(id, settings, options.Value, configuration.GetConnectionString("ChatPresence"));
             if (security.Mode == InstallationMode.Online && site.Security(security).ApplicationTokens.Count == 0)
             {
                 tokenless.Add($"{TenantId.Section}:{id}:ApplicationTokens");

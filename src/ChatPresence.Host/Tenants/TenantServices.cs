@@ -23,13 +23,15 @@ internal static class TenantServices
     /// <summary>Registers one tenant's services; they read where the tenant lives from <see cref="TenantSite"/>.</summary>
     public static IServiceCollection AddTenantServices(this IServiceCollection services, IConfiguration configuration)
     {
+        // SQLite: the tenant's own file. PostgreSQL: the one database, the tenant's own schema (created on first use).
         services.AddSingleton<IChatStore>(sp => sp.GetRequiredService<IOptions<ChatPresenceOptions>>().Value switch
         {
             { Storage: StorageEngine.Postgres } => new PostgresChatStore(
                 configuration.GetConnectionString("ChatPresence")
                     ?? throw new InvalidOperationException("ChatPresence:Storage is Postgres, but ConnectionStrings:ChatPresence is not set."),
                 sp.GetRequiredService<IOptions<PostgresStoreOptions>>().Value,
-                sp.GetRequiredService<ILoggerFactory>().CreateLogger<PostgresChatStore>()),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger<PostgresChatStore>(),
+                sp.GetRequiredService<TenantSite>().PostgresSchema),
             _ => new SqliteChatStore(sp.GetRequiredService<TenantSite>().DatabasePath),
         });
         services.AddSingleton<IChatDirectoryStore>(sp => sp.GetRequiredService<IChatStore>());

@@ -13,7 +13,7 @@ namespace ChatPresence.Host.Tests.Tenants;
 /// refusal is the tenant's doing); under an unknown tenant every route is 404. Saves, imports and the login throttle
 /// stay inside their tenant; a tenant whose store cannot open answers 503 while the others serve.
 /// </summary>
-public sealed class TenantIsolationTests(TenantHostFixture fixture) : IClassFixture<TenantHostFixture>
+public abstract class TenantIsolationCatalogue(TenantHostFixture fixture)
 {
     private const string Unknown = "CustZ";
     private const string SaveBody = "<t:SaveChatPresence><t:ChatPresence><t:ChatPresence><t:UserId>2</t:UserId><t:Present>true</t:Present></t:ChatPresence></t:ChatPresence></t:SaveChatPresence>";
@@ -144,6 +144,17 @@ public sealed class TenantIsolationTests(TenantHostFixture fixture) : IClassFixt
             var error = JsonNode.Parse(await reply.Content.ReadAsStringAsync())!;
             Assert.Equal("NotFound", (string?)error["ErrorType"]);
         }
+    }
+
+    [Fact]
+    public async Task Each_tenant_has_a_store_of_its_own_and_the_host_wide_one_is_never_made()
+    {
+        using var client = Client();
+        await SoapLoginAsync(client, A, "agent2", "agent2", soap12: false);
+        await SoapLoginAsync(client, B, "agent2", "b-agent2", soap12: false);
+        Assert.Equal(8, await fixture.UsersInStoreAsync(A));
+        Assert.Equal(8, await fixture.UsersInStoreAsync(B));
+        Assert.Equal(0, await fixture.UsersInStoreAsync(null));
     }
 
     [Fact]
@@ -357,3 +368,10 @@ public sealed class TenantIsolationTests(TenantHostFixture fixture) : IClassFixt
         return response;
     }
 }
+
+/// <summary>The catalogue on SQLite: a database file per tenant.</summary>
+public sealed class SqliteTenantIsolationTests(SqliteTenantHost fixture) : TenantIsolationCatalogue(fixture), IClassFixture<SqliteTenantHost>;
+
+/// <summary>The catalogue on PostgreSQL: a schema per tenant in one database.</summary>
+[Collection(PostgresHostCollection.Name)]
+public sealed class PostgresTenantIsolationTests(PostgresTenantHost fixture) : TenantIsolationCatalogue(fixture), IClassFixture<PostgresTenantHost>;
