@@ -55,9 +55,6 @@ public static class ChatPresenceApplication
         services.TryAddSingleton(TimeProvider.System); // tests put a manual clock in first
         services.AddSingleton(sp => TenantSite.Implicit(sp.GetRequiredService<IOptions<ChatPresenceOptions>>().Value));
         services.AddTenantServices(configuration);
-        services.AddSingleton<IBearerTokenValidator>(sp => sp.GetRequiredService<IOptions<JwtOptions>>().Value is { SigningKey.Length: > 0 } jwt
-            ? new JwtBearerTokenValidator(jwt, sp.GetRequiredService<TimeProvider>())
-            : new NoBearerTokens());
         var tenants = TenantRegistry.IsConfigured(configuration);
         if (tenants)
         {

@@ -43,6 +43,9 @@ internal static class TenantServices
         services.AddSingleton<IChatAgent, ChatAgent>();
         services.AddSingleton<TicketAuthority>();
         services.AddSingleton<Passwords>();
+        services.AddSingleton<IBearerTokenValidator>(sp => sp.GetRequiredService<IOptions<JwtOptions>>().Value is { SigningKey.Length: > 0 } jwt
+            ? new JwtBearerTokenValidator(jwt, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<TenantSite>().Id)
+            : new NoBearerTokens());
         services.AddSingleton(sp => new CallerAuthenticator(
             sp.GetRequiredService<TicketAuthority>(),
             sp.GetRequiredService<Passwords>(),

@@ -18,6 +18,21 @@ public abstract class TenantHostFixture : IAsyncLifetime
     /// <summary>Above the wrong Basic credentials the catalogue sends to one login of B, below the per-address limit.</summary>
     public const int FailuresPerLogin = 20;
 
+    public const string JwtKey = "a-signing-key-of-at-least-32-bytes!!";
+
+    /// <summary>A JWT for user <paramref name="user"/> whose tenant claim names <paramref name="tenant"/>.</summary>
+    public static string Jwt(string user, string tenant) =>
+        new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = "issuer",
+            Audience = "chat",
+            Claims = new Dictionary<string, object> { ["sub"] = user, ["tenant"] = tenant },
+            Expires = DateTime.UtcNow.AddMinutes(30),
+            SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(
+                new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(System.Text.Encoding.UTF8.GetBytes(JwtKey)),
+                Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
+        });
+
     private readonly string folder = Directory.CreateTempSubdirectory("chatpresence-tenants-").FullName;
 
     public ChatPresenceHost Host { get; private set; } = null!;
@@ -43,6 +58,9 @@ public abstract class TenantHostFixture : IAsyncLifetime
                 }
 
                 settings["ChatPresence:DataFolder"] = folder;
+                settings["ChatPresence:Security:Jwt:SigningKey"] = JwtKey;
+                settings["ChatPresence:Security:Jwt:Issuer"] = "issuer";
+                settings["ChatPresence:Security:Jwt:Audience"] = "chat";
                 settings[$"ChatPresence:Tenants:{A}:InitialDirectory"] = demo;
                 settings[$"ChatPresence:Tenants:{B}:InitialDirectory"] = other;
                 settings[$"ChatPresence:Tenants:{Broken}:InitialDirectory"] = demo;

@@ -40,6 +40,7 @@ public abstract class TenantIsolationCatalogue(TenantHostFixture fixture)
         Session,
         Basic,
         RememberedBasic,
+        Bearer,
     }
 
     public static TheoryData<Kind, bool> KindsAndVersions() => new()
@@ -329,6 +330,8 @@ public abstract class TenantIsolationCatalogue(TenantHostFixture fixture)
                 }
 
                 return remembered;
+            case Kind.Bearer:
+                return new Credential(kind, Jwt("2", A));
             default:
                 return new Credential(kind, Convert.ToBase64String(Encoding.UTF8.GetBytes("agent2:agent2")));
         }
@@ -347,6 +350,9 @@ public abstract class TenantIsolationCatalogue(TenantHostFixture fixture)
         {
             case Kind.SoapTicket or Kind.RestTicket:
                 request.Headers.Authorization = new AuthenticationHeaderValue("SoTicket", credential.Value);
+                break;
+            case Kind.Bearer:
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credential.Value);
                 break;
             case Kind.Basic or Kind.RememberedBasic:
                 request.Headers.Authorization = new AuthenticationHeaderValue("Basic", credential.Value);

@@ -49,6 +49,48 @@ public sealed class TenantSettingsTests
     }
 
     [Fact]
+    public async Task A_jwt_is_valid_only_under_the_tenant_its_claim_names()
+    {
+        const string key = "a-signing-key-of-at-least-32-bytes!!";
+        await using var host = await ChatPresenceHost.StartAsync(settings =>
+        {
+            settings["ChatPresence:Tenants:CustA:InitialDirectory"] = Demo;
+            settings["ChatPresence:Tenants:CustB:InitialDirectory"] = Demo;
+            settings["ChatPresence:Security:Jwt:SigningKey"] = key;
+            settings["ChatPresence:Security:Jwt:Issuer"] = "issuer";
+            settings["ChatPresence:Security:Jwt:Audience"] = "chat";
+            settings["ChatPresence:Security:Jwt:TenantClaim"] = "org";
+        });
+        using var client = host.CreateClient();
+        string Mint(string? tenant)
+        {
+            var claims = new Dictionary<string, object> { ["sub"] = "2" };
+            if (tenant is not null)
+            {
+                claims["org"] = tenant;
+            }
+
+            return new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+            {
+                Issuer = "issuer",
+                Audience = "chat",
+                Claims = claims,
+                Expires = DateTime.UtcNow.AddMinutes(5),
+                SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(
+                    new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)), Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
+            });
+        }
+
+        foreach (var (tenant, claim, accepted) in new[] { ("CustB", "CustA", false), ("CustA", "CustA", true), ("CustA", null, false), ("CustB", "custb", true) })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"{tenant}/api/v1/Presence/GetAll");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Mint(claim));
+            using var reply = await client.SendAsync(request);
+            Assert.True(reply.StatusCode == (accepted ? HttpStatusCode.OK : HttpStatusCode.Unauthorized), $"{tenant} with a token for {claim ?? "no tenant"}: {(int)reply.StatusCode}");
+        }
+    }
+
+    [Fact]
     public async Task Online_mode_needs_tokens_for_every_tenant()
     {
         var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => ChatPresenceHost.StartAsync(settings =>
