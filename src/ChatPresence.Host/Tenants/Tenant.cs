@@ -20,8 +20,16 @@ internal sealed class Tenant(TenantSite site, ServiceProvider services) : IServi
 
     public bool IsOpen => open;
 
+    /// <summary>How long a tenant whose store failed to open answers 503 before the next attempt.</summary>
+    private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(5);
+
+    private long retryAt;
+
     /// <summary>Whether the last attempt to open the store failed (for health).</summary>
     public bool Failed { get; private set; }
+
+    /// <summary>The last attempt failed moments ago: answer 503 without trying again (nor logging again) yet.</summary>
+    public bool CoolingDown => Failed && Environment.TickCount64 < Interlocked.Read(ref retryAt);
 
     public object? GetService(Type serviceType) => services.GetService(serviceType);
 
@@ -56,6 +64,7 @@ internal sealed class Tenant(TenantSite site, ServiceProvider services) : IServi
             catch
             {
                 Failed = true;
+                Interlocked.Exchange(ref retryAt, Environment.TickCount64 + (long)RetryAfterFailure.TotalMilliseconds);
                 throw;
             }
 

@@ -78,6 +78,12 @@ internal sealed partial class TenantRegistry : IAsyncDisposable
     {
         if (context.GetEndpoint()?.Metadata.GetMetadata<Tenant>() is { IsOpen: false } tenant)
         {
+            if (tenant.CoolingDown)
+            {
+                await UnavailableAsync(context);
+                return;
+            }
+
             try
             {
                 await tenant.OpenAsync(serving: true, logger, context.RequestAborted);
@@ -85,15 +91,20 @@ internal sealed partial class TenantRegistry : IAsyncDisposable
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 LogOpenFailed(logger, tenant.Id, e is StoreUnavailableException ? e.Message : e.GetType().Name + ": " + e.Message);
-                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                context.Response.Headers.RetryAfter = "5";
-                context.Response.ContentType = "text/plain; charset=utf-8";
-                await context.Response.WriteAsync("This tenant's store is unavailable; try again later.", context.RequestAborted);
+                await UnavailableAsync(context);
                 return;
             }
         }
 
         await next(context);
+    }
+
+    private static Task UnavailableAsync(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = "5";
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync("This tenant's store is unavailable; try again later.", context.RequestAborted);
     }
 
     public async ValueTask DisposeAsync()
@@ -145,7 +156,7 @@ internal sealed partial class TenantRegistry : IAsyncDisposable
         return tenant.BuildServiceProvider();
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The store of tenant {Tenant} could not be opened; its requests get 503 until it can: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "The store of tenant {Tenant} could not be opened; its requests get 503 and it is tried again in 5 s: {Reason}")]
     private static partial void LogOpenFailed(ILogger logger, string tenant, string reason);
 }
 

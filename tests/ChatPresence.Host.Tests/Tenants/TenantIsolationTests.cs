@@ -250,6 +250,9 @@ public abstract class TenantIsolationCatalogue(TenantHostFixture fixture)
             Assert.True((await SoapCallAsync(client, A, false, "GetChatPresence", ticket)).Succeeded);
         }
 
+        // One attempt, one Error line: the second request came within the retry pause and was answered 503 at once.
+        Assert.Single(fixture.Host.Log.Errors, e => e.Contains($"tenant {Broken}", StringComparison.Ordinal));
+
         using var health = await client.GetAsync("health");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.Contains("Degraded", await health.Content.ReadAsStringAsync(), StringComparison.Ordinal);
