@@ -43,7 +43,7 @@ public static class RestServiceExtensions
         services.AddSingleton(sp =>
         {
             var rest = sp.GetRequiredService<IOptions<RestOptions>>().Value;
-            return new ReplyCache(rest.ReplyCacheEntries, rest.ReplyCacheBytes);
+            return new ReplyCache(rest.ReplyCacheEntries, rest.ReplyCacheBytes, sp.GetService<Formatting.ReplyScope>()?.Name ?? string.Empty);
         });
         services.AddSingleton<RestCalls>();
         services.AddSingleton<Live.PresenceStreamCalls>();

@@ -152,6 +152,7 @@ internal sealed partial class TenantRegistry : IAsyncDisposable
         }
 
         tenant.AddSingleton(site);
+        tenant.AddSingleton(new Rest.Formatting.ReplyScope(site.Id!)); // ETags never shared with another tenant's
         tenant.AddSingleton(sp => site.Security(root.GetRequiredService<SecurityOptions>())); // registered last: wins
         return tenant.BuildServiceProvider();
     }

@@ -48,7 +48,7 @@ internal sealed partial class RestCalls(
             if (list.Items.Count > options.Value.StreamRepliesAboveRows)
             {
                 // Too large to hold: the ETag comes from the list tag alone, so a 304 costs nothing and a 200 is streamed.
-                var etag = ReplyCache.ETagFor(list.Tag, reply.MediaType, selection.Key);
+                var etag = replies.ETagFor(list.Tag, reply.MediaType, selection.Key);
                 var streamedCoding = compression.Choose(request, length: null);
                 var streamedETag = ReplyCompression.ETagFor(etag, streamedCoding);
                 return NotModifiedReply.Matches(request.Headers.IfNoneMatch, streamedETag)
