@@ -54,7 +54,7 @@ internal sealed record TenantSite(
     /// <c>{first schema of the connection string's search path, or chatpresence}_{id in lower case}</c>.
     /// </summary>
     public static TenantSite For(string id, TenantOptions? tenant, ChatPresenceOptions options, string? connectionString) =>
-        new(id, Path.GetFullPath(Path.Combine(options.DataFolder, "tenants", id + ".db")), tenant?.InitialDirectory,
+        new(id, Path.GetFullPath(Path.Combine(options.DataFolder, "tenants", id + ".db")), tenant?.InitialDirectory is { Length: > 0 } initial ? initial : null,
             tenant?.ApplicationTokens is { Count: > 0 } tokens ? [.. tokens] : null,
             options.Storage == StorageEngine.Postgres && connectionString is not null
                 ? $"{PostgresChatStore.SearchSchema(connectionString) ?? "chatpresence"}_{id.ToLowerInvariant()}"
