@@ -187,6 +187,41 @@ public abstract class TenantIsolationCatalogue(TenantHostFixture fixture)
     }
 
     [Fact]
+    public async Task A_save_under_A_never_reaches_a_presence_stream_under_B()
+    {
+        using var client = Client();
+        var adminA = await SoapLoginAsync(client, A, "admin", "admin", soap12: false);
+        var adminB = await SoapLoginAsync(client, B, "admin", "b-admin", soap12: false);
+        await using var stream = await Live.EventStream.OpenAsync(
+            client, $"{B}/api/v1/Presence/Stream", request => request.Headers.Authorization = new AuthenticationHeaderValue("SoTicket", adminB));
+        var snapshot = await stream.NextAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal("snapshot", snapshot.Event);
+        var seven = JsonNode.Parse(snapshot.Data)!.AsArray().Single(r => (int)r!["UserId"]! == 7)!;
+
+        // Two saves in A, then one in B: the first presence event on B's stream is B's own save.
+        foreach (var present in new[] { true, false })
+        {
+            var saved = await SoapCallAsync(client, A, false, "SaveChatPresence", adminA, $"<t:SaveChatPresence><t:ChatPresence><t:ChatPresence><t:UserId>6</t:UserId><t:Present>{(present ? "true" : "false")}</t:Present></t:ChatPresence></t:ChatPresence></t:SaveChatPresence>");
+            Assert.True(saved.Succeeded, saved.Text);
+        }
+
+        var presentB = !(bool)seven["Present"]!;
+        var savedB = await SoapCallAsync(client, B, false, "SaveChatPresence", adminB, $"<t:SaveChatPresence><t:ChatPresence><t:ChatPresence><t:UserId>7</t:UserId><t:Present>{(presentB ? "true" : "false")}</t:Present></t:ChatPresence></t:ChatPresence></t:SaveChatPresence>");
+        Assert.True(savedB.Succeeded, savedB.Text);
+        Live.ServerEvent next;
+        do
+        {
+            next = await stream.NextAsync(TimeSpan.FromSeconds(5));
+        }
+        while (next.Event == "topic");
+
+        Assert.Equal("presence", next.Event);
+        var row = JsonNode.Parse(next.Data)!;
+        Assert.Equal(7, (int)row["UserId"]!);
+        Assert.Equal(presentB, (bool)row["Present"]!);
+    }
+
+    [Fact]
     public async Task An_import_into_A_never_touches_B()
     {
         using var client = Client();
