@@ -92,6 +92,21 @@ public static class RestServiceExtensions
         return endpoints;
     }
 
+    /// <summary>
+    /// The routes every tenant has, described in the OpenAPI document below <paramref name="prefix"/> (e.g.
+    /// <c>/{tenant}/api/v1</c>), each answering the REST 404: served tenants' literal routes take precedence, so only
+    /// an unknown tenant gets here.
+    /// </summary>
+    public static RouteGroupBuilder MapChatRestUnknownTenants(this IEndpointRouteBuilder endpoints, string prefix, string namePrefix)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var services = new RestServices(endpoints.ServiceProvider);
+        var calls = services.Calls;
+        var api = MapApi(endpoints, prefix, services, namePrefix);
+        api.AddEndpointFilter((context, _) => ValueTask.FromResult<object?>(calls.Value.Unmatched(context.HttpContext, null, routesHere: false)));
+        return api;
+    }
+
     /// <summary>Maps <c>/openapi/v1.json</c>.</summary>
     public static IEndpointRouteBuilder MapChatRestOpenApi(this IEndpointRouteBuilder endpoints)
     {

@@ -66,7 +66,7 @@ internal sealed partial class TenantRegistry : IAsyncDisposable
             group.MapChatRestApi(tenant, tenant.Id + ".");
         }
 
-        app.MapChatRestUnmatched("/{tenant}/api/v1");
+        app.MapChatRestUnknownTenants("/{tenant}/api/v1", "Tenant"); // what the OpenAPI document describes
         app.MapChatRestUnmatched("/api/v1");
     }
 

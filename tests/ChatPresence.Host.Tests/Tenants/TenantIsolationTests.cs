@@ -159,6 +159,19 @@ public abstract class TenantIsolationCatalogue(TenantHostFixture fixture)
     }
 
     [Fact]
+    public async Task The_openapi_document_describes_the_routes_below_a_tenant_segment()
+    {
+        using var client = Client();
+        var paths = JsonNode.Parse(await client.GetStringAsync("openapi/v1.json"))!["paths"]!.AsObject().Select(p => p.Key).ToArray();
+        foreach (var (_, path, _) in RestRoutes)
+        {
+            Assert.Contains("/{tenant}/api/v1/" + path, paths);
+        }
+
+        Assert.DoesNotContain(paths, p => p.StartsWith($"/{A}/", StringComparison.OrdinalIgnoreCase) || p.StartsWith("/api/", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_wsdl_address_keeps_the_tenant_segment()
     {
         using var client = Client();
