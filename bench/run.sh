@@ -554,6 +554,7 @@ report() {
   target "durable saves p99 <= 50 ms" "$(at_most "${fact[durable-p99]:-}" 50)" "${fact[durable-p99]:-?} ms = $(ratio "${fact[durable-p99]:-0}" 50) x"
   streams_report
   scaleout_report
+  tenants_report
   echo
   if [ ${#broken[@]} -gt 0 ]; then
     printf 'BROKEN: %s\n' "${broken[@]}"
@@ -568,7 +569,18 @@ report() {
 # BENCH_ONLY=streams or scaleout (bash bench/streams.sh, bash bench/scaleout.sh) runs one alone.
 . bench/streams.sh
 . bench/scaleout.sh
+. bench/tenants.sh
 case "${BENCH_ONLY:-}" in
+  tenants)
+    load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+    tenants_build
+    tenants_scenario
+    echo
+    printf 'load average before/after: %s / %s\n' "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)"
+    tenants_report
+    [ ${#broken[@]} -eq 0 ] || { printf 'BROKEN: %s\n' "${broken[@]}"; exit 1; }
+    exit 0
+    ;;
   streams | scaleout)
     load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
     streams_build # the host and the load driver: all either scenario needs
@@ -592,4 +604,5 @@ durable
 allocations
 streams_scenario
 scaleout_scenario
+tenants_scenario
 report
