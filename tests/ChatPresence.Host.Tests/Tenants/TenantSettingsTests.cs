@@ -90,6 +90,42 @@ public sealed class TenantSettingsTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Online_a_soap_bearer_for_tenant_A_is_refused_under_tenant_B(bool soap12)
+    {
+        await using var host = await ChatPresenceHost.StartAsync(settings =>
+        {
+            settings["ChatPresence:Mode"] = "Online";
+            settings["ChatPresence:Tenants:CustA:InitialDirectory"] = Demo;
+            settings["ChatPresence:Tenants:CustA:ApplicationTokens:0"] = "token-of-a";
+            settings["ChatPresence:Tenants:CustB:InitialDirectory"] = Demo;
+            settings["ChatPresence:Tenants:CustB:ApplicationTokens:0"] = "token-of-b";
+            settings["ChatPresence:Security:Jwt:SigningKey"] = TenantHostFixture.JwtKey;
+            settings["ChatPresence:Security:Jwt:Issuer"] = "issuer";
+            settings["ChatPresence:Security:Jwt:Audience"] = "chat";
+        });
+        using var client = host.CreateClient();
+        var bearer = TenantHostFixture.Jwt("2", "CustA");
+        foreach (var operation in new[] { "GetChatPresence", "SaveChatPresence", "IsWithinOpeningHours" })
+        {
+            var body = operation switch
+            {
+                "SaveChatPresence" => "<t:SaveChatPresence><t:ChatPresence><t:ChatPresence><t:UserId>2</t:UserId><t:Present>true</t:Present></t:ChatPresence></t:ChatPresence></t:SaveChatPresence>",
+                "IsWithinOpeningHours" => "<t:IsWithinOpeningHours><t:ChatTopicId>1</t:ChatTopicId></t:IsWithinOpeningHours>",
+                _ => $"<t:{operation}/>",
+            };
+            foreach (var (tenant, token, accepted) in new[] { ("CustB", "token-of-b", false), ("CustA", "token-of-a", true) })
+            {
+                var reply = await SoapMessages.SendAsync(client, SoapMessages.Request(soap12, $"{tenant}/{SoapMessages.ChatPath}", operation,
+                    SoapMessages.Envelope(soap12, body, bearer, $"<t:ApplicationToken>{token}</t:ApplicationToken>")));
+                Assert.Equal(200, reply.Status);
+                Assert.True((reply.Header("Succeeded")!.Value == "true") == accepted, $"{operation} under {tenant}: {reply.Text}");
+            }
+        }
+    }
+
     [Fact]
     public async Task Online_mode_needs_tokens_for_every_tenant()
     {
