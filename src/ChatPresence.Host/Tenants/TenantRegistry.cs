@@ -18,56 +18,124 @@ namespace ChatPresence.Host.Tenants;
 /// </summary>
 internal sealed partial class TenantRegistry : IAsyncDisposable
 {
-    private readonly Dictionary<string, Tenant> byId = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Lock adding = new();
+    private readonly HostServiceDescriptors host;
+    private readonly IServiceProvider root;
+    private readonly IConfiguration configuration;
     private readonly ILogger<TenantRegistry> logger;
+    private readonly TenantEndpoints endpoints = new();
+    private Dictionary<string, Tenant> byId = new(StringComparer.OrdinalIgnoreCase); // replaced whole, never changed
+    private IApplicationBuilder? app;
 
     public TenantRegistry(
-        IOptions<ChatPresenceOptions> options, HostServiceDescriptors host, IServiceProvider root, IConfiguration configuration, ILogger<TenantRegistry> logger)
+        IOptionsMonitor<ChatPresenceOptions> options, HostServiceDescriptors host, IServiceProvider root, IConfiguration configuration, ILogger<TenantRegistry> logger)
     {
+        this.host = host;
+        this.root = root;
+        this.configuration = configuration;
         this.logger = logger;
-        var security = root.GetRequiredService<SecurityOptions>();
-        var tokenless = new List<string>();
-        foreach (var (id, settings) in options.Value.Tenants.OrderBy(t => t.Key, StringComparer.OrdinalIgnoreCase))
+        var refused = Add(options.CurrentValue);
+        if (refused.Count > 0)
         {
-            var site = TenantSite.For(id, settings, options.Value, configuration.GetConnectionString("ChatPresence"));
-            if (security.Mode == InstallationMode.Online && site.Security(security).ApplicationTokens.Count == 0)
-            {
-                tokenless.Add($"{TenantId.Section}:{id}:ApplicationTokens");
-            }
-
-            byId.Add(id, new Tenant(site, BuildProvider(host.Services, root, site, configuration)));
+            throw new OptionsValidationException(TenantId.Section, typeof(TenantOptions), refused);
         }
 
-        if (tokenless.Count > 0)
-        {
-            throw new OptionsValidationException(TenantId.Section, typeof(TenantOptions), [
-                $"ChatPresence:Mode is Online but neither ChatPresence:Security:ApplicationTokens nor {string.Join(", ", tokenless)} is set: no call could succeed."]);
-        }
+        options.OnChange(Reloaded);
     }
 
     /// <summary>Whether the configuration names any tenant (decided once, when the host is built).</summary>
     public static bool IsConfigured(IConfiguration configuration) => configuration.GetSection(TenantId.Section).GetChildren().Any();
 
-    public IEnumerable<Tenant> All => byId.Values;
+    public IEnumerable<Tenant> All => Volatile.Read(ref byId).Values;
 
-    public Tenant? Find(string id) => byId.GetValueOrDefault(id);
+    public Tenant? Find(string id) => Volatile.Read(ref byId).GetValueOrDefault(id);
 
     /// <summary>
-    /// Maps every tenant's SOAP and REST routes below <c>/{id}</c>, the REST 404 for any other tenant segment and for
-    /// <c>/api/v1</c> without one, and the gate that opens a tenant's store on its first request.
+    /// Maps every tenant's SOAP and REST routes below <c>/{id}</c> (replaced when a reload adds a tenant), the REST 404
+    /// for any other tenant segment and for <c>/api/v1</c> without one, and the gate that opens a tenant's store on its
+    /// first request.
     /// </summary>
     public void Map(WebApplication app)
     {
         app.Use(OpenTenantAsync);
-        foreach (var tenant in byId.Values)
+        this.app = app;
+        ((IEndpointRouteBuilder)app).DataSources.Add(endpoints);
+        MapTenants();
+        app.MapChatRestUnknownTenants("/{tenant}/api/v1", "Tenant"); // what the OpenAPI document describes
+        app.MapChatRestUnmatched("/api/v1");
+    }
+
+    private void MapTenants() => endpoints.Replace(root, app!, routes =>
+    {
+        foreach (var tenant in All)
         {
-            var group = app.MapGroup("/" + tenant.Id).WithMetadata(tenant);
+            var group = routes.MapGroup("/" + tenant.Id).WithMetadata(tenant);
             group.MapChatSoapApi(tenant, " " + tenant.Id);
             group.MapChatRestApi(tenant, tenant.Id + ".");
         }
+    });
 
-        app.MapChatRestUnknownTenants("/{tenant}/api/v1", "Tenant"); // what the OpenAPI document describes
-        app.MapChatRestUnmatched("/api/v1");
+    /// <summary>
+    /// Adds the tenants of <paramref name="options"/> not served yet; returns why some could not be (their keys).
+    /// Tenants already served keep their services: a reload changes nothing about them.
+    /// </summary>
+    private List<string> Add(ChatPresenceOptions options)
+    {
+        var refused = new List<string>();
+        lock (adding)
+        {
+            var security = root.GetRequiredService<SecurityOptions>();
+            var next = new Dictionary<string, Tenant>(byId, StringComparer.OrdinalIgnoreCase);
+            var tokenless = new List<string>();
+            foreach (var (id, settings) in options.Tenants.OrderBy(t => t.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                if (next.ContainsKey(id))
+                {
+                    continue;
+                }
+
+                if (TenantId.Refuse([id]) is { } bad)
+                {
+                    refused.Add(bad);
+                    continue;
+                }
+
+                var site = TenantSite.For(id, settings, options, configuration.GetConnectionString("ChatPresence"));
+                if (security.Mode == InstallationMode.Online && site.Security(security).ApplicationTokens.Count == 0)
+                {
+                    tokenless.Add($"{TenantId.Section}:{id}:ApplicationTokens");
+                    continue;
+                }
+
+                next.Add(id, new Tenant(site, BuildProvider(host.Services, root, site, configuration)));
+            }
+
+            if (tokenless.Count > 0)
+            {
+                refused.Add($"ChatPresence:Mode is Online but neither ChatPresence:Security:ApplicationTokens nor {string.Join(", ", tokenless)} is set: no call could succeed.");
+            }
+
+            Volatile.Write(ref byId, next);
+        }
+
+        return refused;
+    }
+
+    /// <summary>A configuration reload: tenants it names that are not served yet are added (removing one needs a restart).</summary>
+    private void Reloaded(ChatPresenceOptions options)
+    {
+        var before = All.Select(t => t.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var failure in Add(options))
+        {
+            LogNotAdded(logger, failure);
+        }
+
+        var added = All.Where(t => !before.Contains(t.Id)).Select(t => t.Id).ToArray();
+        if (added.Length > 0 && app is not null)
+        {
+            MapTenants();
+            LogAdded(logger, string.Join(", ", added));
+        }
     }
 
     /// <summary>
@@ -109,7 +177,7 @@ internal sealed partial class TenantRegistry : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var tenant in byId.Values)
+        foreach (var tenant in All)
         {
             await tenant.CloseAsync(CancellationToken.None);
         }
@@ -156,6 +224,12 @@ internal sealed partial class TenantRegistry : IAsyncDisposable
         tenant.AddSingleton(sp => site.Security(root.GetRequiredService<SecurityOptions>())); // registered last: wins
         return tenant.BuildServiceProvider();
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tenants added by a configuration reload: {Tenants}")]
+    private static partial void LogAdded(ILogger logger, string tenants);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A tenant named by a configuration reload was not added: {Reason}")]
+    private static partial void LogNotAdded(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The store of tenant {Tenant} could not be opened; its requests get 503 and it is tried again in 5 s: {Reason}")]
     private static partial void LogOpenFailed(ILogger logger, string tenant, string reason);

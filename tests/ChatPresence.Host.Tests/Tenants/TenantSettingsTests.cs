@@ -127,6 +127,32 @@ public sealed class TenantSettingsTests
     }
 
     [Fact]
+    public async Task A_configuration_reload_adds_a_tenant_and_the_others_keep_their_sessions()
+    {
+        await using var host = await ChatPresenceHost.StartAsync(settings => settings["ChatPresence:Tenants:CustA:InitialDirectory"] = Demo, environment: "Production");
+        using var client = host.CreateClient();
+        using var a = new HttpClient { BaseAddress = new Uri(host.BaseAddress, "CustA/") };
+        using var c = new HttpClient { BaseAddress = new Uri(host.BaseAddress, "CustC/") };
+        var ticketA = await SoapMessages.LoginAsync(a, "agent2", "agent2");
+        using (var before = await client.PostAsync("CustC/api/v1/Agents/Chat/GetChatPresence", null))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, before.StatusCode);
+        }
+
+        var configuration = (Microsoft.Extensions.Configuration.IConfigurationRoot)host.Services.GetService(typeof(Microsoft.Extensions.Configuration.IConfiguration))!;
+        configuration["ChatPresence:Tenants:CustC:InitialDirectory"] = Demo;
+        configuration.Reload();
+
+        var ticketC = await SoapMessages.LoginAsync(c, "agent3", "agent3");
+        Assert.NotEmpty(await SoapMessages.GetPresenceAsync(c, ticketC));
+        Assert.NotEmpty(await SoapMessages.GetPresenceAsync(a, ticketA)); // A's store, tickets and routes are the same ones
+        var refused = await SoapMessages.CallAsync(c, false, "GetChatPresence", "<t:GetChatPresence/>", ticketA);
+        Assert.Equal("false", refused.Header("Succeeded")!.Value);
+        Assert.True(File.Exists(Path.Combine(host.DataFolder, "tenants", "CustC.db")));
+        Assert.Contains(host.Log.Entries, e => e.Contains("Tenants added by a configuration reload: CustC", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Online_mode_needs_tokens_for_every_tenant()
     {
         var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => ChatPresenceHost.StartAsync(settings =>
