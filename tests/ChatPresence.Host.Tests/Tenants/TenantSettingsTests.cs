@@ -15,17 +15,20 @@ public sealed class TenantSettingsTests
 {
     private static readonly string Demo = Path.Combine(RepoPaths.Root, "samples", "demo-directory.json");
 
+    /// <summary>Online mode, tenants CustA and CustB with the demo directory, each with an application token of its own.</summary>
+    private static void OnlineTenants(IDictionary<string, string?> settings)
+    {
+        settings["ChatPresence:Mode"] = "Online";
+        settings["ChatPresence:Tenants:CustA:InitialDirectory"] = Demo;
+        settings["ChatPresence:Tenants:CustA:ApplicationTokens:0"] = "token-of-a";
+        settings["ChatPresence:Tenants:CustB:InitialDirectory"] = Demo;
+        settings["ChatPresence:Tenants:CustB:ApplicationTokens:0"] = "token-of-b";
+    }
+
     [Fact]
     public async Task An_application_token_of_tenant_A_is_no_token_under_tenant_B()
     {
-        await using var host = await ChatPresenceHost.StartAsync(settings =>
-        {
-            settings["ChatPresence:Mode"] = "Online";
-            settings["ChatPresence:Tenants:CustA:InitialDirectory"] = Demo;
-            settings["ChatPresence:Tenants:CustA:ApplicationTokens:0"] = "token-of-a";
-            settings["ChatPresence:Tenants:CustB:InitialDirectory"] = Demo;
-            settings["ChatPresence:Tenants:CustB:ApplicationTokens:0"] = "token-of-b";
-        });
+        await using var host = await ChatPresenceHost.StartAsync(OnlineTenants);
         using var client = host.CreateClient();
         foreach (var (tenant, token, accepted) in new[] { ("CustB", "token-of-a", false), ("CustA", "token-of-a", true), ("CustB", "token-of-b", true), ("CustA", "token-of-b", false) })
         {
@@ -97,11 +100,7 @@ public sealed class TenantSettingsTests
     {
         await using var host = await ChatPresenceHost.StartAsync(settings =>
         {
-            settings["ChatPresence:Mode"] = "Online";
-            settings["ChatPresence:Tenants:CustA:InitialDirectory"] = Demo;
-            settings["ChatPresence:Tenants:CustA:ApplicationTokens:0"] = "token-of-a";
-            settings["ChatPresence:Tenants:CustB:InitialDirectory"] = Demo;
-            settings["ChatPresence:Tenants:CustB:ApplicationTokens:0"] = "token-of-b";
+            OnlineTenants(settings);
             settings["ChatPresence:Security:Jwt:SigningKey"] = TenantHostFixture.JwtKey;
             settings["ChatPresence:Security:Jwt:Issuer"] = "issuer";
             settings["ChatPresence:Security:Jwt:Audience"] = "chat";
