@@ -555,6 +555,7 @@ report() {
   target "durable saves p99 <= 50 ms" "$(at_most "${fact[durable-p99]:-}" 50)" "${fact[durable-p99]:-?} ms = $(ratio "${fact[durable-p99]:-0}" 50) x"
   streams_report
   scaleout_report
+  tenants_report
   echo
   if [ ${#broken[@]} -gt 0 ]; then
     printf 'BROKEN: %s\n' "${broken[@]}"
@@ -568,9 +569,11 @@ report() {
 # The presence stream scenario lives in bench/streams.sh, the scale-out one (PostgreSQL) in bench/scaleout.sh;
 # BENCH_ONLY=streams or scaleout (bash bench/streams.sh, bash bench/scaleout.sh) runs one alone. BENCH_ONLY=compare
 # runs the host against the ceilings and peers at 50 and 5,000 users and the metrics cost, nothing else
-# (BENCH_PEERS=0: the ceilings only); the verdicts of the scenarios it skips say NOT RUN.
+# (BENCH_PEERS=0: the ceilings only); the verdicts of the scenarios it skips say NOT RUN. BENCH_ONLY=tenants runs
+# bench/tenants.sh (100 tenants x 50 users against one host of 50 users) alone.
 . bench/streams.sh
 . bench/scaleout.sh
+. bench/tenants.sh
 case "${BENCH_ONLY:-}" in
   compare)
     [ "${BENCH_SKIP_INSTALL:-}" = 1 ] || install_prerequisites
@@ -582,6 +585,16 @@ case "${BENCH_ONLY:-}" in
     metrics_cost
     report
     exit $?
+    ;;
+  tenants)
+    load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+    tenants_build
+    tenants_scenario
+    echo
+    printf 'load average before/after: %s / %s\n' "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)"
+    tenants_report
+    [ ${#broken[@]} -eq 0 ] || { printf 'BROKEN: %s\n' "${broken[@]}"; exit 1; }
+    exit 0
     ;;
   streams | scaleout)
     load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -606,4 +619,5 @@ durable
 allocations
 streams_scenario
 scaleout_scenario
+tenants_scenario
 report

@@ -35,6 +35,16 @@ if alt ~= "" then
   end
 end
 
+-- WRK_TENANTS=N: the path goes below /T1 … /TN in turn (bench/tenants.sh: one host, every tenant polled).
+local tenants = tonumber(os.getenv("WRK_TENANTS") or "0")
+if tenants > 0 and alt == "" then
+  local n = 0
+  function request()
+    n = n + 1
+    return wrk.format(nil, "/T" .. (n % tenants + 1) .. wrk.path)
+  end
+end
+
 function done(summary, latency, _)
   local e = summary.errors
   io.write(string.format(

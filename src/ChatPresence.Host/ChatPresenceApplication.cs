@@ -3,11 +3,10 @@ using ChatPresence.Domain.Directory;
 using ChatPresence.Domain.Identity;
 using ChatPresence.Domain.Live;
 using ChatPresence.Domain.Security;
+using ChatPresence.Host.Tenants;
 using ChatPresence.Rest;
 using ChatPresence.Soap;
 using ChatPresence.Storage;
-using ChatPresence.Storage.Postgres;
-using ChatPresence.Storage.Sqlite;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -31,7 +30,7 @@ public static class ChatPresenceApplication
             await StartupRetry.RunAsync(app, loadInitialDirectory, async ct =>
             {
                 await app.PrepareStoreAsync(loadInitialDirectory, ct);
-                if (loadInitialDirectory)
+                if (loadInitialDirectory && app.Services.GetService<TenantRegistry>() is null)
                 {
                     // Load the read model before the first request, so the first poll does not pay for it.
                     await app.Services.GetRequiredService<DirectoryCache>().GetAsync(ct);
@@ -54,38 +53,25 @@ public static class ChatPresenceApplication
         var configuration = builder.Configuration;
         services.AddChatPresenceOptions();
         services.TryAddSingleton(TimeProvider.System); // tests put a manual clock in first
-        services.AddSingleton<IChatStore>(sp => sp.GetRequiredService<IOptions<ChatPresenceOptions>>().Value switch
+        services.AddSingleton(sp => TenantSite.Implicit(sp.GetRequiredService<IOptions<ChatPresenceOptions>>().Value));
+        services.AddTenantServices(configuration);
+        var tenants = TenantRegistry.IsConfigured(configuration);
+        if (tenants)
         {
-            { Storage: StorageEngine.Postgres } => new PostgresChatStore(
-                configuration.GetConnectionString("ChatPresence")
-                    ?? throw new InvalidOperationException("ChatPresence:Storage is Postgres, but ConnectionStrings:ChatPresence is not set."),
-                sp.GetRequiredService<IOptions<PostgresStoreOptions>>().Value,
-                sp.GetRequiredService<ILoggerFactory>().CreateLogger<PostgresChatStore>()),
-            var options => new SqliteChatStore(options.ResolveDatabasePath()),
-        });
-        services.AddSingleton<IChatDirectoryStore>(sp => sp.GetRequiredService<IChatStore>());
-        services.AddSingleton<ICredentialStore>(sp => sp.GetRequiredService<IChatStore>());
-        services.AddSingleton<DirectoryCache>();
-        services.AddHostedService<DirectoryFollower>();
-        services.AddSingleton(sp => new PresenceFeed(
-            sp.GetRequiredService<DirectoryCache>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<PresenceFeedOptions>>().Value));
-        services.AddSingleton<IChatAgent, ChatAgent>();
-        services.AddSingleton<TicketAuthority>();
-        services.AddSingleton<Passwords>();
-        services.AddSingleton<IBearerTokenValidator>(sp => sp.GetRequiredService<IOptions<JwtOptions>>().Value is { SigningKey.Length: > 0 } jwt
-            ? new JwtBearerTokenValidator(jwt, sp.GetRequiredService<TimeProvider>())
-            : new NoBearerTokens());
-        services.AddSingleton(sp => new CallerAuthenticator(
-            sp.GetRequiredService<TicketAuthority>(),
-            sp.GetRequiredService<Passwords>(),
-            sp.GetRequiredService<DirectoryCache>(),
-            sp.GetRequiredService<IBearerTokenValidator>(),
-            sp.GetRequiredService<SecurityOptions>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<IChatStore>() as ILoginAttemptStore)); // PostgreSQL: wrong passwords counted across hosts
-        services.AddHealthChecks()
-            .AddCheck<StoreHealthCheck>("database", tags: [HealthTags.Database, HealthTags.Ready])
-            .AddCheck<ReadModelHealthCheck>("read-model", tags: [HealthTags.Ready]);
+            // Each tenant gets its own copy of the services above (TenantRegistry); the host-wide ones stay unused.
+            services.AddSingleton(new HostServiceDescriptors(services));
+            services.AddSingleton<TenantRegistry>();
+            services.AddHealthChecks()
+                .AddCheck<TenantStoresHealthCheck>("database", tags: [HealthTags.Database, HealthTags.Ready]);
+        }
+        else
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<DirectoryFollower>());
+            services.AddHealthChecks()
+                .AddCheck<StoreHealthCheck>("database", tags: [HealthTags.Database, HealthTags.Ready])
+                .AddCheck<ReadModelHealthCheck>("read-model", tags: [HealthTags.Ready]);
+        }
+
         builder.AddChatPresenceTelemetry();
         services.AddProxySettings();
         services.AddChatSoap(configuration);
@@ -104,8 +90,17 @@ public static class ChatPresenceApplication
         app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Database) }).WithMetadata(getOrHead);
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).WithMetadata(getOrHead);
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Ready) }).WithMetadata(getOrHead);
-        app.MapChatSoapApi();
-        app.MapChatRestApi();
+        if (app.Services.GetService<TenantRegistry>() is { } tenants)
+        {
+            tenants.Map(app);
+            app.MapChatRestOpenApi();
+        }
+        else
+        {
+            app.MapChatSoapApi();
+            app.MapChatRestApi();
+        }
+
         app.MapChatPresenceTelemetry();
         if (app.Environment.IsDevelopment() || app.Configuration.GetValue<bool>($"{ChatPresenceOptions.Section}:ApiReference:Enabled"))
         {
@@ -117,31 +112,43 @@ public static class ChatPresenceApplication
         return app;
     }
 
-    /// <summary>Migrates the schema and, on an empty database, imports the initial directory.</summary>
+    /// <summary>
+    /// Migrates the schema and, on an empty database, imports the initial directory. A host serving tenants prepares
+    /// each tenant's store on its first request instead (<see cref="Tenant.OpenAsync"/>).
+    /// </summary>
     public static async Task PrepareStoreAsync(this WebApplication app, bool loadInitialDirectory, CancellationToken cancellationToken)
     {
-        var store = app.Services.GetRequiredService<IChatStore>();
+        if (app.Services.GetService<TenantRegistry>() is null)
+        {
+            await PrepareStoreAsync(app.Services, loadInitialDirectory, app.Logger, cancellationToken);
+        }
+    }
+
+    /// <summary>One tenant's store (the implicit one, or a configured tenant's from its own services).</summary>
+    internal static async Task PrepareStoreAsync(IServiceProvider services, bool loadInitialDirectory, ILogger logger, CancellationToken cancellationToken)
+    {
+        var store = services.GetRequiredService<IChatStore>();
         await store.MigrateAsync(cancellationToken);
         if (!loadInitialDirectory || !await store.IsEmptyAsync(cancellationToken))
         {
             return;
         }
 
-        var options = app.Services.GetRequiredService<IOptions<ChatPresenceOptions>>().Value;
-        await using var file = options.InitialDirectory is { } path
+        var site = services.GetRequiredService<TenantSite>();
+        await using var file = site.InitialDirectory is { } path
             ? File.OpenRead(path)
-            : app.Environment.IsDevelopment() ? typeof(ChatPresenceApplication).Assembly.GetManifestResourceStream("demo-directory.json") : null;
+            : services.GetRequiredService<IHostEnvironment>().IsDevelopment() ? typeof(ChatPresenceApplication).Assembly.GetManifestResourceStream("demo-directory.json") : null;
         if (file is null)
         {
             return;
         }
 
-        var importer = ActivatorUtilities.CreateInstance<DirectoryImporter>(app.Services);
+        var importer = ActivatorUtilities.CreateInstance<DirectoryImporter>(services);
         var summary = await importer.ImportAsync(file, cancellationToken);
-        app.Logger.LogInformation("Imported the initial directory {Source}: {Summary}", options.InitialDirectory ?? "(demo)", summary);
+        logger.LogInformation("Imported the initial directory {Source} of tenant {Tenant}: {Summary}", site.InitialDirectory ?? "(demo)", site.Id ?? "(the host)", summary);
     }
 
-    private static class HealthTags
+    internal static class HealthTags
     {
         public const string Database = "database";
         public const string Ready = "ready";

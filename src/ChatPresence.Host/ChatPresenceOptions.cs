@@ -1,5 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 
+using ChatPresence.Domain.Security;
+using ChatPresence.Host.Tenants;
+using ChatPresence.Storage.Postgres;
+
 namespace ChatPresence.Host;
 
 /// <summary>The host's own settings: configuration section <c>ChatPresence</c>.</summary>
@@ -24,6 +28,12 @@ public sealed class ChatPresenceOptions
     /// </summary>
     public string? InitialDirectory { get; set; }
 
+    /// <summary>
+    /// The tenants this host serves (<c>ChatPresence:Tenants:&lt;id&gt;:…</c>), each with its own store, tickets and read
+    /// model, addressed as <c>/&lt;id&gt;/…</c>. None: one implicit tenant, any first path segment accepted (on-site).
+    /// </summary>
+    public Dictionary<string, TenantOptions> Tenants { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     public string ResolveDatabasePath() => Path.GetFullPath(DatabasePath ?? Path.Combine(DataFolder, "chatpresence.db"));
 }
 
@@ -31,4 +41,32 @@ public enum StorageEngine
 {
     Sqlite,
     Postgres,
+}
+
+/// <summary>Where one tenant's state lives and what it starts with: the implicit tenant, or one of <see cref="ChatPresenceOptions.Tenants"/>.</summary>
+internal sealed record TenantSite(
+    string? Id, string DatabasePath, string? InitialDirectory, IReadOnlyList<string>? ApplicationTokens = null, string? PostgresSchema = null)
+{
+    public static TenantSite Implicit(ChatPresenceOptions options) => new(null, options.ResolveDatabasePath(), options.InitialDirectory);
+
+    /// <summary>
+    /// A configured tenant: its SQLite file is <c>{DataFolder}/tenants/{id}.db</c>; on PostgreSQL its schema is
+    /// <c>{first schema of the connection string's search path, or chatpresence}_{id in lower case}</c>.
+    /// </summary>
+    public static TenantSite For(string id, TenantOptions? tenant, ChatPresenceOptions options, string? connectionString) =>
+        new(id, Path.GetFullPath(Path.Combine(options.DataFolder, "tenants", id + ".db")), tenant?.InitialDirectory is { Length: > 0 } initial ? initial : null,
+            tenant?.ApplicationTokens is { Count: > 0 } tokens ? [.. tokens] : null,
+            options.Storage == StorageEngine.Postgres && connectionString is not null
+                ? $"{PostgresChatStore.SearchSchema(connectionString) ?? "chatpresence"}_{id.ToLowerInvariant()}"
+                : null);
+
+    /// <summary>The host's security settings, with this tenant's own application tokens when it has them.</summary>
+    public SecurityOptions Security(SecurityOptions host) => ApplicationTokens is null ? host : new SecurityOptions
+    {
+        Mode = host.Mode,
+        ApplicationTokens = [.. ApplicationTokens],
+        AllowBasic = host.AllowBasic,
+        BasicCredentialLifetime = host.BasicCredentialLifetime,
+        LoginThrottle = host.LoginThrottle,
+    };
 }

@@ -1,19 +1,30 @@
 using ChatPresence.Domain;
 using ChatPresence.Domain.Directory;
 using ChatPresence.Domain.Identity;
+using ChatPresence.Host.Tenants;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ChatPresence.Host;
 
-/// <summary>The host's administrative commands: <c>import FILE</c>, <c>set-password LOGIN</c>, <c>revoke-tickets LOGIN</c>.</summary>
+/// <summary>
+/// The host's administrative commands: <c>import FILE</c>, <c>set-password LOGIN</c>, <c>revoke-tickets LOGIN</c>, each
+/// with <c>--tenant ID</c> on a host serving tenants (and only there).
+/// </summary>
 public sealed class HostCommand
 {
     private static readonly string[] Names = ["import", "set-password", "revoke-tickets"];
 
-    private HostCommand(string name, string argument)
+    private const string TenantFlag = "--tenant";
+
+    private HostCommand(string name, string argument, string? tenant)
     {
         Name = name;
         Argument = argument;
+        Tenant = tenant;
     }
+
+    /// <summary>The tenant the command acts on (<c>--tenant ID</c>), or null for the host's one store.</summary>
+    public string? Tenant { get; }
 
     public string Name { get; }
 
@@ -34,7 +45,15 @@ public sealed class HostCommand
 
         var argument = index + 1 < args.Length ? args[index + 1] : string.Empty;
         hostArgs = [.. args[..index], .. args[Math.Min(index + 2, args.Length)..]];
-        return new HostCommand(args[index].ToLowerInvariant(), argument);
+        string? tenant = null;
+        var flag = Array.FindIndex(hostArgs, a => string.Equals(a, TenantFlag, StringComparison.OrdinalIgnoreCase));
+        if (flag >= 0)
+        {
+            tenant = flag + 1 < hostArgs.Length ? hostArgs[flag + 1] : string.Empty;
+            hostArgs = [.. hostArgs[..flag], .. hostArgs[Math.Min(flag + 2, hostArgs.Length)..]];
+        }
+
+        return new HostCommand(args[index].ToLowerInvariant(), argument, tenant);
     }
 
     public async Task<int> RunAsync(IServiceProvider services, TextReader input, TextWriter output, TextWriter error, CancellationToken cancellationToken)
@@ -47,6 +66,12 @@ public sealed class HostCommand
 
         try
         {
+            if (await TenantServicesAsync(services, error, cancellationToken) is not { } target)
+            {
+                return 2;
+            }
+
+            services = target;
             return Name switch
             {
                 "import" => await ImportAsync(services, output, cancellationToken),
@@ -64,6 +89,40 @@ public sealed class HostCommand
             await error.WriteLineAsync(StartupRetry.Describe(e).Replace("cannot start", $"cannot run {Name}", StringComparison.Ordinal));
             return StartupRetry.ExitCode;
         }
+    }
+
+    /// <summary>
+    /// The services the command runs against: the host's, or the named tenant's (its store created and migrated). Null
+    /// (after saying why) when a tenant is named on a host without tenants, or not named, or unknown, on one with them.
+    /// </summary>
+    private async Task<IServiceProvider?> TenantServicesAsync(IServiceProvider services, TextWriter error, CancellationToken cancellationToken)
+    {
+        var registry = services.GetService<TenantRegistry>();
+        if (registry is null)
+        {
+            if (Tenant is null)
+            {
+                return services;
+            }
+
+            await error.WriteLineAsync($"{TenantFlag} {Tenant}: this host serves no tenants (ChatPresence:Tenants is empty).");
+            return null;
+        }
+
+        if (string.IsNullOrEmpty(Tenant))
+        {
+            await error.WriteLineAsync($"This host serves tenants ({string.Join(", ", registry.All.Select(t => t.Id))}): name one with {TenantFlag} <id>.");
+            return null;
+        }
+
+        if (registry.Find(Tenant) is not { } tenant)
+        {
+            await error.WriteLineAsync($"No tenant '{Tenant}' is configured (ChatPresence:Tenants:{Tenant}).");
+            return null;
+        }
+
+        await tenant.OpenAsync(serving: false, NullLogger.Instance, cancellationToken);
+        return tenant;
     }
 
     private async Task<int> ImportAsync(IServiceProvider services, TextWriter output, CancellationToken cancellationToken)

@@ -26,6 +26,13 @@ public sealed class JwtOptions
     /// <summary>Whether <see cref="UserClaim"/> holds a user id (default, as before) or a login name.</summary>
     public UserClaimType UserClaimType { get; set; } = UserClaimType.Id;
 
+    /// <summary>
+    /// On a host serving tenants (<c>ChatPresence:Tenants</c>): the claim naming the tenant a token is for; a token is
+    /// valid only under that tenant. Ignored without tenants.
+    /// </summary>
+    [Required]
+    public string TenantClaim { get; set; } = "tenant";
+
     /// <summary>Tolerance for clock differences when checking <c>exp</c> and <c>nbf</c>.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00")]
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
@@ -40,8 +47,12 @@ public sealed class JwtBearerTokenValidator : IBearerTokenValidator
     private readonly JsonWebTokenHandler handler = new() { MapInboundClaims = false };
     private readonly TokenValidationParameters parameters;
     private readonly string userClaim;
+    private readonly string? tenant;
+    private readonly string tenantClaim;
 
-    public JwtBearerTokenValidator(JwtOptions options, TimeProvider clock)
+    /// <param name="tenant">The tenant this validator serves: the token's <see cref="JwtOptions.TenantClaim"/> must name
+    /// it. Null (a host without tenants): no tenant claim is looked at.</param>
+    public JwtBearerTokenValidator(JwtOptions options, TimeProvider clock, string? tenant = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.Issuer) || string.IsNullOrWhiteSpace(options.Audience))
@@ -64,6 +75,8 @@ public sealed class JwtBearerTokenValidator : IBearerTokenValidator
 
         userClaim = options.UserClaim;
         UserClaimType = options.UserClaimType;
+        this.tenant = tenant;
+        tenantClaim = options.TenantClaim;
         var skew = options.ClockSkew;
         parameters = new TokenValidationParameters
         {
@@ -93,6 +106,10 @@ public sealed class JwtBearerTokenValidator : IBearerTokenValidator
         }
 
         var result = await handler.ValidateTokenAsync(token, parameters);
-        return result.IsValid && result.ClaimsIdentity.FindFirst(userClaim)?.Value is { Length: > 0 } user ? user : null;
+        return result.IsValid
+            && (tenant is null || string.Equals(result.ClaimsIdentity.FindFirst(tenantClaim)?.Value, tenant, StringComparison.OrdinalIgnoreCase))
+            && result.ClaimsIdentity.FindFirst(userClaim)?.Value is { Length: > 0 } user
+                ? user
+                : null;
     }
 }

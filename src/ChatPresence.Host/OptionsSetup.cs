@@ -1,4 +1,5 @@
 using ChatPresence.Domain.Identity;
+using ChatPresence.Host.Tenants;
 using ChatPresence.Domain.Live;
 using ChatPresence.Domain.Security;
 using ChatPresence.Options;
@@ -26,6 +27,7 @@ internal static class OptionsSetup
             .BindConfiguration(ChatPresenceOptions.Section)
             .ValidateKeys(ChatPresenceOptions.Section)
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ChatPresenceOptions>, TenantIdValidation>();
         services.AddOptions<IdentityOptions>()
             .BindConfiguration(IdentitySection)
             .ValidateKeys(IdentitySection)
@@ -34,8 +36,8 @@ internal static class OptionsSetup
             .BindConfiguration(SecuritySection)
             .Configure<IConfiguration>(ApplyMode)
             .ValidateKeys(SecuritySection)
-            .Validate(o => o.Mode != InstallationMode.Online || o.ApplicationTokens.Count > 0,
-                $"{ModeKey} is Online but {SecuritySection}:ApplicationTokens is empty: no call could succeed.")
+            .Validate<IConfiguration>((o, configuration) => o.Mode != InstallationMode.Online || o.ApplicationTokens.Count > 0 || TenantRegistry.IsConfigured(configuration),
+                $"{ModeKey} is Online but {SecuritySection}:ApplicationTokens is empty: no call could succeed.") // tenants: TenantRegistry checks each
             .ValidateOnStart();
         services.AddOptions<JwtOptions>()
             .BindConfiguration(JwtOptions.Section)
@@ -52,6 +54,13 @@ internal static class OptionsSetup
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<IdentityOptions>>().Value);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<SecurityOptions>>().Value);
         return services;
+    }
+
+    /// <summary>Tenant ids are path segments and file names: refused at start, naming the keys, when they are not safe as both.</summary>
+    private sealed class TenantIdValidation : IValidateOptions<ChatPresenceOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, ChatPresenceOptions options) =>
+            TenantId.Refuse(options.Tenants.Keys) is { } failure ? ValidateOptionsResult.Fail(failure) : ValidateOptionsResult.Success;
     }
 
     /// <summary><c>ChatPresence:Mode</c> (outside the section, as documented) decides <see cref="SecurityOptions.Mode"/>.</summary>

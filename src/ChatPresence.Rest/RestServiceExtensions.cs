@@ -3,7 +3,6 @@ using ChatPresence.Rest.Endpoints;
 using ChatPresence.Rest.Formatting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,15 +28,25 @@ public static class RestServiceExtensions
             .BindConfiguration(RestOptions.SectionName)
             .ValidateKeys(RestOptions.SectionName)
             .ValidateOnStart();
+        services.AddChatRestCalls();
+        services.AddOpenApi(OpenApiDocument, RestOpenApi.Configure);
+        return services;
+    }
+
+    /// <summary>
+    /// The facade's singletons that hold one directory's state (caller resolver, reply cache and ETags, the calls, the
+    /// presence stream): a host serving several tenants registers them once per tenant.
+    /// </summary>
+    public static IServiceCollection AddChatRestCalls(this IServiceCollection services)
+    {
         services.AddSingleton<RestCallerResolver>();
         services.AddSingleton(sp =>
         {
             var rest = sp.GetRequiredService<IOptions<RestOptions>>().Value;
-            return new ReplyCache(rest.ReplyCacheEntries, rest.ReplyCacheBytes);
+            return new ReplyCache(rest.ReplyCacheEntries, rest.ReplyCacheBytes, sp.GetService<Formatting.ReplyScope>()?.Name ?? string.Empty);
         });
         services.AddSingleton<RestCalls>();
         services.AddSingleton<Live.PresenceStreamCalls>();
-        services.AddOpenApi(OpenApiDocument, RestOpenApi.Configure);
         return services;
     }
 
@@ -48,19 +57,74 @@ public static class RestServiceExtensions
     public static IEndpointRouteBuilder MapChatRestApi(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+        var services = new RestServices(endpoints.ServiceProvider);
         foreach (var (prefix, namePrefix) in new[] { ("/api/v1", string.Empty), ("/{tenant}/api/v1", "Tenant") })
         {
-            var api = endpoints.MapGroup(prefix).WithMetadata(RestApiMarker.Instance).AddEndpointFilter(SecurityHeaders).AddEndpointFilter(RestRequestMetrics.Count);
-            api.MapChatAgentApi(namePrefix);
-            api.MapPresenceApi(namePrefix);
-            api.MapSessionApi(namePrefix);
-            ((IEndpointConventionBuilder)api).Finally(AlsoHead);
-            api.MapFallback("{**path}", (HttpContext http, [FromServices] RestCalls calls, string? path) => calls.Unmatched(http, path))
-                .ExcludeFromDescription();
+            MapApi(endpoints, prefix, services, namePrefix);
         }
 
+        endpoints.MapChatRestOpenApi();
+        return endpoints;
+    }
+
+    /// <summary>
+    /// Maps <c>/api/v1/…</c> (below <paramref name="endpoints"/>, e.g. a tenant's route group) served by the facade
+    /// singletons of <paramref name="services"/> (see <see cref="AddChatRestCalls"/>), left out of the OpenAPI document.
+    /// </summary>
+    public static RouteGroupBuilder MapChatRestApi(this IEndpointRouteBuilder endpoints, IServiceProvider services, string namePrefix)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var api = MapApi(endpoints, "/api/v1", new RestServices(services), namePrefix);
+        api.ExcludeFromDescription();
+        return api;
+    }
+
+    /// <summary>
+    /// Only the SuperOffice-style 404/405 for everything below <paramref name="prefix"/> (an unknown tenant's
+    /// <c>/api/v1</c>), with the error body of every other REST 404.
+    /// </summary>
+    public static IEndpointRouteBuilder MapChatRestUnmatched(this IEndpointRouteBuilder endpoints, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var calls = new RestServices(endpoints.ServiceProvider).Calls;
+        var api = endpoints.MapGroup(prefix).WithMetadata(RestApiMarker.Instance).AddEndpointFilter(SecurityHeaders).AddEndpointFilter(RestRequestMetrics.Count);
+        api.MapFallback("{**path}", (HttpContext http, string? path) => calls.Value.Unmatched(http, path, routesHere: false)).ExcludeFromDescription();
+        return endpoints;
+    }
+
+    /// <summary>
+    /// The routes every tenant has, described in the OpenAPI document below <paramref name="prefix"/> (e.g.
+    /// <c>/{tenant}/api/v1</c>), each answering the REST 404: served tenants' literal routes take precedence, so only
+    /// an unknown tenant gets here.
+    /// </summary>
+    public static RouteGroupBuilder MapChatRestUnknownTenants(this IEndpointRouteBuilder endpoints, string prefix, string namePrefix)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var services = new RestServices(endpoints.ServiceProvider);
+        var calls = services.Calls;
+        var api = MapApi(endpoints, prefix, services, namePrefix);
+        api.AddEndpointFilter((context, _) => ValueTask.FromResult<object?>(calls.Value.Unmatched(context.HttpContext, null, routesHere: false)));
+        return api;
+    }
+
+    /// <summary>Maps <c>/openapi/v1.json</c>.</summary>
+    public static IEndpointRouteBuilder MapChatRestOpenApi(this IEndpointRouteBuilder endpoints)
+    {
         ((IEndpointConventionBuilder)endpoints.MapOpenApi("/openapi/{documentName}.json")).Finally(AlsoHead);
         return endpoints;
+    }
+
+    private static RouteGroupBuilder MapApi(IEndpointRouteBuilder endpoints, string prefix, RestServices services, string namePrefix)
+    {
+        var api = endpoints.MapGroup(prefix).WithMetadata(RestApiMarker.Instance).AddEndpointFilter(SecurityHeaders).AddEndpointFilter(RestRequestMetrics.Count);
+        api.MapChatAgentApi(services, namePrefix);
+        api.MapPresenceApi(services, namePrefix);
+        api.MapSessionApi(services, namePrefix);
+        ((IEndpointConventionBuilder)api).Finally(AlsoHead);
+        var calls = services.Calls;
+        api.MapFallback("{**path}", (HttpContext http, string? path) => calls.Value.Unmatched(http, path))
+            .ExcludeFromDescription();
+        return api;
     }
 
     /// <summary>HEAD answers wherever GET does (Kestrel sends the headers and drops the body).</summary>
@@ -86,4 +150,12 @@ public static class RestServiceExtensions
         headers.CacheControl = "no-store";
         return next(context);
     }
+}
+
+/// <summary>The facade singletons one set of routes is served by, taken from their provider when first used.</summary>
+internal sealed class RestServices(IServiceProvider services)
+{
+    public Lazy<RestCalls> Calls { get; } = new(services.GetRequiredService<RestCalls>);
+
+    public Lazy<Live.PresenceStreamCalls> Live { get; } = new(services.GetRequiredService<Live.PresenceStreamCalls>);
 }

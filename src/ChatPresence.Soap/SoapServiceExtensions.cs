@@ -24,6 +24,16 @@ public static class SoapServiceExtensions
             .BindConfiguration(SoapOptions.SectionName)
             .ValidateKeys(SoapOptions.SectionName)
             .ValidateOnStart();
+        services.AddChatSoapCalls();
+        return services;
+    }
+
+    /// <summary>
+    /// The facade's singletons that hold one directory's state (the endpoint with its reply cache and kept rows): a
+    /// host serving several tenants registers them once per tenant.
+    /// </summary>
+    public static IServiceCollection AddChatSoapCalls(this IServiceCollection services)
+    {
         services.AddSingleton<ChatSoapEndpoint>();
         return services;
     }
@@ -34,23 +44,37 @@ public static class SoapServiceExtensions
     /// </summary>
     public static IEndpointRouteBuilder MapChatSoapApi(this IEndpointRouteBuilder endpoints)
     {
-        string[] methods = [HttpMethods.Post, HttpMethods.Get, HttpMethods.Head];
-
-        // The endpoint is a singleton taken from the root provider: plain request delegates, so that a call creates no
-        // request service scope and goes through no parameter binding.
-        var services = endpoints.ServiceProvider;
-        ChatSoapEndpoint? endpoint = null;
-        ChatSoapEndpoint Endpoint() => endpoint ??= services.GetRequiredService<ChatSoapEndpoint>();
         foreach (var prefix in new[] { string.Empty, "/{tenant}" })
         {
-            endpoints.MapMethods(prefix + ChatPath, methods, context => Endpoint().HandleChatAsync(context))
-                .WithDisplayName("SOAP Chat.svc" + prefix)
-                .ExcludeFromDescription();
-            endpoints.MapMethods(prefix + SoPrincipalPath, methods, context => Endpoint().HandleSoPrincipalAsync(context))
-                .WithDisplayName("SOAP SoPrincipal.svc" + prefix)
-                .ExcludeFromDescription();
+            Map(endpoints, prefix, endpoints.ServiceProvider, prefix);
         }
 
         return endpoints;
+    }
+
+    /// <summary>
+    /// Maps Chat.svc and SoPrincipal.svc (below <paramref name="endpoints"/>, e.g. a tenant's route group) served by the
+    /// endpoint singleton of <paramref name="services"/> (see <see cref="AddChatSoapCalls"/>).
+    /// </summary>
+    public static IEndpointRouteBuilder MapChatSoapApi(this IEndpointRouteBuilder endpoints, IServiceProvider services, string displayName)
+    {
+        Map(endpoints, string.Empty, services, displayName);
+        return endpoints;
+    }
+
+    private static void Map(IEndpointRouteBuilder endpoints, string prefix, IServiceProvider services, string displayName)
+    {
+        string[] methods = [HttpMethods.Post, HttpMethods.Get, HttpMethods.Head];
+
+        // The endpoint is a singleton taken from its provider when first used: plain request delegates, so that a call
+        // creates no request service scope and goes through no parameter binding.
+        ChatSoapEndpoint? endpoint = null;
+        ChatSoapEndpoint Endpoint() => endpoint ??= services.GetRequiredService<ChatSoapEndpoint>();
+        endpoints.MapMethods(prefix + ChatPath, methods, context => Endpoint().HandleChatAsync(context))
+            .WithDisplayName("SOAP Chat.svc" + displayName)
+            .ExcludeFromDescription();
+        endpoints.MapMethods(prefix + SoPrincipalPath, methods, context => Endpoint().HandleSoPrincipalAsync(context))
+            .WithDisplayName("SOAP SoPrincipal.svc" + displayName)
+            .ExcludeFromDescription();
     }
 }

@@ -11,22 +11,22 @@ namespace ChatPresence.Rest.Endpoints;
 /// <summary>The agent (HTTP RPC) routes: <c>Agents/Chat/…</c>, always POST; a GET describes the call.</summary>
 internal static class ChatAgentApi
 {
-    public static RouteGroupBuilder MapChatAgentApi(this IEndpointRouteBuilder routes, string namePrefix = "")
+    public static RouteGroupBuilder MapChatAgentApi(this IEndpointRouteBuilder routes, RestServices services, string namePrefix = "")
     {
         var group = routes.MapGroup("/Agents/Chat").WithTags("Agents/Chat");
 
-        // The polled read takes its (singleton) RestCalls from the root provider: no request service scope per call.
-        var calls = PresenceApi.RootCalls(routes);
+        // Every route takes its (singleton) RestCalls from the services it was mapped with: no request service scope per call.
+        var calls = services.Calls;
         group.MapPost("/GetChatPresence", (HttpContext http, [FromQuery(Name = "$select")] string? select) => GetChatPresence(http, calls.Value, select))
             .WithName(namePrefix + "GetChatPresence")
             .WithSummary("Get the chat presence status for all chat users")
             .WithDescription("Every chat user with presence, topics, ongoing chats and the caller's rights on the row. $select nulls unselected members (case-insensitive, a/b for nested members). Strong ETag; If-None-Match gives 304.");
-        group.MapPost("/SaveChatPresence", SaveChatPresence)
+        group.MapPost("/SaveChatPresence", (Delegate)((HttpContext http) => SaveChatPresence(http, calls.Value)))
             .WithName(namePrefix + "SaveChatPresence")
             .WithSummary("Save the chat presence for specified users")
             .WithDescription("Only UserId and Present are used; the last entry for a user wins; the batch is applied atomically. An unknown UserId refuses the whole call with 400 (ErrorType UnknownUser).")
             .WithMetadata(new RestBodyMetadata(typeof(SaveChatPresenceRequest), "{\"ChatPresence\":[…]}; form: ChatPresence[0][UserId]=7 or ChatPresence[0].UserId=7"));
-        group.MapPost("/IsWithinOpeningHours", IsWithinOpeningHours)
+        group.MapPost("/IsWithinOpeningHours", (Delegate)((HttpContext http) => IsWithinOpeningHours(http, calls.Value)))
             .WithName(namePrefix + "IsWithinOpeningHours")
             .WithSummary("Is the chat topic within its opening hours now?")
             .WithDescription("A bare true/false. An unknown topic is 404.")
@@ -52,9 +52,9 @@ internal static class ChatAgentApi
     internal static Task<Results<PresenceReply, NotModifiedReply, ErrorResult>> GetChatPresence(HttpContext http, RestCalls calls, string? select) =>
         calls.GetPresenceAsync(http, "Agents/Chat/GetChatPresence", select);
 
-    internal static Task<Results<NoContent, ErrorResult>> SaveChatPresence(HttpContext http, [FromServices] RestCalls calls) =>
+    internal static Task<Results<NoContent, ErrorResult>> SaveChatPresence(HttpContext http, RestCalls calls) =>
         calls.SaveAsync(http, "Agents/Chat/SaveChatPresence", RequestBinder.BindSaveChatPresence);
 
-    internal static Task<Results<BooleanReply, ErrorResult>> IsWithinOpeningHours(HttpContext http, [FromServices] RestCalls calls) =>
+    internal static Task<Results<BooleanReply, ErrorResult>> IsWithinOpeningHours(HttpContext http, RestCalls calls) =>
         calls.IsWithinOpeningHoursAsync(http, "Agents/Chat/IsWithinOpeningHours");
 }

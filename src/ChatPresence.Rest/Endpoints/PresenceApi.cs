@@ -4,32 +4,30 @@ using ChatPresence.Rest.Live;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatPresence.Rest.Endpoints;
 
 /// <summary>The controller routes: <c>GET Presence/GetAll</c>, <c>POST Presence/SaveAll</c>.</summary>
 internal static class PresenceApi
 {
-    public static RouteGroupBuilder MapPresenceApi(this IEndpointRouteBuilder routes, string namePrefix = "")
+    public static RouteGroupBuilder MapPresenceApi(this IEndpointRouteBuilder routes, RestServices services, string namePrefix = "")
     {
         var group = routes.MapGroup("/Presence").WithTags("Presence");
 
-        // The polled read takes its (singleton) RestCalls from the root provider: no request service scope per call.
-        var calls = RootCalls(routes);
+        // Every route takes its (singleton) RestCalls from the services it was mapped with: no request service scope per call.
+        var calls = services.Calls;
         // (Delegate, not RequestDelegate: the result must be executed, and its type documents the route.)
         group.MapGet("/GetAll", (Delegate)((HttpContext http) => GetAll(http, calls.Value)))
             .WithName(namePrefix + "GetAll")
             .WithSummary("Get the chat presence status for all chat users")
             .WithDescription("Strong ETag; If-None-Match gives 304.");
-        group.MapPost("/SaveAll", SaveAll)
+        group.MapPost("/SaveAll", (Delegate)((HttpContext http) => SaveAll(http, calls.Value)))
             .WithName(namePrefix + "SaveAll")
             .WithSummary("Save the chat presence for the listed users")
             .WithDescription("A bare array; only UserId and Present are used; atomic. An unknown UserId refuses the whole call with 400 (ErrorType UnknownUser).")
             .WithMetadata(new RestBodyMetadata(typeof(ChatPresenceDocument[]), "[…]; form: [0][UserId]=7 or [0].UserId=7"));
-        var live = new Lazy<PresenceStreamCalls>(() => routes.ServiceProvider.GetRequiredService<PresenceStreamCalls>());
+        var live = services.Live;
         group.MapGet("/Stream", (Delegate)((HttpContext http) => live.Value.StreamAsync(http)))
             .WithName(namePrefix + "Stream")
             .WithSummary("Live presence: server-sent events")
@@ -42,13 +40,9 @@ internal static class PresenceApi
         return group;
     }
 
-    /// <summary>The (singleton) <see cref="RestCalls"/>, taken from the root provider when first used.</summary>
-    internal static Lazy<RestCalls> RootCalls(IEndpointRouteBuilder routes) =>
-        new(() => routes.ServiceProvider.GetRequiredService<RestCalls>());
-
     internal static Task<Results<PresenceReply, NotModifiedReply, ErrorResult>> GetAll(HttpContext http, RestCalls calls) =>
         calls.GetPresenceAsync(http, "Presence/GetAll", select: null);
 
-    internal static Task<Results<NoContent, ErrorResult>> SaveAll(HttpContext http, [FromServices] RestCalls calls) =>
+    internal static Task<Results<NoContent, ErrorResult>> SaveAll(HttpContext http, RestCalls calls) =>
         calls.SaveAsync(http, "Presence/SaveAll", RequestBinder.BindList);
 }

@@ -48,7 +48,7 @@ internal sealed partial class RestCalls(
             if (list.Items.Count > options.Value.StreamRepliesAboveRows)
             {
                 // Too large to hold: the ETag comes from the list tag alone, so a 304 costs nothing and a 200 is streamed.
-                var etag = ReplyCache.ETagFor(list.Tag, reply.MediaType, selection.Key);
+                var etag = replies.ETagFor(list.Tag, reply.MediaType, selection.Key);
                 var streamedCoding = compression.Choose(request, length: null);
                 var streamedETag = ReplyCompression.ETagFor(etag, streamedCoding);
                 return NotModifiedReply.Matches(request.Headers.IfNoneMatch, streamedETag)
@@ -160,11 +160,12 @@ internal sealed partial class RestCalls(
     }
 
     /// <summary>No endpoint matched under /api/v1: 405 for a known route with another method, else 404.</summary>
-    public ErrorResult Unmatched(HttpContext http, string? path)
+    /// <param name="routesHere">False below a prefix that serves no routes at all (an unknown tenant): always 404.</param>
+    public ErrorResult Unmatched(HttpContext http, string? path, bool routesHere = true)
     {
         var call = RestCall.Of(http);
         var route = "/" + (path ?? string.Empty).TrimEnd('/');
-        if (RestRoutes.Allowed(route) is { } allowed)
+        if (routesHere && RestRoutes.Allowed(route) is { } allowed)
         {
             http.Response.Headers[HeaderNames.Allow] = allowed;
             return Fail(RestRefusals.MethodNotAllowed(call.Language, call.Request.Method, call.Request.Path), call, route.TrimStart('/'));

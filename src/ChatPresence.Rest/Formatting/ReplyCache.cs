@@ -28,7 +28,7 @@ internal sealed class CachedReply(byte[] body, string etag, string contentType)
 /// agent has a rights view of their own): when either is exceeded, the oldest entries are dropped first. The bytes
 /// counted are the identity bodies; compressed forms made on demand add typically a thirtieth to a hundredth more.
 /// </summary>
-internal sealed class ReplyCache(int capacity, long maxBytes = ReplyCache.DefaultMaxBytes)
+internal sealed class ReplyCache(int capacity, long maxBytes = ReplyCache.DefaultMaxBytes, string etagScope = "")
 {
     public const long DefaultMaxBytes = 64L * 1024 * 1024;
 
@@ -80,15 +80,18 @@ internal sealed class ReplyCache(int capacity, long maxBytes = ReplyCache.Defaul
     /// differs between JSON and XML and between selections, and changes with any change of the data or of the
     /// caller's rights view.
     /// </summary>
-    public static string ETagFor(string tag, string mediaType, string selectionKey)
+    public string ETagFor(string tag, string mediaType, string selectionKey) => ETagFor(etagScope, tag, mediaType, selectionKey);
+
+    /// <param name="scope">Set apart the validators of directories served side by side (<see cref="ReplyScope"/>); empty: none.</param>
+    private static string ETagFor(string scope, string tag, string mediaType, string selectionKey)
     {
-        var text = Encoding.UTF8.GetBytes(tag + "\n" + mediaType + "\n" + selectionKey);
+        var text = Encoding.UTF8.GetBytes((scope.Length == 0 ? tag : scope + "\n" + tag) + "\n" + mediaType + "\n" + selectionKey);
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(text, hash);
         return "\"" + Convert.ToBase64String(hash[..18]).Replace('+', '-').Replace('/', '_') + "\"";
     }
 
-    private static CachedReply Build(PresenceList list, ReplyFormat format, Selection selection)
+    private CachedReply Build(PresenceList list, ReplyFormat format, Selection selection)
     {
         var rights = ReplyRights.For(list.Language);
         var body = format.Format == WireFormat.Xml
@@ -98,4 +101,13 @@ internal sealed class ReplyCache(int capacity, long maxBytes = ReplyCache.Defaul
     }
 
     private readonly record struct Key(string Tag, string MediaType, string Selection);
+}
+
+/// <summary>
+/// Names the directory a host's REST replies come from when it serves several (one per tenant): mixed into every
+/// ETag, so equal data versions of two directories never share a validator. Not registered: no scope.
+/// </summary>
+public sealed class ReplyScope(string name)
+{
+    public string Name { get; } = name;
 }

@@ -44,6 +44,7 @@ public sealed class PostgresChatStore : IChatStore, IDirectoryChangeLog, ILoginA
     private readonly PostgresStoreOptions options;
     private readonly SemaphoreSlim migrating = new(1, 1);
     private volatile bool migrated;
+    private readonly string? ownSchema;
     private volatile bool disposed;
     private long nextPruneTicks = DateTimeOffset.UtcNow.Add(PruneInterval).UtcTicks;
     private long nextAttemptPruneTicks = DateTimeOffset.UtcNow.Add(PruneInterval).UtcTicks;
@@ -53,18 +54,34 @@ public sealed class PostgresChatStore : IChatStore, IDirectoryChangeLog, ILoginA
     {
     }
 
-    public PostgresChatStore(string connectionString, PostgresStoreOptions options, ILogger? logger)
+    /// <param name="schema">
+    /// A schema of its own (one tenant's): it replaces the search path of both connection strings and is created, if
+    /// missing, when the store migrates. Null: tables live in the connection string's search path, created by the operator.
+    /// </param>
+    public PostgresChatStore(string connectionString, PostgresStoreOptions options, ILogger? logger, string? schema = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         ArgumentNullException.ThrowIfNull(options);
         this.options = options;
+        ownSchema = schema;
+        connectionString = InSchema(connectionString, schema);
         var pooled = Bounded(connectionString, options);
         outage = new PostgresOutage(PostgresOutage.Describe(connectionString), logger);
         dataSource = NpgsqlDataSource.Create(pooled);
         writer = new PostgresPresenceWriter(OpenReadyAsync, NotifyAsync);
-        var listen = new NpgsqlConnectionStringBuilder(Bounded(options.ListenConnectionString ?? connectionString, options)) { Pooling = false };
+        var listen = new NpgsqlConnectionStringBuilder(Bounded(InSchema(options.ListenConnectionString ?? connectionString, schema), options)) { Pooling = false };
         listener = new PostgresChangeListener(listen.ConnectionString, outage);
     }
+
+    /// <summary>The first schema of <paramref name="connectionString"/>'s search path, unquoted; null when it sets none.</summary>
+    public static string? SearchSchema(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString).SearchPath is { Length: > 0 } path ? path.Split(',')[0].Trim().Trim('"') : null;
+
+    private static string InSchema(string connectionString, string? schema) => schema is null
+        ? connectionString
+        : new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = QuoteIdentifier(schema) }.ConnectionString;
+
+    private static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>"PostgreSQL database 'x' on host:port": how messages name this store's database.</summary>
     public string DatabaseName => outage.Database;
@@ -522,6 +539,12 @@ public sealed class PostgresChatStore : IChatStore, IDirectoryChangeLog, ILoginA
             if (always || !migrated)
             {
                 await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+                if (ownSchema is not null)
+                {
+                    await using var create = new NpgsqlCommand($"CREATE SCHEMA IF NOT EXISTS {QuoteIdentifier(ownSchema)};", connection);
+                    await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 await PostgresMigrations.ApplyAsync(connection, cancellationToken).ConfigureAwait(false);
                 migrated = true;
             }

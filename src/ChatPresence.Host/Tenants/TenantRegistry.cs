@@ -1,0 +1,257 @@
+using ChatPresence.Domain;
+using ChatPresence.Domain.Security;
+using ChatPresence.Rest;
+using ChatPresence.Soap;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace ChatPresence.Host.Tenants;
+
+/// <summary>
+/// The tenants this host serves (<c>ChatPresence:Tenants</c>): one service provider each, built from the host's
+/// registrations with <see cref="TenantServices"/> replaced by the tenant's own, so each has its own store, read model,
+/// feed, tickets, throttle and reply caches while options, logging, metrics and the clock stay the host's.
+/// <para>
+/// Routing finds the tenant: every tenant's SOAP and REST routes are mapped below its literal segment, so a request
+/// costs no lookup of ours, and an unknown segment matches nothing (SOAP: plain 404; REST: the REST 404 body).
+/// </para>
+/// </summary>
+internal sealed partial class TenantRegistry : IAsyncDisposable
+{
+    private readonly Lock adding = new();
+    private readonly HostServiceDescriptors host;
+    private readonly IServiceProvider root;
+    private readonly IConfiguration configuration;
+    private readonly ILogger<TenantRegistry> logger;
+    private readonly TenantEndpoints endpoints = new();
+    private Dictionary<string, Tenant> byId = new(StringComparer.OrdinalIgnoreCase); // replaced whole, never changed
+    private IApplicationBuilder? app;
+
+    public TenantRegistry(
+        IOptionsMonitor<ChatPresenceOptions> options, HostServiceDescriptors host, IServiceProvider root, IConfiguration configuration, ILogger<TenantRegistry> logger)
+    {
+        this.host = host;
+        this.root = root;
+        this.configuration = configuration;
+        this.logger = logger;
+        var refused = Add(options.CurrentValue);
+        if (refused.Count > 0)
+        {
+            throw new OptionsValidationException(TenantId.Section, typeof(TenantOptions), refused);
+        }
+
+        options.OnChange(Reloaded);
+    }
+
+    /// <summary>Whether the configuration names any tenant (decided once, when the host is built).</summary>
+    public static bool IsConfigured(IConfiguration configuration) => configuration.GetSection(TenantId.Section).GetChildren().Any();
+
+    public IEnumerable<Tenant> All => Volatile.Read(ref byId).Values;
+
+    public Tenant? Find(string id) => Volatile.Read(ref byId).GetValueOrDefault(id);
+
+    /// <summary>
+    /// Maps every tenant's SOAP and REST routes below <c>/{id}</c> (replaced when a reload adds a tenant), the REST 404
+    /// for any other tenant segment and for <c>/api/v1</c> without one, and the gate that opens a tenant's store on its
+    /// first request.
+    /// </summary>
+    public void Map(WebApplication app)
+    {
+        app.Use(OpenTenantAsync);
+        this.app = app;
+        ((IEndpointRouteBuilder)app).DataSources.Add(endpoints);
+        MapTenants();
+        app.MapChatRestUnknownTenants("/{tenant}/api/v1", "Tenant"); // what the OpenAPI document describes
+        app.MapChatRestUnmatched("/api/v1");
+    }
+
+    private void MapTenants() => endpoints.Replace(root, app!, routes =>
+    {
+        foreach (var tenant in All)
+        {
+            var group = routes.MapGroup("/" + tenant.Id).WithMetadata(tenant);
+            group.MapChatSoapApi(tenant, " " + tenant.Id);
+            group.MapChatRestApi(tenant, tenant.Id + ".");
+        }
+    });
+
+    /// <summary>
+    /// Adds the tenants of <paramref name="options"/> not served yet; returns why some could not be (their keys).
+    /// Tenants already served keep their services: a reload changes nothing about them.
+    /// </summary>
+    private List<string> Add(ChatPresenceOptions options)
+    {
+        var refused = new List<string>();
+        lock (adding)
+        {
+            var security = root.GetRequiredService<SecurityOptions>();
+            var next = new Dictionary<string, Tenant>(byId, StringComparer.OrdinalIgnoreCase);
+            var tokenless = new List<string>();
+            foreach (var (id, settings) in options.Tenants.OrderBy(t => t.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                if (next.ContainsKey(id))
+                {
+                    continue;
+                }
+
+                if (TenantId.Refuse([id]) is { } bad)
+                {
+                    refused.Add(bad);
+                    continue;
+                }
+
+                var site = TenantSite.For(id, settings, options, configuration.GetConnectionString("ChatPresence"));
+                if (security.Mode == InstallationMode.Online && site.Security(security).ApplicationTokens.Count == 0)
+                {
+                    tokenless.Add($"{TenantId.Section}:{id}:ApplicationTokens");
+                    continue;
+                }
+
+                next.Add(id, new Tenant(site, BuildProvider(host.Services, root, site, configuration)));
+            }
+
+            if (tokenless.Count > 0)
+            {
+                refused.Add($"ChatPresence:Mode is Online but neither ChatPresence:Security:ApplicationTokens nor {string.Join(", ", tokenless)} is set: no call could succeed.");
+            }
+
+            Volatile.Write(ref byId, next);
+        }
+
+        return refused;
+    }
+
+    /// <summary>A configuration reload: tenants it names that are not served yet are added (removing one needs a restart).</summary>
+    private void Reloaded(ChatPresenceOptions options)
+    {
+        var before = All.Select(t => t.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var failure in Add(options))
+        {
+            LogNotAdded(logger, failure);
+        }
+
+        var added = All.Where(t => !before.Contains(t.Id)).Select(t => t.Id).ToArray();
+        if (added.Length > 0 && app is not null)
+        {
+            MapTenants();
+            LogAdded(logger, string.Join(", ", added));
+        }
+    }
+
+    /// <summary>
+    /// Before a tenant's endpoint runs: its store must be open (one volatile read once it is). A store that cannot be
+    /// opened answers this tenant's request with 503 and Retry-After; other tenants are not involved.
+    /// </summary>
+    private async Task OpenTenantAsync(HttpContext context, RequestDelegate next)
+    {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<Tenant>() is { IsOpen: false } tenant)
+        {
+            if (tenant.CoolingDown)
+            {
+                await UnavailableAsync(context);
+                return;
+            }
+
+            try
+            {
+                await tenant.OpenAsync(serving: true, logger, context.RequestAborted);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogOpenFailed(logger, tenant.Id, e is StoreUnavailableException ? e.Message : e.GetType().Name + ": " + e.Message);
+                await UnavailableAsync(context);
+                return;
+            }
+        }
+
+        await next(context);
+    }
+
+    private static Task UnavailableAsync(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = "5";
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync("This tenant's store is unavailable; try again later.", context.RequestAborted);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var tenant in All)
+        {
+            await tenant.CloseAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// The tenant's provider: the host's registrations, except that <see cref="TenantServices"/> are the tenant's own
+    /// and hosted services are left out (the tenant starts its follower itself). A host singleton registered once is
+    /// handed out as the host's instance (logging, metrics, options values, the clock, the JWT validator); open generics
+    /// and multiple registrations are copied (they build from those).
+    /// </summary>
+    private static ServiceProvider BuildProvider(IServiceCollection host, IServiceProvider root, TenantSite site, IConfiguration configuration)
+    {
+        var own = new ServiceCollection().AddTenantServices(configuration);
+        var ownTypes = own.Select(d => d.ServiceType).Append(typeof(TenantSite)).ToHashSet();
+        var once = host.Where(d => !d.IsKeyedService).GroupBy(d => d.ServiceType).Where(g => g.Count() == 1).Select(g => g.Key).ToHashSet();
+        IServiceCollection tenant = new ServiceCollection();
+        foreach (var descriptor in host)
+        {
+            if (ownTypes.Contains(descriptor.ServiceType) || descriptor.ServiceType == typeof(IHostedService))
+            {
+                continue;
+            }
+
+            if (!descriptor.IsKeyedService && descriptor.Lifetime == ServiceLifetime.Singleton && !descriptor.ServiceType.IsGenericTypeDefinition
+                && once.Contains(descriptor.ServiceType))
+            {
+                var type = descriptor.ServiceType;
+                tenant.AddSingleton(type, _ => root.GetRequiredService(type));
+            }
+            else
+            {
+                tenant.Add(descriptor);
+            }
+        }
+
+        foreach (var descriptor in own)
+        {
+            tenant.Add(descriptor);
+        }
+
+        tenant.AddSingleton(site);
+        tenant.AddSingleton(new Rest.Formatting.ReplyScope(site.Id!)); // ETags never shared with another tenant's
+        tenant.AddSingleton(sp => site.Security(root.GetRequiredService<SecurityOptions>())); // registered last: wins
+        return tenant.BuildServiceProvider();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tenants added by a configuration reload: {Tenants}")]
+    private static partial void LogAdded(ILogger logger, string tenants);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A tenant named by a configuration reload was not added: {Reason}")]
+    private static partial void LogNotAdded(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The store of tenant {Tenant} could not be opened; its requests get 503 and it is tried again in 5 s: {Reason}")]
+    private static partial void LogOpenFailed(ILogger logger, string tenant, string reason);
+}
+
+/// <summary>The database check of a host serving tenants: the stores of the tenants opened so far, each asked.</summary>
+internal sealed class TenantStoresHealthCheck(TenantRegistry tenants) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var failing = new List<string>();
+        foreach (var tenant in tenants.All)
+        {
+            if (tenant.Failed || (tenant.IsOpen && !await tenant.GetRequiredService<Storage.IChatStore>().CheckHealthAsync(cancellationToken)))
+            {
+                failing.Add(tenant.Id);
+            }
+        }
+
+        // One tenant's store failing leaves the others serving: the host stays in rotation, degraded.
+        return failing.Count == 0
+            ? HealthCheckResult.Healthy("The stores of the tenants opened so far answer.")
+            : HealthCheckResult.Degraded($"The stores of these tenants do not answer: {string.Join(", ", failing)}.");
+    }
+}
