@@ -34,7 +34,9 @@ tenants_scenario() {
       expect_users "tenant T$i" "$work/tenant-first.json" 50 || { stop "$one_pid"; stop "$many_pid"; return 0; }
   done
 
-  local spec_one=("$one_url/api/v1/Presence/GetAll" WRK_METHOD=GET "WRK_HEADERS=$tenant_basic")
+  # Both sides get the same requests from the same wrk script path (/T1 … /TN in turn): the host without tenants
+  # accepts any segment and ignores it, so only the host's tenant configuration differs, not the load generator's work.
+  local spec_one=("$one_url/api/v1/Presence/GetAll" WRK_METHOD=GET "WRK_HEADERS=$tenant_basic" "WRK_TENANTS=$tenant_count")
   local spec_many=("$many_url/api/v1/Presence/GetAll" WRK_METHOD=GET "WRK_HEADERS=$tenant_basic" "WRK_TENANTS=$tenant_count")
   { warming=1; load tenants-warm-one 50 "${spec_one[@]}"; load tenants-warm-many 50 "${spec_many[@]}"; warming=0; }
   local r ratios=() as=() bs=()

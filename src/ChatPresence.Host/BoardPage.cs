@@ -37,6 +37,11 @@ internal static class BoardPage
 
     private static Task Page(HttpContext http)
     {
+        if (!ServedTenant(http))
+        {
+            return Results.NotFound().ExecuteAsync(http);
+        }
+
         // Relative asset and API paths need the trailing slash: /acme → /acme/.
         if (!http.Request.Path.Value!.EndsWith('/'))
         {
@@ -48,9 +53,17 @@ internal static class BoardPage
     }
 
     private static Task Asset(HttpContext http, string file) =>
-        Assets.TryGetValue(file, out var asset)
+        ServedTenant(http) && Assets.TryGetValue(file, out var asset)
             ? Write(http, asset.Resource, asset.ContentType)
             : Results.NotFound().ExecuteAsync(http);
+
+    /// <summary>
+    /// Without tenants any segment (or none) is the one implicit tenant's board. With tenants the board lives only below
+    /// a served tenant's segment, like every route it calls: elsewhere it would be a page whose every call is 404.
+    /// </summary>
+    private static bool ServedTenant(HttpContext http) =>
+        http.RequestServices.GetService<Tenants.TenantRegistry>() is not { } tenants
+        || (http.Request.RouteValues["tenant"] is string id && tenants.Find(id) is not null);
 
     private static Task Write(HttpContext http, string resource, string contentType)
     {

@@ -147,6 +147,20 @@ public abstract class TenantIsolationCatalogue(TenantHostFixture fixture)
         }
     }
 
+    [Theory]
+    [InlineData(Unknown + "/", HttpStatusCode.NotFound)]
+    [InlineData(Unknown + "/board/board.js", HttpStatusCode.NotFound)]
+    [InlineData("", HttpStatusCode.NotFound)] // no segment: with tenants configured there is no implicit tenant
+    [InlineData("board/board.js", HttpStatusCode.NotFound)]
+    [InlineData(TenantHostFixture.A + "/", HttpStatusCode.OK)]
+    [InlineData(TenantHostFixture.B + "/board/board.js", HttpStatusCode.OK)]
+    public async Task The_board_page_is_served_only_below_a_served_tenant(string path, HttpStatusCode expected)
+    {
+        using var client = Client();
+        using var reply = await client.GetAsync(path);
+        Assert.Equal(expected, reply.StatusCode);
+    }
+
     [Fact]
     public async Task Each_tenant_has_a_store_of_its_own_and_the_host_wide_one_is_never_made()
     {
