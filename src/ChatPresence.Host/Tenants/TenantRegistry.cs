@@ -139,29 +139,32 @@ internal sealed partial class TenantRegistry : IAsyncDisposable
     }
 
     /// <summary>
-    /// Before a tenant's endpoint runs: its store must be open (one volatile read once it is). A store that cannot be
-    /// opened answers this tenant's request with 503 and Retry-After; other tenants are not involved.
+    /// Before a tenant's endpoint runs: its store must be open (one volatile read once it is, and no async frame of
+    /// ours on the request). A store that cannot be opened answers this tenant's request with 503 and Retry-After;
+    /// other tenants are not involved.
     /// </summary>
-    private async Task OpenTenantAsync(HttpContext context, RequestDelegate next)
-    {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<Tenant>() is { IsOpen: false } tenant)
-        {
-            if (tenant.CoolingDown)
-            {
-                await UnavailableAsync(context);
-                return;
-            }
+    private Task OpenTenantAsync(HttpContext context, RequestDelegate next) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<Tenant>() is { IsOpen: false } tenant
+            ? OpenThenServeAsync(context, next, tenant)
+            : next(context);
 
-            try
-            {
-                await tenant.OpenAsync(serving: true, logger, context.RequestAborted);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogOpenFailed(logger, tenant.Id, e is StoreUnavailableException ? e.Message : e.GetType().Name + ": " + e.Message);
-                await UnavailableAsync(context);
-                return;
-            }
+    private async Task OpenThenServeAsync(HttpContext context, RequestDelegate next, Tenant tenant)
+    {
+        if (tenant.CoolingDown)
+        {
+            await UnavailableAsync(context);
+            return;
+        }
+
+        try
+        {
+            await tenant.OpenAsync(serving: true, logger, context.RequestAborted);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogOpenFailed(logger, tenant.Id, e is StoreUnavailableException ? e.Message : e.GetType().Name + ": " + e.Message);
+            await UnavailableAsync(context);
+            return;
         }
 
         await next(context);
