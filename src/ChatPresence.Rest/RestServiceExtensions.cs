@@ -87,7 +87,7 @@ public static class RestServiceExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var calls = new RestServices(endpoints.ServiceProvider).Calls;
-        var api = endpoints.MapGroup(prefix).WithMetadata(RestApiMarker.Instance).AddEndpointFilter(SecurityHeaders).AddEndpointFilter(RestRequestMetrics.Count);
+        var api = ApiGroup(endpoints, prefix);
         api.MapFallback("{**path}", (HttpContext http, string? path) => calls.Value.Unmatched(http, path, routesHere: false)).ExcludeFromDescription();
         return endpoints;
     }
@@ -116,7 +116,7 @@ public static class RestServiceExtensions
 
     private static RouteGroupBuilder MapApi(IEndpointRouteBuilder endpoints, string prefix, RestServices services, string namePrefix)
     {
-        var api = endpoints.MapGroup(prefix).WithMetadata(RestApiMarker.Instance).AddEndpointFilter(SecurityHeaders).AddEndpointFilter(RestRequestMetrics.Count);
+        var api = ApiGroup(endpoints, prefix);
         api.MapChatAgentApi(services, namePrefix);
         api.MapPresenceApi(services, namePrefix);
         api.MapSessionApi(services, namePrefix);
@@ -126,6 +126,10 @@ public static class RestServiceExtensions
             .ExcludeFromDescription();
         return api;
     }
+
+    /// <summary>What every route below an <c>/api/v1</c> prefix has: the REST marker, the security headers, the call count.</summary>
+    private static RouteGroupBuilder ApiGroup(IEndpointRouteBuilder endpoints, string prefix) =>
+        endpoints.MapGroup(prefix).WithMetadata(RestApiMarker.Instance).AddEndpointFilter(SecurityHeaders).AddEndpointFilter(RestRequestMetrics.Count);
 
     /// <summary>HEAD answers wherever GET does (Kestrel sends the headers and drops the body).</summary>
     internal static void AlsoHead(EndpointBuilder endpoint)
