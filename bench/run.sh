@@ -586,19 +586,10 @@ case "${BENCH_ONLY:-}" in
     report
     exit $?
     ;;
-  tenants)
+  streams | scaleout | tenants)
     load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
-    tenants_build
-    tenants_scenario
-    echo
-    printf 'load average before/after: %s / %s\n' "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)"
-    tenants_report
-    [ ${#broken[@]} -eq 0 ] || { printf 'BROKEN: %s\n' "${broken[@]}"; exit 1; }
-    exit 0
-    ;;
-  streams | scaleout)
-    load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
-    streams_build # the host and the load driver: all either scenario needs
+    # tenants: the host only; streams and scale-out: the host and the load driver, all either needs
+    if [ "$BENCH_ONLY" = tenants ]; then tenants_build; else streams_build; fi
     "${BENCH_ONLY}_scenario"
     echo
     printf 'load average before/after: %s / %s\n' "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)"
