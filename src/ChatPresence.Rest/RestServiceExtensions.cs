@@ -68,43 +68,35 @@ public static class RestServiceExtensions
     }
 
     /// <summary>
-    /// Maps <c>/api/v1/…</c> (below <paramref name="endpoints"/>, e.g. a tenant's route group) served by the facade
-    /// singletons of <paramref name="services"/> (see <see cref="AddChatRestCalls"/>), left out of the OpenAPI document.
+    /// Maps the API below <paramref name="prefix"/> (e.g. <c>/{tenant}/api/v1</c>) once for every tenant: each call is
+    /// served by the facade singletons (see <see cref="AddChatRestCalls"/>) of the provider
+    /// <paramref name="servicesOf"/> gives for the request; where it gives none (no such tenant), every route answers
+    /// the REST 404. One set of routes whatever the number of tenants: routing costs the same as for one.
     /// </summary>
-    public static RouteGroupBuilder MapChatRestApi(this IEndpointRouteBuilder endpoints, IServiceProvider services, string namePrefix)
+    public static RouteGroupBuilder MapChatRestApi(
+        this IEndpointRouteBuilder endpoints, string prefix, Func<HttpContext, IServiceProvider?> servicesOf, string namePrefix)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var api = MapApi(endpoints, "/api/v1", new RestServices(services), namePrefix);
-        api.ExcludeFromDescription();
+        ArgumentNullException.ThrowIfNull(servicesOf);
+        var unknown = new RestServices(endpoints.ServiceProvider);
+        var api = MapApi(endpoints, prefix, new RestServices(http => servicesOf(http)!), namePrefix);
+        api.AddEndpointFilter((context, next) => servicesOf(context.HttpContext) is null
+            ? ValueTask.FromResult<object?>(unknown.Calls(context.HttpContext).Unmatched(context.HttpContext, null, routesHere: false))
+            : next(context));
         return api;
     }
 
     /// <summary>
-    /// Only the SuperOffice-style 404/405 for everything below <paramref name="prefix"/> (an unknown tenant's
-    /// <c>/api/v1</c>), with the error body of every other REST 404.
+    /// Only the SuperOffice-style 404/405 for everything below <paramref name="prefix"/> (with tenants: a bare
+    /// <c>/api/v1</c>, without a tenant segment), with the error body of every other REST 404.
     /// </summary>
     public static IEndpointRouteBuilder MapChatRestUnmatched(this IEndpointRouteBuilder endpoints, string prefix)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var calls = new RestServices(endpoints.ServiceProvider).Calls;
-        var api = ApiGroup(endpoints, prefix);
-        api.MapFallback("{**path}", (HttpContext http, string? path) => calls.Value.Unmatched(http, path, routesHere: false)).ExcludeFromDescription();
-        return endpoints;
-    }
-
-    /// <summary>
-    /// The routes every tenant has, described in the OpenAPI document below <paramref name="prefix"/> (e.g.
-    /// <c>/{tenant}/api/v1</c>), each answering the REST 404: served tenants' literal routes take precedence, so only
-    /// an unknown tenant gets here.
-    /// </summary>
-    public static RouteGroupBuilder MapChatRestUnknownTenants(this IEndpointRouteBuilder endpoints, string prefix, string namePrefix)
-    {
-        ArgumentNullException.ThrowIfNull(endpoints);
         var services = new RestServices(endpoints.ServiceProvider);
-        var calls = services.Calls;
-        var api = MapApi(endpoints, prefix, services, namePrefix);
-        api.AddEndpointFilter((context, _) => ValueTask.FromResult<object?>(calls.Value.Unmatched(context.HttpContext, null, routesHere: false)));
-        return api;
+        var api = ApiGroup(endpoints, prefix);
+        api.MapFallback("{**path}", (HttpContext http, string? path) => services.Calls(http).Unmatched(http, path, routesHere: false)).ExcludeFromDescription();
+        return endpoints;
     }
 
     /// <summary>Maps <c>/openapi/v1.json</c>.</summary>
@@ -121,8 +113,7 @@ public static class RestServiceExtensions
         api.MapPresenceApi(services, namePrefix);
         api.MapSessionApi(services, namePrefix);
         ((IEndpointConventionBuilder)api).Finally(AlsoHead);
-        var calls = services.Calls;
-        api.MapFallback("{**path}", (HttpContext http, string? path) => calls.Value.Unmatched(http, path))
+        api.MapFallback("{**path}", (HttpContext http, string? path) => services.Calls(http).Unmatched(http, path))
             .ExcludeFromDescription();
         return api;
     }
@@ -156,10 +147,25 @@ public static class RestServiceExtensions
     }
 }
 
-/// <summary>The facade singletons one set of routes is served by, taken from their provider when first used.</summary>
-internal sealed class RestServices(IServiceProvider services)
+/// <summary>
+/// The facade singletons one set of routes is served by: one provider's, taken from it when first used, or the
+/// request's own provider's (routes shared by every tenant).
+/// </summary>
+internal sealed class RestServices
 {
-    public Lazy<RestCalls> Calls { get; } = new(services.GetRequiredService<RestCalls>);
+    private readonly Func<HttpContext, IServiceProvider>? servicesOf;
+    private readonly Lazy<RestCalls>? calls;
+    private readonly Lazy<Live.PresenceStreamCalls>? live;
 
-    public Lazy<Live.PresenceStreamCalls> Live { get; } = new(services.GetRequiredService<Live.PresenceStreamCalls>);
+    public RestServices(IServiceProvider services)
+    {
+        calls = new(services.GetRequiredService<RestCalls>);
+        live = new(services.GetRequiredService<Live.PresenceStreamCalls>);
+    }
+
+    public RestServices(Func<HttpContext, IServiceProvider> servicesOf) => this.servicesOf = servicesOf;
+
+    public RestCalls Calls(HttpContext http) => calls?.Value ?? servicesOf!(http).GetRequiredService<RestCalls>();
+
+    public Live.PresenceStreamCalls Live(HttpContext http) => live?.Value ?? servicesOf!(http).GetRequiredService<Live.PresenceStreamCalls>();
 }

@@ -53,13 +53,32 @@ public static class SoapServiceExtensions
     }
 
     /// <summary>
-    /// Maps Chat.svc and SoPrincipal.svc (below <paramref name="endpoints"/>, e.g. a tenant's route group) served by the
-    /// endpoint singleton of <paramref name="services"/> (see <see cref="AddChatSoapCalls"/>).
+    /// Maps Chat.svc and SoPrincipal.svc below <paramref name="prefix"/> (e.g. <c>/{tenant}</c>) once for every tenant:
+    /// each call is served by the endpoint singleton (see <see cref="AddChatSoapCalls"/>) of the provider
+    /// <paramref name="servicesOf"/> gives for the request; where it gives none (no such tenant), the plain 404 a WCF
+    /// host gives for an address it does not serve.
     /// </summary>
-    public static IEndpointRouteBuilder MapChatSoapApi(this IEndpointRouteBuilder endpoints, IServiceProvider services, string displayName)
+    public static IEndpointRouteBuilder MapChatSoapApi(this IEndpointRouteBuilder endpoints, string prefix, Func<HttpContext, IServiceProvider?> servicesOf)
     {
-        Map(endpoints, string.Empty, services, displayName);
+        ArgumentNullException.ThrowIfNull(servicesOf);
+        string[] methods = [HttpMethods.Post, HttpMethods.Get, HttpMethods.Head];
+        endpoints.MapMethods(prefix + ChatPath, methods, context => servicesOf(context) is { } services
+                ? services.GetRequiredService<ChatSoapEndpoint>().HandleChatAsync(context)
+                : NotServed(context))
+            .WithDisplayName("SOAP Chat.svc" + prefix)
+            .ExcludeFromDescription();
+        endpoints.MapMethods(prefix + SoPrincipalPath, methods, context => servicesOf(context) is { } services
+                ? services.GetRequiredService<ChatSoapEndpoint>().HandleSoPrincipalAsync(context)
+                : NotServed(context))
+            .WithDisplayName("SOAP SoPrincipal.svc" + prefix)
+            .ExcludeFromDescription();
         return endpoints;
+    }
+
+    private static Task NotServed(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status404NotFound;
+        return Task.CompletedTask;
     }
 
     private static void Map(IEndpointRouteBuilder endpoints, string prefix, IServiceProvider services, string displayName)

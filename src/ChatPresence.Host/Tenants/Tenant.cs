@@ -7,7 +7,7 @@ namespace ChatPresence.Host.Tenants;
 /// <summary>
 /// One configured tenant: its own service provider (<see cref="TenantServices"/>) and whether its store is open. The
 /// store is created, migrated and given its initial directory on the tenant's first request; until that succeeds the
-/// tenant answers 503 and tries again on the next request. Endpoints mapped for the tenant carry it as metadata.
+/// tenant answers 503 and tries again on the next request. The gate puts it in the request's features.
 /// </summary>
 internal sealed class Tenant(TenantSite site, ServiceProvider services) : IServiceProvider
 {

@@ -12,8 +12,10 @@ namespace ChatPresence.Host.Tenants;
 /// registrations with <see cref="TenantServices"/> replaced by the tenant's own, so each has its own store, read model,
 /// feed, tickets, throttle and reply caches while options, logging, metrics and the clock stay the host's.
 /// <para>
-/// Routing finds the tenant: every tenant's SOAP and REST routes are mapped below its literal segment, so a request
-/// costs no lookup of ours, and an unknown segment matches nothing (SOAP: plain 404; REST: the REST 404 body).
+/// The SOAP and REST routes are mapped once below <c>/{tenant}</c>, for every tenant: the gate finds the request's
+/// tenant by its segment (one dictionary lookup) and the route is served by that tenant's services. Routing, its
+/// memory and the route tag of the request metrics stay those of one tenant however many are served (mapped per
+/// tenant, 100 tenants made routing several times dearer). An unknown segment: SOAP's plain 404, REST's 404 body.
 /// </para>
 /// </summary>
 internal sealed partial class TenantRegistry : IAsyncDisposable
@@ -23,9 +25,7 @@ internal sealed partial class TenantRegistry : IAsyncDisposable
     private readonly IServiceProvider root;
     private readonly IConfiguration configuration;
     private readonly ILogger<TenantRegistry> logger;
-    private readonly TenantEndpoints endpoints = new();
     private Dictionary<string, Tenant> byId = new(StringComparer.OrdinalIgnoreCase); // replaced whole, never changed
-    private IApplicationBuilder? app;
 
     public TenantRegistry(
         IOptionsMonitor<ChatPresenceOptions> options, HostServiceDescriptors host, IServiceProvider root, IConfiguration configuration, ILogger<TenantRegistry> logger)
@@ -51,29 +51,21 @@ internal sealed partial class TenantRegistry : IAsyncDisposable
     public Tenant? Find(string id) => Volatile.Read(ref byId).GetValueOrDefault(id);
 
     /// <summary>
-    /// Maps every tenant's SOAP and REST routes below <c>/{id}</c> (replaced when a reload adds a tenant), the REST 404
-    /// for any other tenant segment and for <c>/api/v1</c> without one, and the gate that opens a tenant's store on its
-    /// first request.
+    /// Maps the SOAP and REST routes below <c>/{tenant}</c>, served by the request's tenant (a tenant added by a reload
+    /// is served from then on), the REST 404 for <c>/api/v1</c> without a tenant, and the gate that finds the tenant
+    /// and opens its store on its first request.
     /// </summary>
     public void Map(WebApplication app)
     {
-        app.Use(OpenTenantAsync);
-        this.app = app;
-        ((IEndpointRouteBuilder)app).DataSources.Add(endpoints);
-        MapTenants();
-        app.MapChatRestUnknownTenants("/{tenant}/api/v1", "Tenant"); // what the OpenAPI document describes
+        app.Use(FindTenant);
+        var routes = app.MapGroup("/{tenant}").WithMetadata(TenantRoute.Instance);
+        routes.MapChatSoapApi(string.Empty, Served);
+        routes.MapChatRestApi("/api/v1", Served, "Tenant");
         app.MapChatRestUnmatched("/api/v1");
     }
 
-    private void MapTenants() => endpoints.Replace(root, app!, routes =>
-    {
-        foreach (var tenant in All)
-        {
-            var group = routes.MapGroup("/" + tenant.Id).WithMetadata(tenant);
-            group.MapChatSoapApi(tenant, " " + tenant.Id);
-            group.MapChatRestApi(tenant, tenant.Id + ".");
-        }
-    });
+    /// <summary>The tenant the gate found for the request; none for an unknown segment.</summary>
+    private static Tenant? Served(HttpContext context) => context.Features.Get<Tenant>();
 
     /// <summary>
     /// Adds the tenants of <paramref name="options"/> not served yet; returns why some could not be (their keys).
@@ -131,22 +123,28 @@ internal sealed partial class TenantRegistry : IAsyncDisposable
         }
 
         var added = All.Where(t => !before.Contains(t.Id)).Select(t => t.Id).ToArray();
-        if (added.Length > 0 && app is not null)
+        if (added.Length > 0)
         {
-            MapTenants();
             LogAdded(logger, string.Join(", ", added));
         }
     }
 
     /// <summary>
-    /// Before a tenant's endpoint runs: its store must be open (one volatile read once it is, and no async frame of
-    /// ours on the request). A store that cannot be opened answers this tenant's request with 503 and Retry-After;
-    /// other tenants are not involved.
+    /// Before a tenant route runs: the tenant named by its segment (none: the route answers 404), whose store must be
+    /// open (one volatile read once it is, and no async frame of ours on the request). A store that cannot be opened
+    /// answers this tenant's request with 503 and Retry-After; other tenants are not involved.
     /// </summary>
-    private Task OpenTenantAsync(HttpContext context, RequestDelegate next) =>
-        context.GetEndpoint()?.Metadata.GetMetadata<Tenant>() is { IsOpen: false } tenant
-            ? OpenThenServeAsync(context, next, tenant)
-            : next(context);
+    private Task FindTenant(HttpContext context, RequestDelegate next)
+    {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<TenantRoute>() is null
+            || context.Request.RouteValues["tenant"] is not string id || Find(id) is not { } tenant)
+        {
+            return next(context);
+        }
+
+        context.Features.Set(tenant);
+        return tenant.IsOpen ? next(context) : OpenThenServeAsync(context, next, tenant);
+    }
 
     private async Task OpenThenServeAsync(HttpContext context, RequestDelegate next, Tenant tenant)
     {
@@ -236,6 +234,16 @@ internal sealed partial class TenantRegistry : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The store of tenant {Tenant} could not be opened; its requests get 503 and it is tried again in 5 s: {Reason}")]
     private static partial void LogOpenFailed(ILogger logger, string tenant, string reason);
+}
+
+/// <summary>Marks the routes shared by every tenant (below <c>/{tenant}</c>): the gate looks for their tenant.</summary>
+internal sealed class TenantRoute
+{
+    public static readonly TenantRoute Instance = new();
+
+    private TenantRoute()
+    {
+    }
 }
 
 /// <summary>The database check of a host serving tenants: the stores of the tenants opened so far, each asked.</summary>

@@ -16,17 +16,16 @@ internal static class ChatAgentApi
         var group = routes.MapGroup("/Agents/Chat").WithTags("Agents/Chat");
 
         // Every route takes its (singleton) RestCalls from the services it was mapped with: no request service scope per call.
-        var calls = services.Calls;
-        group.MapPost("/GetChatPresence", (HttpContext http, [FromQuery(Name = "$select")] string? select) => GetChatPresence(http, calls.Value, select))
+        group.MapPost("/GetChatPresence", (HttpContext http, [FromQuery(Name = "$select")] string? select) => GetChatPresence(http, services.Calls(http), select))
             .WithName(namePrefix + "GetChatPresence")
             .WithSummary("Get the chat presence status for all chat users")
             .WithDescription("Every chat user with presence, topics, ongoing chats and the caller's rights on the row. $select nulls unselected members (case-insensitive, a/b for nested members). Strong ETag; If-None-Match gives 304.");
-        group.MapPost("/SaveChatPresence", (Delegate)((HttpContext http) => SaveChatPresence(http, calls.Value)))
+        group.MapPost("/SaveChatPresence", (Delegate)((HttpContext http) => SaveChatPresence(http, services.Calls(http))))
             .WithName(namePrefix + "SaveChatPresence")
             .WithSummary("Save the chat presence for specified users")
             .WithDescription("Only UserId and Present are used; the last entry for a user wins; the batch is applied atomically. An unknown UserId refuses the whole call with 400 (ErrorType UnknownUser).")
             .WithMetadata(new RestBodyMetadata(typeof(SaveChatPresenceRequest), "{\"ChatPresence\":[…]}; form: ChatPresence[0][UserId]=7 or ChatPresence[0].UserId=7"));
-        group.MapPost("/IsWithinOpeningHours", (Delegate)((HttpContext http) => IsWithinOpeningHours(http, calls.Value)))
+        group.MapPost("/IsWithinOpeningHours", (Delegate)((HttpContext http) => IsWithinOpeningHours(http, services.Calls(http))))
             .WithName(namePrefix + "IsWithinOpeningHours")
             .WithSummary("Is the chat topic within its opening hours now?")
             .WithDescription("A bare true/false. An unknown topic is 404.")

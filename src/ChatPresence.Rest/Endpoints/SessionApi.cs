@@ -11,14 +11,13 @@ internal static class SessionApi
 {
     public static IEndpointRouteBuilder MapSessionApi(this IEndpointRouteBuilder routes, RestServices services, string namePrefix = "")
     {
-        var calls = services.Calls;
-        routes.MapPost(RestRoutes.Login, (Delegate)((HttpContext http) => Login(http, calls.Value)))
+        routes.MapPost(RestRoutes.Login, (Delegate)((HttpContext http) => Login(http, services.Calls(http))))
             .WithName(namePrefix + "Login")
             .WithTags("Session")
             .WithSummary("Start a cookie session")
             .WithDescription("Body {\"UserName\":…,\"Password\":…} as JSON or form. Sets an HttpOnly SameSite=Strict session cookie and a readable XSRF-TOKEN cookie; later calls send the session cookie with the XSRF-TOKEN value in an X-XSRF-TOKEN header. A wrong password is 401; too many wrong passwords 429 with Retry-After.")
             .WithMetadata(new RestBodyMetadata(typeof(LoginRequest), "{\"UserName\":\"agent2\",\"Password\":\"…\"}; form: UserName=…&Password=…"));
-        routes.MapPost(RestRoutes.Logout, (Delegate)((HttpContext http) => Logout(http, calls.Value)))
+        routes.MapPost(RestRoutes.Logout, (Delegate)((HttpContext http) => Logout(http, services.Calls(http))))
             .WithName(namePrefix + "Logout")
             .WithTags("Session")
             .WithSummary("End the cookie session")
