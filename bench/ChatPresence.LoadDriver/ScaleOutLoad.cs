@@ -26,6 +26,12 @@ public static class ScaleOutLoad
 
         // Users 2..clients+1 save; the next two are the probes' (polling, stream). Tickets live in the shared database: valid on every host.
         var logins = await Task.WhenAll(Enumerable.Range(2, clients + 2).Select(id => soap[0].LoginAsync($"agent{id}", $"agent{id}", CancellationToken.None)));
+        // The stream probe opens its stream now: its snapshot (the whole directory) arrives during the warm-up, and its
+        // first save waits for the measured phase.
+        using var measuring = new ManualResetEventSlim();
+        using var stop = new CancellationTokenSource();
+        var streamProbe = StreamProbeAsync(hosts[1 % hosts.Length], hosts[0], logins[clients + 1], measuring, stop.Token);
+
         // Warm-up, not measured: the same savers and pollers for a while, so every host has JITted its hot code to
         // tier 1, validated the tickets and filled its reply caches before anything counts (a few calls each left the
         // hosts in tier-0 code for the first seconds of the measured phase, and that showed in every p99).
@@ -35,12 +41,12 @@ public static class ScaleOutLoad
                 .Concat<Task>(Enumerable.Range(0, pollers).Select(i => PollAsync(soap[(i + 1) % soap.Length], logins[0].Ticket, warm.Token))));
         }
 
-        using var stop = new CancellationTokenSource(duration);
+        stop.CancelAfter(duration);
+        measuring.Set();
         var stopwatch = Stopwatch.StartNew();
         var savers = logins.Take(clients).Select((login, i) => SaveLoad.RunClientAsync(soap[i % soap.Length], login.Ticket, login.UserId, stop.Token)).ToArray();
         var readers = Enumerable.Range(0, pollers).Select(i => PollAsync(soap[i % soap.Length], logins[0].Ticket, stop.Token)).ToArray();
         var probe = ProbeAsync(soap[0], soap[1 % soap.Length], logins[clients], stop.Token);
-        var streamProbe = StreamProbeAsync(hosts[1 % hosts.Length], hosts[0], logins[clients + 1], stop.Token);
         var saveResults = await Task.WhenAll(savers);
         var reads = (await Task.WhenAll(readers)).Sum();
         var (delays, pollMs, firstPoll) = await probe;
@@ -194,14 +200,14 @@ public static class ScaleOutLoad
     /// connections of its own and blocks on them: this driver's thread pool is saturated by the savers and pollers, and a
     /// timestamp taken when a queued continuation finally runs would add the driver's own queueing to the host's delay.
     /// </summary>
-    private static Task<List<double>> StreamProbeAsync(Uri reader, Uri writer, (string Ticket, int UserId) login, CancellationToken stop)
+    private static Task<List<double>> StreamProbeAsync(Uri reader, Uri writer, (string Ticket, int UserId) login, ManualResetEventSlim measuring, CancellationToken stop)
     {
         var done = new TaskCompletionSource<List<double>>(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
             try
             {
-                done.SetResult(StreamProbe(reader, writer, login, stop));
+                done.SetResult(StreamProbe(reader, writer, login, measuring, stop));
             }
             catch (Exception e)
             {
@@ -213,7 +219,7 @@ public static class ScaleOutLoad
         return done.Task;
     }
 
-    private static List<double> StreamProbe(Uri reader, Uri writer, (string Ticket, int UserId) login, CancellationToken stop)
+    private static List<double> StreamProbe(Uri reader, Uri writer, (string Ticket, int UserId) login, ManualResetEventSlim measuring, CancellationToken stop)
     {
         var delays = new List<double>();
         using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan }) { Timeout = Timeout.InfiniteTimeSpan };
@@ -264,6 +270,15 @@ public static class ScaleOutLoad
         }
 
         // A save that changes nothing sends no event: start from the stored value (rounds share the database).
+        try
+        {
+            measuring.Wait(stop);
+        }
+        catch (OperationCanceledException)
+        {
+            return delays;
+        }
+
         var present = soap.GetPresenceOf(login.Ticket, login.UserId) ?? false;
         while (!stop.IsCancellationRequested)
         {
