@@ -168,13 +168,30 @@ internal sealed partial class TenantRegistry : IAsyncDisposable
         await next(context);
     }
 
+    /// <summary>
+    /// 503 with Retry-After. A REST route answers with the REST error body of any store outage (ErrorType
+    /// Unavailable, in the caller's language), written by the host's own facade: the tenant's cannot be built on a
+    /// store that does not open. SOAP gets the bare 503 a WCF client reports as "server too busy".
+    /// </summary>
     private static Task UnavailableAsync(HttpContext context)
     {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<Rest.Endpoints.RestApiMarker>() is not null)
+        {
+            var call = Rest.Endpoints.RestCall.Of(context);
+            var path = context.Request.Path.Value ?? string.Empty;
+            var below = path.IndexOf(ApiPrefix, StringComparison.OrdinalIgnoreCase);
+            var refusal = new StoreUnavailableException("A tenant's store did not open.", null).ToRefusal(call.Language);
+            return context.RequestServices.GetRequiredService<Rest.Endpoints.RestCalls>()
+                .Fail(refusal, call, below < 0 ? path : path[(below + ApiPrefix.Length)..]).ExecuteAsync(context);
+        }
+
         context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        context.Response.Headers.RetryAfter = "5";
+        context.Response.Headers.RetryAfter = ((int)StoreUnavailableException.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         context.Response.ContentType = "text/plain; charset=utf-8";
         return context.Response.WriteAsync("This tenant's store is unavailable; try again later.", context.RequestAborted);
     }
+
+    private const string ApiPrefix = "/api/v1/";
 
     public async ValueTask DisposeAsync()
     {

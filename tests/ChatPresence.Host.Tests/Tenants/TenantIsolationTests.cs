@@ -322,6 +322,9 @@ public abstract class TenantIsolationCatalogue(TenantHostFixture fixture)
             using var rest = await RestAsync(client, Broken, "GET", "Presence/GetAll", null, new Credential(Kind.RestTicket, ticket));
             Assert.Equal(HttpStatusCode.ServiceUnavailable, rest.StatusCode);
             Assert.NotNull(rest.Headers.RetryAfter);
+            var error = JsonNode.Parse(await rest.Content.ReadAsStringAsync())!;
+            Assert.Equal("Unavailable", (string?)error["ErrorType"]);
+            Assert.Equal("Presence/GetAll", (string?)error["ErrorSource"]);
             Assert.True((await SoapCallAsync(client, A, false, "GetChatPresence", ticket)).Succeeded);
         }
 
