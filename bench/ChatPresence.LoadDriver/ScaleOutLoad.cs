@@ -26,11 +26,13 @@ public static class ScaleOutLoad
 
         // Users 2..clients+1 save; the next two are the probes' (polling, stream). Tickets live in the shared database: valid on every host.
         var logins = await Task.WhenAll(Enumerable.Range(2, clients + 2).Select(id => soap[0].LoginAsync($"agent{id}", $"agent{id}", CancellationToken.None)));
-        // The stream probe opens its stream now: its snapshot (the whole directory) arrives during the warm-up, and its
-        // first save waits for the measured phase.
+        // The stream probe opens its stream first and the load waits for its snapshot (the whole directory, which a
+        // loaded host can take longer to send than the measured phase lasts); its first save waits for that phase.
         using var measuring = new ManualResetEventSlim();
         using var stop = new CancellationTokenSource();
-        var streamProbe = StreamProbeAsync(hosts[1 % hosts.Length], hosts[0], logins[clients + 1], measuring, stop.Token);
+        var subscribed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var streamProbe = StreamProbeAsync(hosts[1 % hosts.Length], hosts[0], logins[clients + 1], subscribed, measuring, stop.Token);
+        await Task.WhenAny(subscribed.Task, streamProbe, Task.Delay(TimeSpan.FromSeconds(120)));
 
         // Warm-up, not measured: the same savers and pollers for a while, so every host has JITted its hot code to
         // tier 1, validated the tickets and filled its reply caches before anything counts (a few calls each left the
@@ -200,14 +202,15 @@ public static class ScaleOutLoad
     /// connections of its own and blocks on them: this driver's thread pool is saturated by the savers and pollers, and a
     /// timestamp taken when a queued continuation finally runs would add the driver's own queueing to the host's delay.
     /// </summary>
-    private static Task<List<double>> StreamProbeAsync(Uri reader, Uri writer, (string Ticket, int UserId) login, ManualResetEventSlim measuring, CancellationToken stop)
+    private static Task<List<double>> StreamProbeAsync(
+        Uri reader, Uri writer, (string Ticket, int UserId) login, TaskCompletionSource subscribed, ManualResetEventSlim measuring, CancellationToken stop)
     {
         var done = new TaskCompletionSource<List<double>>(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
             try
             {
-                done.SetResult(StreamProbe(reader, writer, login, measuring, stop));
+                done.SetResult(StreamProbe(reader, writer, login, subscribed, measuring, stop));
             }
             catch (Exception e)
             {
@@ -219,7 +222,8 @@ public static class ScaleOutLoad
         return done.Task;
     }
 
-    private static List<double> StreamProbe(Uri reader, Uri writer, (string Ticket, int UserId) login, ManualResetEventSlim measuring, CancellationToken stop)
+    private static List<double> StreamProbe(
+        Uri reader, Uri writer, (string Ticket, int UserId) login, TaskCompletionSource subscribed, ManualResetEventSlim measuring, CancellationToken stop)
     {
         var delays = new List<double>();
         using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan }) { Timeout = Timeout.InfiniteTimeSpan };
@@ -269,7 +273,7 @@ public static class ScaleOutLoad
             return delays;
         }
 
-        // A save that changes nothing sends no event: start from the stored value (rounds share the database).
+        subscribed.TrySetResult();
         try
         {
             measuring.Wait(stop);
@@ -279,6 +283,7 @@ public static class ScaleOutLoad
             return delays;
         }
 
+        // A save that changes nothing sends no event: start from the stored value (rounds share the database).
         var present = soap.GetPresenceOf(login.Ticket, login.UserId) ?? false;
         while (!stop.IsCancellationRequested)
         {
