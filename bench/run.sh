@@ -595,17 +595,6 @@ report() {
 . bench/scaleout.sh
 . bench/tenants.sh
 case "${BENCH_ONLY:-}" in
-  compare)
-    [ "${BENCH_SKIP_INSTALL:-}" = 1 ] || install_prerequisites
-    load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
-    build
-    host_scenarios_50
-    compare_at 50
-    compare_at 5000
-    metrics_cost
-    report
-    exit $?
-    ;;
   streams | scaleout | tenants)
     load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
     # tenants: the host only; streams and scale-out: the host and the load driver, all either needs
@@ -625,10 +614,12 @@ host_scenarios_50
 compare_at 50
 compare_at 5000
 metrics_cost
-scale
-durable
-allocations
-streams_scenario
-scaleout_scenario
-tenants_scenario
+if [ "${BENCH_ONLY:-}" != compare ]; then
+  scale
+  durable
+  allocations
+  streams_scenario
+  scaleout_scenario
+  tenants_scenario
+fi
 report
