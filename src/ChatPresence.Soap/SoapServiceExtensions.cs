@@ -46,7 +46,7 @@ public static class SoapServiceExtensions
     {
         foreach (var prefix in new[] { string.Empty, "/{tenant}" })
         {
-            Map(endpoints, prefix, endpoints.ServiceProvider, prefix);
+            Map(endpoints, prefix, endpoints.ServiceProvider);
         }
 
         return endpoints;
@@ -61,17 +61,7 @@ public static class SoapServiceExtensions
     public static IEndpointRouteBuilder MapChatSoapApi(this IEndpointRouteBuilder endpoints, string prefix, Func<HttpContext, IServiceProvider?> servicesOf)
     {
         ArgumentNullException.ThrowIfNull(servicesOf);
-        string[] methods = [HttpMethods.Post, HttpMethods.Get, HttpMethods.Head];
-        endpoints.MapMethods(prefix + ChatPath, methods, context => servicesOf(context) is { } services
-                ? services.GetRequiredService<ChatSoapEndpoint>().HandleChatAsync(context)
-                : NotServed(context))
-            .WithDisplayName("SOAP Chat.svc" + prefix)
-            .ExcludeFromDescription();
-        endpoints.MapMethods(prefix + SoPrincipalPath, methods, context => servicesOf(context) is { } services
-                ? services.GetRequiredService<ChatSoapEndpoint>().HandleSoPrincipalAsync(context)
-                : NotServed(context))
-            .WithDisplayName("SOAP SoPrincipal.svc" + prefix)
-            .ExcludeFromDescription();
+        Map(endpoints, prefix, context => servicesOf(context)?.GetRequiredService<ChatSoapEndpoint>());
         return endpoints;
     }
 
@@ -81,19 +71,25 @@ public static class SoapServiceExtensions
         return Task.CompletedTask;
     }
 
-    private static void Map(IEndpointRouteBuilder endpoints, string prefix, IServiceProvider services, string displayName)
+    /// <summary>One provider's endpoint singleton, taken from it when first used.</summary>
+    private static void Map(IEndpointRouteBuilder endpoints, string prefix, IServiceProvider services)
+    {
+        ChatSoapEndpoint? endpoint = null;
+        Map(endpoints, prefix, _ => endpoint ??= services.GetRequiredService<ChatSoapEndpoint>());
+    }
+
+    /// <summary>
+    /// Plain request delegates, so that a call creates no request service scope and goes through no parameter binding;
+    /// <paramref name="endpointOf"/> gives the request's endpoint singleton, or none: 404.
+    /// </summary>
+    private static void Map(IEndpointRouteBuilder endpoints, string prefix, Func<HttpContext, ChatSoapEndpoint?> endpointOf)
     {
         string[] methods = [HttpMethods.Post, HttpMethods.Get, HttpMethods.Head];
-
-        // The endpoint is a singleton taken from its provider when first used: plain request delegates, so that a call
-        // creates no request service scope and goes through no parameter binding.
-        ChatSoapEndpoint? endpoint = null;
-        ChatSoapEndpoint Endpoint() => endpoint ??= services.GetRequiredService<ChatSoapEndpoint>();
-        endpoints.MapMethods(prefix + ChatPath, methods, context => Endpoint().HandleChatAsync(context))
-            .WithDisplayName("SOAP Chat.svc" + displayName)
+        endpoints.MapMethods(prefix + ChatPath, methods, context => endpointOf(context) is { } endpoint ? endpoint.HandleChatAsync(context) : NotServed(context))
+            .WithDisplayName("SOAP Chat.svc" + prefix)
             .ExcludeFromDescription();
-        endpoints.MapMethods(prefix + SoPrincipalPath, methods, context => Endpoint().HandleSoPrincipalAsync(context))
-            .WithDisplayName("SOAP SoPrincipal.svc" + displayName)
+        endpoints.MapMethods(prefix + SoPrincipalPath, methods, context => endpointOf(context) is { } endpoint ? endpoint.HandleSoPrincipalAsync(context) : NotServed(context))
+            .WithDisplayName("SOAP SoPrincipal.svc" + prefix)
             .ExcludeFromDescription();
     }
 }
