@@ -92,7 +92,7 @@ internal sealed class PostgresChangeListener(string connectionString, PostgresOu
                 }
 
                 connection.Notification += (_, _) => Signal();
-                await using (var listen = new NpgsqlCommand($"LISTEN \"{channel.Replace("\"", "\"\"", StringComparison.Ordinal)}\";", connection))
+                await using (var listen = new NpgsqlCommand($"LISTEN {PostgresChatStore.QuoteIdentifier(channel)};", connection))
                 {
                     await listen.ExecuteNonQueryAsync(token).ConfigureAwait(false);
                 }

@@ -81,7 +81,8 @@ public sealed class PostgresChatStore : IChatStore, IDirectoryChangeLog, ILoginA
         ? connectionString
         : new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = QuoteIdentifier(schema) }.ConnectionString;
 
-    private static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    /// <summary>A PostgreSQL identifier in double quotes (schema, channel), its own quotes doubled.</summary>
+    internal static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>"PostgreSQL database 'x' on host:port": how messages name this store's database.</summary>
     public string DatabaseName => outage.Database;
