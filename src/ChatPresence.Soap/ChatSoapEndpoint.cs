@@ -429,7 +429,7 @@ public sealed partial class ChatSoapEndpoint
         var at = headers.IsEmpty ? -1 : bytes.Span.IndexOf("<s:Header>"u8);
         if (at < 0)
         {
-            await output.WriteAsync(bytes, cancellationToken);
+            await ReplyBody.WriteAsync(output, bytes, cancellationToken);
             return;
         }
 
@@ -437,7 +437,7 @@ public sealed partial class ChatSoapEndpoint
         at += "<s:Header>"u8.Length;
         await output.WriteAsync(bytes[..at], cancellationToken);
         await output.WriteAsync(headers, cancellationToken);
-        await output.WriteAsync(bytes[at..], cancellationToken);
+        await ReplyBody.WriteAsync(output, bytes[at..], cancellationToken);
     }
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "SOAP request body refused with {Status}: {Reason}")]

@@ -1,3 +1,5 @@
+using ChatPresence.Compression;
+
 namespace ChatPresence.Soap;
 
 /// <summary>
@@ -51,14 +53,14 @@ internal sealed class ReplyPieces : IDisposable
         {
             if (position > at)
             {
-                await body.WriteAsync(own[at..position], cancellationToken);
+                await ReplyBody.WriteAsync(body, own[at..position], cancellationToken);
             }
 
-            await body.WriteAsync(bytes.AsMemory(start, length), cancellationToken);
+            await ReplyBody.WriteAsync(body, bytes.AsMemory(start, length), cancellationToken);
             at = position;
         }
 
-        await body.WriteAsync(own[at..], cancellationToken);
+        await ReplyBody.WriteAsync(body, own[at..], cancellationToken);
     }
 
     public void Dispose() => Own.Dispose();

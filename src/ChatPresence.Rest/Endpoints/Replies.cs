@@ -66,7 +66,7 @@ internal sealed class PresenceReply : IResult, IEndpointMetadataProvider
             var body = Reply.Encoded.For(coding);
             response.ContentType = Reply.ContentType;
             response.ContentLength = body.Length;
-            await response.Body.WriteAsync(body, httpContext.RequestAborted);
+            await ReplyBody.WriteAsync(response.Body, body, httpContext.RequestAborted);
             return;
         }
 
