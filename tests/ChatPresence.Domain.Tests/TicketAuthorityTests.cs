@@ -62,6 +62,26 @@ public sealed class TicketAuthorityTests
     }
 
     [Fact]
+    public async Task A_remembered_ticket_vouches_for_itself_only()
+    {
+        // Remembered tickets are kept by the ticket itself (no hash per request): a ticket of the same length that
+        // differs in one character, first or last, is still asked of the store and refused.
+        await using var world = await WithPasswordAsync();
+        var ticket = (await world.Authenticator.LoginAsync("a", "secret", null, null, "en", None)).Ticket!;
+        await world.Tickets.AuthenticateTicketAsync(ticket, "en", None);
+        Assert.Equal(1, world.Tickets.RememberedTickets);
+
+        foreach (var at in new[] { 3, ticket.Length - 2 })
+        {
+            var other = string.Concat(ticket.AsSpan(0, at), ticket[at] == 'A' ? "B" : "A", ticket.AsSpan(at + 1));
+            var error = await Assert.ThrowsAsync<ChatPresenceException>(async () => await world.Tickets.AuthenticateTicketAsync(other, "en", None));
+            Assert.Equal(FailureReason.NotAuthenticated, error.Reason);
+        }
+
+        Assert.Equal(AgentA, (await world.Tickets.AuthenticateTicketAsync(ticket, "en", None)).UserId);
+    }
+
+    [Fact]
     public async Task Use_inside_the_window_renews_and_idle_past_it_expires()
     {
         await using var world = await WithPasswordAsync();

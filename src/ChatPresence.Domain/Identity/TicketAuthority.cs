@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using ChatPresence.Domain.Directory;
@@ -15,7 +16,8 @@ public sealed record LoginResult(bool Succeeded, ChatUser? User, string? Ticket,
 /// Issues tickets and turns them back into callers. Passwords are <see cref="Passwords"/>' concern;
 /// a login goes only through <see cref="Security.CallerAuthenticator"/> (throttle, application token), tests included.
 /// A ticket is <c>7T:</c> + 256 random bits; only its SHA-256 is stored. Expiry is sliding. Validated tickets are
-/// remembered in memory for a short while so that a polling client costs no database round trip. A revocation takes effect at once on this host, on other hosts when the
+/// remembered in memory for a short while so that a polling client costs no database round trip, nor a SHA-256 (the
+/// memory holds the ticket itself, compared in constant time: a request carries it in clear anyway). A revocation takes effect at once on this host, on other hosts when the
 /// change log tells them (PostgreSQL: within the notification delay), and at the latest after <see cref="RecheckInterval"/>.
 /// While the database cannot be reached, a ticket remembered here keeps working (a revocation cannot be written then
 /// either); an unknown one is refused as unavailable.
@@ -27,7 +29,7 @@ public sealed class TicketAuthority
     /// <summary>How long a validated ticket is trusted from memory before the store is asked again.</summary>
     public static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(30);
 
-    private readonly ConcurrentDictionary<UInt128, KnownTicket> known = new();
+    private readonly ConcurrentDictionary<string, KnownTicket> known = new(TicketComparer.Instance);
     private readonly DirectoryCache directory;
     private readonly ICredentialStore credentials;
     private readonly TimeProvider clock;
@@ -62,7 +64,7 @@ public sealed class TicketAuthority
         var hash = HashTicket(ticket);
         var revoked = await credentials.RevokeTicketAsync(hash, cancellationToken);
         Interlocked.Increment(ref revocations);
-        known.TryRemove(BinaryPrimitives.ReadUInt128LittleEndian(hash), out _);
+        known.TryRemove(ticket, out _);
         ChatPresenceMetrics.TicketsWereRevoked(revoked ? 1 : 0);
         return revoked;
     }
@@ -75,9 +77,7 @@ public sealed class TicketAuthority
             throw NotAuthenticated(language, TextId.NotAuthenticated);
         }
 
-        Span<byte> hash = stackalloc byte[32];
-        HashTicket(ticket, hash);
-        var key = BinaryPrimitives.ReadUInt128LittleEndian(hash);
+        var key = ticket;
         var now = clock.GetUtcNow();
 
         if (known.TryGetValue(key, out var entry) && now - entry.CheckedAt < RecheckInterval)
@@ -93,7 +93,7 @@ public sealed class TicketAuthority
             return new Caller(entry.UserId, language);
         }
 
-        var hashBytes = hash.ToArray();
+        var hashBytes = HashTicket(ticket);
         var revocationsBefore = Volatile.Read(ref revocations);
         StoredTicket? stored;
         try
@@ -133,7 +133,7 @@ public sealed class TicketAuthority
             throw e.ToRefusal(language);
         }
 
-        known[key] = new KnownTicket(stored.UserId, now);
+        known[key] = new KnownTicket(stored.UserId, BinaryPrimitives.ReadUInt128LittleEndian(hashBytes), now);
         if (Volatile.Read(ref revocations) != revocationsBefore)
         {
             // A revocation ran since the store was read: this call may pass, but the ticket is asked again next time.
@@ -169,22 +169,18 @@ public sealed class TicketAuthority
     private void Forget(IReadOnlyList<byte[]> ticketHashes, IReadOnlyList<int> userIds)
     {
         Interlocked.Increment(ref revocations);
-        foreach (var hash in ticketHashes)
+        var hashes = ticketHashes.Where(h => h.Length == 32).Select(h => BinaryPrimitives.ReadUInt128LittleEndian(h)).ToHashSet();
+        if (hashes.Count == 0 && userIds.Count == 0)
         {
-            if (hash.Length == 32)
-            {
-                known.TryRemove(BinaryPrimitives.ReadUInt128LittleEndian(hash), out _);
-            }
+            return;
         }
 
-        if (userIds.Count > 0)
+        // Remembered by the ticket, not its hash: one pass over what is remembered (a revocation is rare, a read is not).
+        foreach (var pair in known)
         {
-            foreach (var pair in known)
+            if (hashes.Contains(pair.Value.Hash) || userIds.Contains(pair.Value.UserId))
             {
-                if (userIds.Contains(pair.Value.UserId))
-                {
-                    known.TryRemove(pair.Key, out _);
-                }
+                known.TryRemove(pair.Key, out _);
             }
         }
     }
@@ -211,30 +207,21 @@ public sealed class TicketAuthority
         return revoked;
     }
 
-    /// <summary>Sets a user's password (hashing it).</summary>
-    public static byte[] HashTicket(string ticket)
-    {
-        var hash = new byte[32];
-        HashTicket(ticket, hash);
-        return hash;
-    }
-
-    private static void HashTicket(string ticket, Span<byte> destination)
-    {
-        Span<byte> utf8 = stackalloc byte[Encoding.UTF8.GetMaxByteCount(ticket.Length)];
-        var length = Encoding.UTF8.GetBytes(ticket, utf8);
-        SHA256.HashData(utf8[..length], destination);
-    }
+    /// <summary>The SHA-256 of a ticket's UTF-8, as the store keeps it.</summary>
+    public static byte[] HashTicket(string ticket) => SHA256.HashData(Encoding.UTF8.GetBytes(ticket));
 
     private static ChatPresenceException NotAuthenticated(string language, TextId id) =>
         ChatPresenceException.Create(FailureReason.NotAuthenticated, language, id);
 
-    private sealed class KnownTicket(int userId, DateTimeOffset checkedAt)
+    private sealed class KnownTicket(int userId, UInt128 hash, DateTimeOffset checkedAt)
     {
         // Written by concurrent requests: kept as UTC ticks so reads and writes are atomic.
         private long lastUsedTicks = checkedAt.UtcTicks;
 
         public int UserId { get; } = userId;
+
+        /// <summary>The ticket's SHA-256 (its first 128 bits), as the change log names a ticket revoked elsewhere.</summary>
+        public UInt128 Hash { get; } = hash;
 
         public DateTimeOffset CheckedAt { get; } = checkedAt;
 
@@ -243,5 +230,20 @@ public sealed class TicketAuthority
             get => new(Volatile.Read(ref lastUsedTicks), TimeSpan.Zero);
             set => Volatile.Write(ref lastUsedTicks, value.UtcTicks);
         }
+    }
+
+    /// <summary>
+    /// Tickets as keys: the ordinal hash code (randomized per process, so a caller cannot choose which remembered
+    /// tickets its own is compared with) and an equality that takes the same time wherever two tickets differ.
+    /// </summary>
+    private sealed class TicketComparer : IEqualityComparer<string>
+    {
+        public static readonly TicketComparer Instance = new();
+
+        public bool Equals(string? x, string? y) =>
+            x is not null && y is not null && x.Length == y.Length
+            && CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(x.AsSpan()), MemoryMarshal.AsBytes(y.AsSpan()));
+
+        public int GetHashCode(string obj) => obj.GetHashCode(StringComparison.Ordinal);
     }
 }
