@@ -7,8 +7,10 @@ namespace ChatPresence.Compression;
 /// one write hands it into blocks of its pinned memory pool before it flushes, so a single write of an 8 MB reply holds
 /// 8 MB of pool per connection until the client has read it: 32 clients of a 5,000-user directory grew the pool to
 /// 270 MB, which the process then kept and cycled through, and every later reply, small or large, was copied into
-/// memory no longer in cache (bench: gzip replies 42 → 55 µs each after identity ones). In slices a connection holds
-/// about one slice (Kestrel's output buffer is 64 KB) and the pool stays small.
+/// memory no longer in cache (bench: gzip replies 42 → 55 µs each after identity ones). Each sliced write waits until
+/// Kestrel's output buffer has drained, so a connection holds about one slice and the pool stays small. 256 KB, not
+/// Kestrel's 64 KB buffer: replies up to that size (every compressed one measured) still go in one write, and
+/// larger slices wait less often (identity 5,000 users: 365–418 req/s, 313–358 with 64 KB slices).
 /// </summary>
 internal static class ReplyBody
 {
