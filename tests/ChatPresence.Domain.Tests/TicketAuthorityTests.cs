@@ -65,7 +65,8 @@ public sealed class TicketAuthorityTests
     public async Task A_remembered_ticket_vouches_for_itself_only()
     {
         // Remembered tickets are kept by the ticket itself (no hash per request): a ticket of the same length that
-        // differs in one character, first or last, is still asked of the store and refused.
+        // differs in one character (the first after 7T:, or the last before the base64 padding) is asked of the store
+        // and refused.
         await using var world = await WithPasswordAsync();
         var ticket = (await world.Authenticator.LoginAsync("a", "secret", null, null, "en", None)).Ticket!;
         await world.Tickets.AuthenticateTicketAsync(ticket, "en", None);
