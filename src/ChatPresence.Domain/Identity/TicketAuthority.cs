@@ -77,14 +77,13 @@ public sealed class TicketAuthority
             throw NotAuthenticated(language, TextId.NotAuthenticated);
         }
 
-        var key = ticket;
         var now = clock.GetUtcNow();
 
-        if (known.TryGetValue(key, out var entry) && now - entry.CheckedAt < RecheckInterval)
+        if (known.TryGetValue(ticket, out var entry) && now - entry.CheckedAt < RecheckInterval)
         {
             if (now - entry.LastUsed > options.TicketIdleTimeout)
             {
-                known.TryRemove(key, out _);
+                known.TryRemove(ticket, out _);
                 throw NotAuthenticated(language, TextId.TicketExpired);
             }
 
@@ -113,14 +112,14 @@ public sealed class TicketAuthority
 
         if (stored is null)
         {
-            known.TryRemove(key, out _);
+            known.TryRemove(ticket, out _);
             throw NotAuthenticated(language, TextId.NotAuthenticated);
         }
 
         var lastUsed = entry is not null && entry.LastUsed > stored.LastUsed ? entry.LastUsed : stored.LastUsed;
         if (now - lastUsed > options.TicketIdleTimeout)
         {
-            known.TryRemove(key, out _);
+            known.TryRemove(ticket, out _);
             throw NotAuthenticated(language, TextId.TicketExpired);
         }
 
@@ -133,11 +132,11 @@ public sealed class TicketAuthority
             throw e.ToRefusal(language);
         }
 
-        known[key] = new KnownTicket(stored.UserId, BinaryPrimitives.ReadUInt128LittleEndian(hashBytes), now);
+        known[ticket] = new KnownTicket(stored.UserId, BinaryPrimitives.ReadUInt128LittleEndian(hashBytes), now);
         if (Volatile.Read(ref revocations) != revocationsBefore)
         {
             // A revocation ran since the store was read: this call may pass, but the ticket is asked again next time.
-            known.TryRemove(key, out _);
+            known.TryRemove(ticket, out _);
         }
 
         ForgetExpired(now);
