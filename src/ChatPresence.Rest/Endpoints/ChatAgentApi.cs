@@ -15,7 +15,7 @@ internal static class ChatAgentApi
     {
         var group = routes.MapGroup("/Agents/Chat").WithTags("Agents/Chat");
 
-        // Every route takes its (singleton) RestCalls from the services it was mapped with: no request service scope per call.
+        // Every route takes its (singleton) RestCalls from services: one provider's, or the request's tenant's; no request service scope per call.
         group.MapPost("/GetChatPresence", (HttpContext http, [FromQuery(Name = "$select")] string? select) => GetChatPresence(http, services.Calls(http), select))
             .WithName(namePrefix + "GetChatPresence")
             .WithSummary("Get the chat presence status for all chat users")

@@ -15,7 +15,7 @@ internal static class PresenceApi
     {
         var group = routes.MapGroup("/Presence").WithTags("Presence");
 
-        // Every route takes its (singleton) RestCalls from the services it was mapped with: no request service scope per call.
+        // Every route takes its (singleton) RestCalls from services: one provider's, or the request's tenant's; no request service scope per call.
         // (Delegate, not RequestDelegate: the result must be executed, and its type documents the route.)
         group.MapGet("/GetAll", (Delegate)((HttpContext http) => GetAll(http, services.Calls(http))))
             .WithName(namePrefix + "GetAll")
