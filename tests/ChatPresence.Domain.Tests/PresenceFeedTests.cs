@@ -185,6 +185,98 @@ public sealed class PresenceFeedTests
             iter: 300);
     }
 
+    [Fact]
+    public async Task A_presence_delta_from_the_change_log_publishes_exactly_the_chat_users_whose_presence_moved()
+    {
+        var users = Gen.Int[0, 40];
+        var changes = Gen.Select(Gen.Int[0, 160], Gen.Bool).Array[0, 30].Select(pairs => (IReadOnlyDictionary<int, bool>)pairs.GroupBy(p => p.Item1).ToDictionary(g => g.Key, g => g.Last().Item2));
+        await Gen.Select(users, changes, Gen.Bool.Array[4]).SampleAsync(
+            async sample =>
+            {
+                var (extra, delta, initial) = sample;
+                var store = new ChangeLogStore(AgentWorld.TestDirectory(extraUsers: extra), id => initial[id % initial.Length]);
+                var cache = new DirectoryCache(store);
+                using var feed = new PresenceFeed(cache, TimeProvider.System, new PresenceFeedOptions { ResumeEvents = 256, StreamCapacity = 256 });
+                using var stream = await feed.SubscribeAsync(AgentWorld.As(AgentWorld.Admin), null, CancellationToken.None);
+                Assert.NotNull(stream.TryRead()!.Snapshot);
+                var before = await cache.GetAsync(CancellationToken.None);
+
+                store.Next(delta);
+                var after = await cache.RefreshAsync(CancellationToken.None);
+
+                // What comparing the two views row by row gives: chat users whose presence differs, ascending.
+                var expected = before.ChatUserIds.Where(id => before.IsPresent(id) != after.IsPresent(id)).ToArray();
+                var moved = ReferenceEquals(after, before) ? [] : after.PresenceChangesSince(before)!; // an empty page changes no view
+                Assert.Equal(expected, moved.Where(before.IsChatUser));
+                var events = (stream.TryRead()?.Events ?? []).Where(e => e.Kind == FeedEventKind.Presence).ToArray();
+                Assert.Equal(expected, events.Select(e => e.SubjectId));
+                Assert.All(events, e => Assert.Equal(after.IsPresent(e.SubjectId), e.Row!.Present));
+                Assert.Null(before.PresenceChangesSince(after)); // not a delta in that direction
+            },
+            iter: 200);
+    }
+
+    [Fact]
+    public async Task A_presence_delta_costs_the_feed_the_rows_it_changed_not_the_directory()
+    {
+        // Bytes allocated while one user's change is applied and published, for two directory sizes: what grows with
+        // the directory is the view's presence map (~20 bytes a user); comparing every row of both views (what each
+        // delta cost before) allocated two rows per user, well over 100 bytes.
+        var small = await DeltaAllocationAsync(2_000);
+        var large = await DeltaAllocationAsync(20_000);
+        var perUser = (large - small) / 18_000.0;
+        Assert.True(perUser < 48, $"{perUser:F1} bytes per directory user for a one-user delta ({small} and {large} bytes)");
+    }
+
+    private static async Task<long> DeltaAllocationAsync(int users)
+    {
+        var store = new ChangeLogStore(AgentWorld.TestDirectory(extraUsers: users), _ => false);
+        var cache = new DirectoryCache(store);
+        using var feed = new PresenceFeed(cache, TimeProvider.System, Small);
+        using var stream = await feed.SubscribeAsync(AgentWorld.As(AgentWorld.Admin), null, CancellationToken.None);
+        Assert.NotNull(stream.TryRead()!.Snapshot);
+        long least = long.MaxValue;
+        for (var i = 0; i < 5; i++)
+        {
+            store.Next(new Dictionary<int, bool> { [AgentWorld.AgentA] = i % 2 == 0 });
+            var started = GC.GetAllocatedBytesForCurrentThread();
+            await cache.RefreshAsync(CancellationToken.None); // completes synchronously: the fake store answers at once
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - started);
+            Assert.Single(stream.TryRead()!.Events, e => e.Kind == FeedEventKind.Presence);
+        }
+
+        return least;
+    }
+
+    /// <summary>A store with a change log whose next page the test sets: the PostgreSQL store's contract, in memory.</summary>
+    private sealed class ChangeLogStore(ChatDirectory directory, Func<int, bool> initiallyPresent) : IChatDirectoryStore, IDirectoryChangeLog
+    {
+        private IReadOnlyDictionary<int, bool> next = new Dictionary<int, bool>();
+        private long stamp = 1;
+
+        public void Next(IReadOnlyDictionary<int, bool> presence) => next = presence;
+
+        public Task<DirectorySnapshot> LoadAsync(CancellationToken cancellationToken) =>
+            Task.FromResult(new DirectorySnapshot(stamp, directory, directory.Users.ToDictionary(u => u.Id, u => initiallyPresent(u.Id))) { ChangeCursor = "0" });
+
+        public Task<ChangeLogPage> ReadChangesAsync(string cursor, CancellationToken cancellationToken)
+        {
+            var page = new ChangeLogPage(cursor, next.Count > 0 ? ++stamp : 0, false, next, [], []);
+            next = new Dictionary<int, bool>();
+            return Task.FromResult(page);
+        }
+
+        public Task WaitForChangesAsync(TimeSpan timeout, CancellationToken cancellationToken) => Task.Delay(timeout, cancellationToken);
+
+        public ValueTask<long> GetChangeStampAsync(CancellationToken cancellationToken) => ValueTask.FromResult(stamp);
+
+        public Task SavePresenceAsync(PresenceSave save, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task ImportAsync(ChatDirectory directory, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<bool> IsEmptyAsync(CancellationToken cancellationToken) => Task.FromResult(false);
+    }
+
     private static async Task SaveAsync(AgentWorld world, int callerId, int userId, bool present)
     {
         await world.Agent.SaveChatPresenceAsync(AgentWorld.As(callerId), [new PresenceUpdate(userId, present)], CancellationToken.None);
