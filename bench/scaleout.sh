@@ -4,7 +4,8 @@
 #                                        driver only, runs this scenario only, prints its lines)
 # Hosts on one PostgreSQL (CHATPRESENCE_TEST_POSTGRES or 127.0.0.1:5432, role chatpresence) in a database made for
 # the run and dropped at the end: 1 host, then 3, in alternating rounds, CLIENTS savers + POLLERS readers through
-# SOAP: saves/s, p50/p99, visibility (ack on host 1 -> shown by host 2 to a client polling it back to back). Then, on
+# SOAP, each phase measured once every host's JIT has gone quiet under the same load (at most 180 s of warm-up):
+# saves/s, p50/p99, visibility (ack on host 1 -> shown by host 2 to a client polling it back to back). Then, on
 # the 3 hosts without load: database transactions per read, rows read per save (pg_stat counters of the schema's
 # tables and indexes) and the other hosts' directory reloads (/metrics), logout on host 1 -> refused on host 2.
 # See bench/README.md.
@@ -13,9 +14,9 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 fi
 
 if [ "$smoke" = 1 ]; then
-  scaleout_seconds=2; scaleout_users=200; scaleout_clients=4; scaleout_pollers=2; scaleout_saves=50; scaleout_logouts=3
+  scaleout_seconds=2; scaleout_users=200; scaleout_clients=4; scaleout_pollers=2; scaleout_saves=50; scaleout_logouts=3; scaleout_warmup=2
 else
-  scaleout_seconds=10; scaleout_users=10000; scaleout_clients=32; scaleout_pollers=8; scaleout_saves=200; scaleout_logouts=10
+  scaleout_seconds=10; scaleout_users=10000; scaleout_clients=32; scaleout_pollers=8; scaleout_saves=200; scaleout_logouts=10; scaleout_warmup=180
 fi
 scaleout_users="${SCALEOUT_USERS:-$scaleout_users}"; scaleout_seconds="${SCALEOUT_SECONDS:-$scaleout_seconds}"
 scaleout_saves="${SCALEOUT_SAVES:-$scaleout_saves}"
@@ -87,11 +88,11 @@ scaleout_scenario() {
     for hosts in 1 3; do
       scaleout_start_hosts "$hosts" || { scaleout_stop_hosts; return 0; }
       "${load_cpu[@]}" dotnet "$work/driver/ChatPresence.LoadDriver.dll" scaleout "$scaleout_urls" "$scaleout_clients" "$scaleout_pollers" \
-        "$scaleout_seconds" >"$work/scaleout-$hosts-$round.txt" 2>&1 ||
+        "$scaleout_seconds" "$scaleout_warmup" >"$work/scaleout-$hosts-$round.txt" 2>&1 ||
         broke "scaleout: $hosts host(s), round $round: driver failed or saves refused ($(grep -h -e '^RESULT' -e 'xception' "$work/scaleout-$hosts-$round.txt" | tail -3 | tr '\n' ' '))"
       line="$(grep '^RESULT scale-out ' "$work/scaleout-$hosts-$round.txt" || true)"
       for field in per_second p50_ms p99_ms visibility_samples visibility_first_poll visibility_p50_ms visibility_p99_ms probe_poll_p50_ms \
-          stream_visibility_samples stream_visibility_p50_ms stream_visibility_p99_ms; do
+          stream_visibility_samples stream_visibility_p50_ms stream_visibility_p99_ms warm_up_seconds; do
         fact[scaleout-$hosts-$round-$field]="$(sed -nE "s/.* $field=([0-9.]+).*/\\1/p" <<<"$line")"
       done
       # The last round's 3 hosts stay up for the quiet phases.
@@ -175,8 +176,8 @@ scaleout_report() {
   local hosts round
   for round in $(seq 1 "$rounds"); do
     for hosts in 1 3; do
-      printf 'scale-out round %s, %s host(s): %s saves/s, p50 %s ms, p99 %s ms; visibility (ack on host 1 -> host 2 shows it to a client polling back to back) p50 %s ms, p99 %s ms (one poll takes %s ms; %s of %s probes shown by the first poll); on a presence stream open on host 2: p50 %s ms, p99 %s ms (%s saves)\n' \
-        "$round" "$hosts" "${fact[scaleout-$hosts-$round-per_second]:-?}" "${fact[scaleout-$hosts-$round-p50_ms]:-?}" "${fact[scaleout-$hosts-$round-p99_ms]:-?}" \
+      printf 'scale-out round %s, %s host(s), after %s s of warm-up: %s saves/s, p50 %s ms, p99 %s ms; visibility (ack on host 1 -> host 2 shows it to a client polling back to back) p50 %s ms, p99 %s ms (one poll takes %s ms; %s of %s probes shown by the first poll); on a presence stream open on host 2: p50 %s ms, p99 %s ms (%s saves)\n' \
+        "$round" "$hosts" "${fact[scaleout-$hosts-$round-warm_up_seconds]:-?}" "${fact[scaleout-$hosts-$round-per_second]:-?}" "${fact[scaleout-$hosts-$round-p50_ms]:-?}" "${fact[scaleout-$hosts-$round-p99_ms]:-?}" \
         "${fact[scaleout-$hosts-$round-visibility_p50_ms]:-?}" "${fact[scaleout-$hosts-$round-visibility_p99_ms]:-?}" "${fact[scaleout-$hosts-$round-probe_poll_p50_ms]:-?}" \
         "${fact[scaleout-$hosts-$round-visibility_first_poll]:-?}" "${fact[scaleout-$hosts-$round-visibility_samples]:-?}" \
         "${fact[scaleout-$hosts-$round-stream_visibility_p50_ms]:-?}" "${fact[scaleout-$hosts-$round-stream_visibility_p99_ms]:-?}" "${fact[scaleout-$hosts-$round-stream_visibility_samples]:-?}"

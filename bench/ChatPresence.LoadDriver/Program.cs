@@ -14,12 +14,14 @@ if (args.Length >= 3 && args[0] == "verify")
     return await AckCheck.RunAsync(new Uri(args[1]), args[2]);
 }
 
-// scaleout: URL[,URL…] CLIENTS POLLERS SECONDS — several hosts on one PostgreSQL (bench/scaleout.sh).
+// scaleout: URL[,URL…] CLIENTS POLLERS SECONDS [MAX_WARM_UP_SECONDS] — several hosts on one PostgreSQL
+//           (bench/scaleout.sh); the warm-up lasts until every host's JIT is quiet, at most MAX (default 180).
 // scaleout-quiet: URL[,URL…] POLLERS SECONDS SAVES LOGOUTS — reads only, then saves one by one, then logouts, each
 //                 started by a line on stdin (the script reads the database's counters around them).
 if (args.Length >= 5 && args[0] == "scaleout")
 {
-    return await ScaleOutLoad.RunAsync(Urls(args[1]), int.Parse(args[2]), int.Parse(args[3]), TimeSpan.FromSeconds(double.Parse(args[4])));
+    return await ScaleOutLoad.RunAsync(Urls(args[1]), int.Parse(args[2]), int.Parse(args[3]), TimeSpan.FromSeconds(double.Parse(args[4])),
+        TimeSpan.FromSeconds(args.Length >= 6 ? double.Parse(args[5]) : 180));
 }
 
 if (args.Length >= 6 && args[0] == "scaleout-quiet")
@@ -41,7 +43,7 @@ if (args.Length >= 5 && args[0] == "poll")
     return await StreamLoad.PollAsync(new Uri(args[1]), int.Parse(args[2]), double.Parse(args[3]), TimeSpan.FromSeconds(double.Parse(args[4])));
 }
 
-await Console.Error.WriteLineAsync("Usage: save URL CLIENTS SECONDS ACKS | verify URL ACKS | scaleout URLS CLIENTS POLLERS SECONDS | scaleout-quiet URLS POLLERS SECONDS SAVES LOGOUTS | streams URL PID STREAMS SAVE_USER CPU_SECONDS SAVE_EVERY | poll URL PID RATE SECONDS");
+await Console.Error.WriteLineAsync("Usage: save URL CLIENTS SECONDS ACKS | verify URL ACKS | scaleout URLS CLIENTS POLLERS SECONDS [MAX_WARM_UP] | scaleout-quiet URLS POLLERS SECONDS SAVES LOGOUTS | streams URL PID STREAMS SAVE_USER CPU_SECONDS SAVE_EVERY | poll URL PID RATE SECONDS");
 return 2;
 
 static Uri[] Urls(string list) => list.Split(',').Select(u => new Uri(u)).ToArray();
