@@ -79,8 +79,9 @@ public sealed class TicketAuthority
 
         var now = clock.GetUtcNow();
 
-        if (known.TryGetValue(ticket, out var entry) && now - entry.CheckedAt < RecheckInterval)
+        if (known.TryGetValue(ticket, out var entry) && (now - entry.CheckedAt < RecheckInterval || !entry.TryStartRecheck()))
         {
+            // Trusted from memory, also while another request rechecks it: one recheck per ticket, not one per poller.
             if (now - entry.LastUsed > options.TicketIdleTimeout)
             {
                 known.TryRemove(ticket, out _);
@@ -92,6 +93,19 @@ public sealed class TicketAuthority
             return new Caller(entry.UserId, language);
         }
 
+        try
+        {
+            return await CheckStoreAsync(ticket, entry, now, language, cancellationToken);
+        }
+        finally
+        {
+            // A recheck that failed on the way (cancelled) leaves the entry to the next request; a successful one replaced it.
+            entry?.EndRecheck();
+        }
+    }
+
+    private async Task<Caller> CheckStoreAsync(string ticket, KnownTicket? entry, DateTimeOffset now, string language, CancellationToken cancellationToken)
+    {
         var hashBytes = HashTicket(ticket);
         var revocationsBefore = Volatile.Read(ref revocations);
         StoredTicket? stored;
@@ -223,6 +237,13 @@ public sealed class TicketAuthority
         public UInt128 Hash { get; } = hash;
 
         public DateTimeOffset CheckedAt { get; } = checkedAt;
+
+        private int rechecking;
+
+        /// <summary>True for the one request that rechecks this ticket in the store; false while another does.</summary>
+        public bool TryStartRecheck() => Interlocked.CompareExchange(ref rechecking, 1, 0) == 0;
+
+        public void EndRecheck() => Volatile.Write(ref rechecking, 0);
 
         public DateTimeOffset LastUsed
         {
