@@ -321,9 +321,9 @@ public static class ScaleOutLoad
     /// Returns once every host's JIT has gone quiet under the warm-up load: at least <see cref="WarmUp"/> (or
     /// <paramref name="max"/> if shorter), then until two windows in a row in which no host spent more than
     /// <see cref="QuietJitSeconds"/> compiling (its own <c>dotnet_jit_compilation_time_seconds_total</c> on /metrics),
-    /// at most <paramref name="max"/>. Hosts sharing one
-    /// core each JIT the same code with a share of it: measured here, 3 hosts under this load took about a minute,
-    /// 40 s of compiling each, and a fixed 5-s warm-up measured their instrumented tier-0 code against one warm host.
+    /// at most <paramref name="max"/>. Hosts sharing one core each JIT the same code with a share of it: measured
+    /// here, 3 hosts under this load took about a minute, 40 s of compiling each, and a fixed 5-s warm-up measured their
+    /// instrumented tier-0 code against one warm host.
     /// Without the metric (metrics off) the minimum is all there is.
     /// </summary>
     private static async Task JitSettledAsync(HttpClient http, Uri[] hosts, TimeSpan max)
@@ -367,8 +367,9 @@ public static class ScaleOutLoad
                 }
             }
         }
-        catch (HttpRequestException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
+            // Unreachable or too slow to answer (the client's timeout): no figure, so the warm-up ends at its minimum.
         }
 
         return double.NaN;
