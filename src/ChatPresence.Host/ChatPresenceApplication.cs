@@ -67,6 +67,7 @@ public static class ChatPresenceApplication
         else
         {
             services.AddHostedService(sp => sp.GetRequiredService<DirectoryFollower>());
+            services.AddHostedService(sp => sp.GetRequiredService<TicketUseWriter>());
             services.AddHealthChecks()
                 .AddCheck<StoreHealthCheck>("database", tags: [HealthTags.Database, HealthTags.Ready])
                 .AddCheck<ReadModelHealthCheck>("read-model", tags: [HealthTags.Ready]);

@@ -157,7 +157,7 @@ public sealed class CallerAuthenticatorTests
 
         public Task<StoredTicket?> FindTicketAsync(byte[] ticketHash, CancellationToken cancellationToken) => inner.FindTicketAsync(ticketHash, cancellationToken);
 
-        public Task TouchTicketAsync(byte[] ticketHash, DateTimeOffset lastUsed, CancellationToken cancellationToken) => inner.TouchTicketAsync(ticketHash, lastUsed, cancellationToken);
+        public Task TouchTicketsAsync(IReadOnlyList<TicketUse> uses, CancellationToken cancellationToken) => inner.TouchTicketsAsync(uses, cancellationToken);
 
         public Task<int> RevokeTicketsAsync(int userId, CancellationToken cancellationToken) => inner.RevokeTicketsAsync(userId, cancellationToken);
 

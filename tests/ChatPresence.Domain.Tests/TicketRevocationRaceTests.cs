@@ -102,7 +102,7 @@ public sealed class TicketRevocationRaceTests
 
         public Task AddTicketAsync(StoredTicket ticket, CancellationToken cancellationToken) => inner.AddTicketAsync(ticket, cancellationToken);
 
-        public Task TouchTicketAsync(byte[] ticketHash, DateTimeOffset lastUsed, CancellationToken cancellationToken) => inner.TouchTicketAsync(ticketHash, lastUsed, cancellationToken);
+        public Task TouchTicketsAsync(IReadOnlyList<TicketUse> uses, CancellationToken cancellationToken) => inner.TouchTicketsAsync(uses, cancellationToken);
 
         public Task<bool> RevokeTicketAsync(byte[] ticketHash, CancellationToken cancellationToken) => inner.RevokeTicketAsync(ticketHash, cancellationToken);
 

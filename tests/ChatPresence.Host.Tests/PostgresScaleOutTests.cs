@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using ChatPresence.Domain.Identity;
 using ChatPresence.Domain.Security;
 using ChatPresence.Host.Tests.Security;
 using ChatPresence.Tests;
@@ -84,6 +85,38 @@ public sealed class PostgresScaleOutTests() : PostgresSchemaTest("scale_test_", 
         var revoked = Stopwatch.StartNew();
         await PostgresHostTests.EventuallyAsync(async () => await GetStatusAsync(clientB3) == HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(1));
         Assert.InRange(revoked.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public async Task A_ticket_polled_every_15_seconds_across_two_hosts_costs_no_request_path_command_after_its_first_use()
+    {
+        // Through a load balancer a client polling every 15 s reaches each host every 30 s or less often: a recheck
+        // per ticket every 30 s made nearly every poll a find and a touch. Revocations reach the hosts on the feed
+        // (test above); uses reach the store by each host's write-back.
+        var clock = new ManualClock();
+        using var commands = new RequestCommandCounter();
+        await using var hostA = await StartAsync(clock: clock);
+        await using var hostB = await StartAsync(clock: clock);
+        var ticket = (await hostA.Services.GetRequiredService<CallerAuthenticator>().LoginAsync("agent2", "agent2", null, null, "en", CancellationToken.None)).Ticket!;
+        using var clientA = TicketClient(hostA, ticket);
+        using var clientB = TicketClient(hostB, ticket);
+        Assert.Equal(HttpStatusCode.OK, await GetStatusAsync(clientA));
+        Assert.Equal(HttpStatusCode.OK, await GetStatusAsync(clientB));
+        Assert.True(commands.Count > 0, "the counter saw no command for a ticket's first use: it counts nothing");
+
+        commands.Reset();
+        for (var poll = 0; poll < 40; poll++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(15));
+            Assert.Equal(HttpStatusCode.OK, await GetStatusAsync(poll % 2 == 0 ? clientA : clientB));
+        }
+
+        Assert.Equal(0, commands.Count);
+
+        await hostA.Services.GetRequiredService<TicketAuthority>().WriteBackUsesAsync(CancellationToken.None);
+        Assert.Equal(
+            clock.GetUtcNow().AddSeconds(-15).UtcTicks, // A's last poll
+            (long)(await PostgresTestServer.ScalarAsync(SchemaConnectionString, "SELECT max(last_used) FROM tickets;"))!);
     }
 
     [Fact]
@@ -303,13 +336,14 @@ public sealed class PostgresScaleOutTests() : PostgresSchemaTest("scale_test_", 
     private static string[] PostgresArguments(string connectionString) =>
         ["--ChatPresence:Storage=Postgres", $"--ConnectionStrings:ChatPresence={connectionString}"];
 
-    private Task<ChatPresenceHost> StartAsync(string? connectionString = null, string? productionDirectory = null)
+    private Task<ChatPresenceHost> StartAsync(string? connectionString = null, string? productionDirectory = null, TimeProvider? clock = null)
     {
         var chosen = connectionString ?? SchemaConnectionString;
         return ChatPresenceHost.StartAsync(
             settings => OnPostgres(settings, chosen),
             productionDirectory,
-            environment: productionDirectory is null ? "Development" : "Production");
+            environment: productionDirectory is null ? "Development" : "Production",
+            clock: clock);
     }
 
     /// <summary>

@@ -504,18 +504,23 @@ public abstract class ChatStoreContractTests : IAsyncLifetime
         AssertSameTicket(first, await store.FindTicketAsync(first.TicketHash.ToArray(), None));
         Assert.Null(await store.FindTicketAsync(Ticket(4, userId: 1).TicketHash, None));
 
+        // Uses of several tickets in one call; a ticket no longer there is skipped.
         var later = first.LastUsed.AddMinutes(5);
-        await store.TouchTicketAsync(first.TicketHash, later, None);
+        var otherLater = other.LastUsed.AddMinutes(7);
+        await store.TouchTicketsAsync([new(first.TicketHash, later), new(Ticket(4, userId: 1).TicketHash, later), new(other.TicketHash, otherLater)], None);
         AssertSameTicket(first with { LastUsed = later }, await store.FindTicketAsync(first.TicketHash, None));
+        AssertSameTicket(other with { LastUsed = otherLater }, await store.FindTicketAsync(other.TicketHash, None));
+        AssertSameTicket(second, await store.FindTicketAsync(second.TicketHash, None));
 
-        // A late-arriving older touch must not shorten the ticket's life.
-        await store.TouchTicketAsync(first.TicketHash, first.LastUsed, None);
+        // A late-arriving older use (another host's write-back) must not shorten the ticket's life.
+        await store.TouchTicketsAsync([new(first.TicketHash, first.LastUsed)], None);
         Assert.Equal(later, (await store.FindTicketAsync(first.TicketHash, None))!.LastUsed);
+        await store.TouchTicketsAsync([], None);
 
         Assert.Equal(2, await store.RevokeTicketsAsync(1, None));
         Assert.Null(await store.FindTicketAsync(first.TicketHash, None));
         Assert.Null(await store.FindTicketAsync(second.TicketHash, None));
-        AssertSameTicket(other, await store.FindTicketAsync(other.TicketHash, None));
+        AssertSameTicket(other with { LastUsed = otherLater }, await store.FindTicketAsync(other.TicketHash, None));
         Assert.Equal(0, await store.RevokeTicketsAsync(1, None));
     }
 
@@ -546,7 +551,7 @@ public abstract class ChatStoreContractTests : IAsyncLifetime
         await store.SetPasswordAsync(1, Password(1), None);
         var ticket = Ticket(1, userId: 1);
         await store.AddTicketAsync(ticket, None);
-        await store.TouchTicketAsync(ticket.TicketHash, ticket.LastUsed.AddMinutes(1), None);
+        await store.TouchTicketsAsync([new(ticket.TicketHash, ticket.LastUsed.AddMinutes(1))], None);
         await store.RevokeTicketsAsync(1, None);
 
         Assert.Equal(stamp, await store.GetChangeStampAsync(None));

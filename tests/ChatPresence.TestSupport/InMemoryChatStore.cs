@@ -132,14 +132,18 @@ public sealed class InMemoryChatStore(ChatDirectory? directory = null) : IChatDi
         }
     }
 
-    public Task TouchTicketAsync(byte[] ticketHash, DateTimeOffset lastUsed, CancellationToken cancellationToken)
+    public Task TouchTicketsAsync(IReadOnlyList<TicketUse> uses, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(uses);
         lock (gate)
         {
-            var key = Convert.ToHexString(ticketHash);
-            if (tickets.TryGetValue(key, out var ticket) && lastUsed > ticket.LastUsed)
+            foreach (var use in uses)
             {
-                tickets[key] = ticket with { LastUsed = lastUsed };
+                var key = Convert.ToHexString(use.TicketHash);
+                if (tickets.TryGetValue(key, out var ticket) && use.LastUsed > ticket.LastUsed)
+                {
+                    tickets[key] = ticket with { LastUsed = use.LastUsed };
+                }
             }
         }
 

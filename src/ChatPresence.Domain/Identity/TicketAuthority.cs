@@ -16,9 +16,12 @@ public sealed record LoginResult(bool Succeeded, ChatUser? User, string? Ticket,
 /// Issues tickets and turns them back into callers. Passwords are <see cref="Passwords"/>' concern;
 /// a login goes only through <see cref="Security.CallerAuthenticator"/> (throttle, application token), tests included.
 /// A ticket is <c>7T:</c> + 256 random bits; only its SHA-256 is stored. Expiry is sliding. Validated tickets are
-/// remembered in memory for a short while so that a polling client costs no database round trip, nor a SHA-256 (the
-/// memory holds the ticket itself, compared in constant time: a request carries it in clear anyway). A revocation takes effect at once on this host, on other hosts when the
-/// change log tells them (PostgreSQL: within the notification delay), and at the latest after <see cref="RecheckInterval"/>.
+/// remembered in memory so that a polling client costs no database round trip, nor a SHA-256 (the memory holds the
+/// ticket itself, compared in constant time: a request carries it in clear anyway). A revocation takes effect at once
+/// on this host. With a change log (PostgreSQL) other hosts learn of it from the log, so a remembered ticket is never
+/// asked of the store again while it is in use; without one (SQLite: a <c>revoke-tickets</c> run beside the host) it
+/// is asked again after <see cref="RecheckInterval"/>. Uses are not written per request: <see cref="WriteBackUsesAsync"/>
+/// writes the remembered tickets' last uses in one call, so the store's last use lags by at most a few minutes.
 /// While the database cannot be reached, a ticket remembered here keeps working (a revocation cannot be written then
 /// either); an unknown one is refused as unavailable.
 /// </summary>
@@ -26,14 +29,23 @@ public sealed class TicketAuthority
 {
     public const string TicketPrefix = "7T:";
 
-    /// <summary>How long a validated ticket is trusted from memory before the store is asked again.</summary>
+    /// <summary>Without a change log: how long a validated ticket is trusted from memory before the store is asked again.</summary>
     public static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the host calls <see cref="WriteBackUsesAsync"/>.</summary>
+    public static readonly TimeSpan WriteBackInterval = TimeSpan.FromSeconds(30);
+
+    // A use is written back once it is this much newer than the store's: 10,000 polling agents then cost each host
+    // one statement per interval and the store a row update per ticket per 5 minutes, not one per poll.
+    private static readonly TimeSpan MaxWriteBackLag = TimeSpan.FromMinutes(5);
 
     private readonly ConcurrentDictionary<string, KnownTicket> known = new(TicketComparer.Instance);
     private readonly DirectoryCache directory;
     private readonly ICredentialStore credentials;
     private readonly TimeProvider clock;
     private readonly IdentityOptions options;
+    private readonly bool followsChangeLog;
+    private readonly TimeSpan writeBackLag;
 
     // Counts revocations, so a validation that read the store before one does not remember the ticket after it.
     private long revocations;
@@ -45,7 +57,13 @@ public sealed class TicketAuthority
         this.credentials = credentials;
         this.clock = clock;
         this.options = options;
+        followsChangeLog = directory.FollowsChangeLog;
+        writeBackLag = options.TicketIdleTimeout / 16 < MaxWriteBackLag ? options.TicketIdleTimeout / 16 : MaxWriteBackLag;
         directory.TicketsRevoked += Forget;
+        if (followsChangeLog)
+        {
+            directory.ViewChanged += ForgetRemovedUsers;
+        }
     }
 
     /// <summary>A new ticket for the user.</summary>
@@ -78,17 +96,14 @@ public sealed class TicketAuthority
         }
 
         var now = clock.GetUtcNow();
+        var rechecking = false;
 
-        if (known.TryGetValue(ticket, out var entry) && (now - entry.CheckedAt < RecheckInterval || !entry.TryStartRecheck()))
+        // Idle here, the ticket may still have been in use on another host: the store knows (see WriteBackUsesAsync).
+        if (known.TryGetValue(ticket, out var entry) && now - entry.LastUsed <= options.TicketIdleTimeout
+            && (followsChangeLog || now - entry.CheckedAt < RecheckInterval || !(rechecking = entry.TryStartRecheck())))
         {
             // Trusted from memory, also while another request rechecks it: one recheck per ticket, not one per poller.
-            if (now - entry.LastUsed > options.TicketIdleTimeout)
-            {
-                known.TryRemove(ticket, out _);
-                throw NotAuthenticated(language, TextId.TicketExpired);
-            }
-
-            // Slide in memory; the store is told at the next recheck.
+            // The use slides in memory; WriteBackUsesAsync tells the store.
             entry.LastUsed = now;
             return new Caller(entry.UserId, language);
         }
@@ -100,7 +115,10 @@ public sealed class TicketAuthority
         finally
         {
             // A recheck that failed on the way (cancelled) leaves the entry to the next request; a successful one replaced it.
-            entry?.EndRecheck();
+            if (rechecking)
+            {
+                entry!.EndRecheck();
+            }
         }
     }
 
@@ -137,16 +155,7 @@ public sealed class TicketAuthority
             throw NotAuthenticated(language, TextId.TicketExpired);
         }
 
-        try
-        {
-            await credentials.TouchTicketAsync(hashBytes, now, cancellationToken);
-        }
-        catch (StoreUnavailableException e)
-        {
-            throw e.ToRefusal(language);
-        }
-
-        known[ticket] = new KnownTicket(stored.UserId, BinaryPrimitives.ReadUInt128LittleEndian(hashBytes), now);
+        known[ticket] = new KnownTicket(stored.UserId, hashBytes, now, stored.LastUsed);
         if (Volatile.Read(ref revocations) != revocationsBefore)
         {
             // A revocation ran since the store was read: this call may pass, but the ticket is asked again next time.
@@ -172,6 +181,58 @@ public sealed class TicketAuthority
         foreach (var pair in known)
         {
             if (now - pair.Value.LastUsed > options.TicketIdleTimeout)
+            {
+                known.TryRemove(pair.Key, out _);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes the last use of each remembered ticket whose use is more than a few minutes newer than the store's (at
+    /// most 5 minutes, or 1/16 of <see cref="IdentityOptions.TicketIdleTimeout"/>) back to the store in one call, and
+    /// forgets expired tickets. The host calls this every <see cref="WriteBackInterval"/>; a use not written back
+    /// yet (a crash) shortens that ticket's life by at most that lag.
+    /// </summary>
+    public async Task WriteBackUsesAsync(CancellationToken cancellationToken)
+    {
+        ForgetExpired(clock.GetUtcNow());
+        List<(KnownTicket Entry, DateTimeOffset Used)>? due = null;
+        foreach (var pair in known)
+        {
+            var used = pair.Value.LastUsed;
+            if (used - pair.Value.StoredLastUsed >= writeBackLag)
+            {
+                (due ??= []).Add((pair.Value, used));
+            }
+        }
+
+        if (due is null)
+        {
+            return;
+        }
+
+        await credentials.TouchTicketsAsync(due.ConvertAll(d => new TicketUse(d.Entry.HashBytes, d.Used)), cancellationToken);
+        foreach (var (entry, used) in due)
+        {
+            entry.StoredLastUsed = used;
+        }
+    }
+
+    /// <summary>
+    /// After an import (a view that is not a presence delta), forgets the tickets of users no longer in the directory:
+    /// the store deleted those tickets with their users, and no revocation is logged for them.
+    /// </summary>
+    private void ForgetRemovedUsers(DirectoryView previous, DirectoryView current)
+    {
+        if (current.PresenceChangesSince(previous) is not null)
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref revocations);
+        foreach (var pair in known)
+        {
+            if (current.FindUser(pair.Value.UserId) is null)
             {
                 known.TryRemove(pair.Key, out _);
             }
@@ -226,15 +287,26 @@ public sealed class TicketAuthority
     private static ChatPresenceException NotAuthenticated(string language, TextId id) =>
         ChatPresenceException.Create(FailureReason.NotAuthenticated, language, id);
 
-    private sealed class KnownTicket(int userId, UInt128 hash, DateTimeOffset checkedAt)
+    private sealed class KnownTicket(int userId, byte[] hash, DateTimeOffset checkedAt, DateTimeOffset storedLastUsed)
     {
         // Written by concurrent requests: kept as UTC ticks so reads and writes are atomic.
         private long lastUsedTicks = checkedAt.UtcTicks;
+        private long storedLastUsedTicks = storedLastUsed.UtcTicks;
 
         public int UserId { get; } = userId;
 
-        /// <summary>The ticket's SHA-256 (its first 128 bits), as the change log names a ticket revoked elsewhere.</summary>
-        public UInt128 Hash { get; } = hash;
+        /// <summary>The ticket's SHA-256, as the store keeps it.</summary>
+        public byte[] HashBytes { get; } = hash;
+
+        /// <summary>Its first 128 bits, to find a ticket the change log names as revoked elsewhere.</summary>
+        public UInt128 Hash { get; } = BinaryPrimitives.ReadUInt128LittleEndian(hash);
+
+        /// <summary>The last use the store has, as far as this host knows.</summary>
+        public DateTimeOffset StoredLastUsed
+        {
+            get => new(Volatile.Read(ref storedLastUsedTicks), TimeSpan.Zero);
+            set => Volatile.Write(ref storedLastUsedTicks, value.UtcTicks);
+        }
 
         public DateTimeOffset CheckedAt { get; } = checkedAt;
 

@@ -59,6 +59,7 @@ internal sealed class Tenant(TenantSite site, ServiceProvider services) : IServi
                 {
                     await services.GetRequiredService<DirectoryCache>().GetAsync(cancellationToken);
                     await services.GetRequiredService<DirectoryFollower>().StartAsync(cancellationToken);
+                    await services.GetRequiredService<TicketUseWriter>().StartAsync(cancellationToken);
                 }
             }
             catch
@@ -88,6 +89,7 @@ internal sealed class Tenant(TenantSite site, ServiceProvider services) : IServi
             return;
         }
 
+        await services.GetRequiredService<TicketUseWriter>().StopAsync(cancellationToken);
         await services.GetRequiredService<DirectoryFollower>().StopAsync(cancellationToken);
         services.GetRequiredService<PresenceFeed>().Dispose();
         switch (services.GetRequiredService<IChatStore>())

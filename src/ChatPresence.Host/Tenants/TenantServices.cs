@@ -38,6 +38,7 @@ internal static class TenantServices
         services.AddSingleton<ICredentialStore>(sp => sp.GetRequiredService<IChatStore>());
         services.AddSingleton<DirectoryCache>();
         services.AddSingleton<DirectoryFollower>();
+        services.AddSingleton<TicketUseWriter>();
         services.AddSingleton(sp => new PresenceFeed(
             sp.GetRequiredService<DirectoryCache>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<PresenceFeedOptions>>().Value));
         services.AddSingleton<IChatAgent, ChatAgent>();

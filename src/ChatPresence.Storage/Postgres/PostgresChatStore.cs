@@ -278,17 +278,29 @@ public sealed class PostgresChatStore : IChatStore, IDirectoryChangeLog, ILoginA
         });
     }
 
-    public Task TouchTicketAsync(byte[] ticketHash, DateTimeOffset lastUsed, CancellationToken cancellationToken)
+    public Task TouchTicketsAsync(IReadOnlyList<TicketUse> uses, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(ticketHash);
+        ArgumentNullException.ThrowIfNull(uses);
+        if (uses.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        var hashes = uses.Select(u => u.TicketHash).ToArray();
+        var used = uses.Select(u => u.LastUsed.UtcTicks).ToArray();
         return GuardAsync(async () =>
         {
             await using var connection = await OpenReadyAsync(cancellationToken).ConfigureAwait(false);
 
-            // greatest(): touches from concurrent requests (or hosts) may arrive out of order; expiry must never move back.
-            await using var command = new NpgsqlCommand("UPDATE tickets SET last_used = greatest(last_used, @used) WHERE ticket_hash = @hash;", connection);
-            command.Parameters.AddWithValue("hash", ticketHash);
-            command.Parameters.AddWithValue("used", lastUsed.UtcTicks);
+            // greatest(): uses written back by different hosts may arrive out of order; expiry must never move back.
+            await using var command = new NpgsqlCommand(
+                """
+                UPDATE tickets AS t SET last_used = greatest(t.last_used, u.used)
+                FROM unnest(@hashes, @used) AS u (hash, used) WHERE t.ticket_hash = u.hash;
+                """,
+                connection);
+            command.Parameters.Add(new NpgsqlParameter<byte[][]>("hashes", hashes));
+            command.Parameters.Add(new NpgsqlParameter<long[]>("used", used));
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         });
     }

@@ -189,17 +189,21 @@ public sealed class SqliteChatStore : IChatStore, IAsyncDisposable
             cancellationToken);
     }
 
-    public async Task TouchTicketAsync(byte[] ticketHash, DateTimeOffset lastUsed, CancellationToken cancellationToken)
+    public async Task TouchTicketsAsync(IReadOnlyList<TicketUse> uses, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(ticketHash);
-        var hash = ticketHash.ToArray();
+        ArgumentNullException.ThrowIfNull(uses);
+        var copy = uses.Select(u => (Hash: u.TicketHash.ToArray(), u.LastUsed.UtcTicks)).ToArray();
         var current = await GetWriterAsync(cancellationToken).ConfigureAwait(false);
         await current.EnqueueAsync(
             async session =>
             {
-                // max(): touches from concurrent requests may arrive out of order; expiry must never move back.
-                await session.Command("UPDATE tickets SET last_used = max(last_used, $used) WHERE ticket_hash = $hash;")
-                    .With("$hash", hash).With("$used", lastUsed.UtcTicks).ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                // max(): uses written back by different hosts may arrive out of order; expiry must never move back.
+                foreach (var (hash, used) in copy)
+                {
+                    await session.Command("UPDATE tickets SET last_used = max(last_used, $used) WHERE ticket_hash = $hash;")
+                        .With("$hash", hash).With("$used", used).ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+
                 return (true, false);
             },
             cancellationToken).ConfigureAwait(false);
