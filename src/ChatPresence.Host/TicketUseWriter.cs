@@ -5,7 +5,8 @@ namespace ChatPresence.Host;
 
 /// <summary>
 /// Writes the last uses of the tickets this host remembers back to the store every
-/// <see cref="TicketAuthority.WriteBackInterval"/> (sliding expiry without a write per request).
+/// <see cref="TicketAuthority.WriteBackInterval"/> (sliding expiry without a write per request), and all of them when
+/// the host stops.
 /// </summary>
 internal sealed partial class TicketUseWriter(TicketAuthority tickets, TimeProvider clock, ILogger<TicketUseWriter> logger) : BackgroundService
 {
@@ -18,7 +19,7 @@ internal sealed partial class TicketUseWriter(TicketAuthority tickets, TimeProvi
             {
                 try
                 {
-                    await tickets.WriteBackUsesAsync(stoppingToken);
+                    await tickets.WriteBackUsesAsync(everyNewerUse: false, stoppingToken);
                 }
                 catch (StoreUnavailableException)
                 {
@@ -31,6 +32,22 @@ internal sealed partial class TicketUseWriter(TicketAuthority tickets, TimeProvi
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            // A graceful stop writes every use still in memory only: after a restart the tickets live as long as before.
+            await tickets.WriteBackUsesAsync(everyNewerUse: true, cancellationToken);
+        }
+        catch (StoreUnavailableException)
+        {
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
     }

@@ -31,14 +31,19 @@ public sealed class TicketsOverChangeLogTests
         Assert.Equal(0, store.Touches);
 
         // The host's write-back: one call with the ticket's last use, then nothing while nothing new is due.
-        await tickets.WriteBackUsesAsync(None);
+        await tickets.WriteBackUsesAsync(everyNewerUse: false, None);
         Assert.Equal(1, store.Touches);
         Assert.Equal(clock.GetUtcNow(), (await store.FindTicketAsync(TicketAuthority.HashTicket(ticket), None))!.LastUsed);
-        await tickets.WriteBackUsesAsync(None);
+        await tickets.WriteBackUsesAsync(everyNewerUse: false, None);
         clock.Advance(TimeSpan.FromMinutes(1));
         await tickets.AuthenticateTicketAsync(ticket, "en", None);
-        await tickets.WriteBackUsesAsync(None);
+        await tickets.WriteBackUsesAsync(everyNewerUse: false, None);
         Assert.Equal(1, store.Touches); // a minute newer than the store's: not due yet
+
+        // When the host stops, every use newer than the store's goes back.
+        await tickets.WriteBackUsesAsync(everyNewerUse: true, None);
+        Assert.Equal(2, store.Touches);
+        Assert.Equal(clock.GetUtcNow(), (await store.FindTicketAsync(TicketAuthority.HashTicket(ticket), None))!.LastUsed);
     }
 
     [Fact]
@@ -57,7 +62,7 @@ public sealed class TicketsOverChangeLogTests
             await tickets.AuthenticateTicketAsync(ticket, "en", None);
         }
 
-        await tickets.WriteBackUsesAsync(None);
+        await tickets.WriteBackUsesAsync(everyNewerUse: false, None);
         Assert.Equal(1, store.Touches);
         foreach (var ticket in issued)
         {
@@ -98,7 +103,7 @@ public sealed class TicketsOverChangeLogTests
         {
             clock.Advance(TimeSpan.FromHours(1));
             await elsewhere.AuthenticateTicketAsync(busy, "en", None);
-            await elsewhere.WriteBackUsesAsync(None);
+            await elsewhere.WriteBackUsesAsync(everyNewerUse: false, None);
         }
 
         Assert.Equal(AgentA, (await here.AuthenticateTicketAsync(busy, "en", None)).UserId);

@@ -113,7 +113,7 @@ public sealed class PostgresScaleOutTests() : PostgresSchemaTest("scale_test_", 
 
         Assert.Equal(0, commands.Count);
 
-        await hostA.Services.GetRequiredService<TicketAuthority>().WriteBackUsesAsync(CancellationToken.None);
+        await hostA.Services.GetRequiredService<TicketAuthority>().WriteBackUsesAsync(everyNewerUse: false, CancellationToken.None);
         Assert.Equal(
             clock.GetUtcNow().AddSeconds(-15).UtcTicks, // A's last poll
             (long)(await PostgresTestServer.ScalarAsync(SchemaConnectionString, "SELECT max(last_used) FROM tickets;"))!);

@@ -190,17 +190,19 @@ public sealed class TicketAuthority
     /// <summary>
     /// Writes the last use of each remembered ticket whose use is more than a few minutes newer than the store's (at
     /// most 5 minutes, or 1/16 of <see cref="IdentityOptions.TicketIdleTimeout"/>) back to the store in one call, and
-    /// forgets expired tickets. The host calls this every <see cref="WriteBackInterval"/>; a use not written back
-    /// yet (a crash) shortens that ticket's life by at most that lag.
+    /// forgets expired tickets. The host calls this every <see cref="WriteBackInterval"/>, and with
+    /// <paramref name="everyNewerUse"/> when it stops, so a restart keeps every use; a use not written back yet (a
+    /// crash) shortens that ticket's life by at most that lag.
     /// </summary>
-    public async Task WriteBackUsesAsync(CancellationToken cancellationToken)
+    public async Task WriteBackUsesAsync(bool everyNewerUse, CancellationToken cancellationToken)
     {
         ForgetExpired(clock.GetUtcNow());
+        var lag = everyNewerUse ? TimeSpan.FromTicks(1) : writeBackLag;
         List<(KnownTicket Entry, DateTimeOffset Used)>? due = null;
         foreach (var pair in known)
         {
             var used = pair.Value.LastUsed;
-            if (used - pair.Value.StoredLastUsed >= writeBackLag)
+            if (used - pair.Value.StoredLastUsed >= lag)
             {
                 (due ??= []).Add((pair.Value, used));
             }
